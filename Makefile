@@ -1,0 +1,51 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README).
+# Both install what they need: Python packages into .venv, Debian packages with apt-get.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: Pango for WeasyPrint's PDFs, chromium for the browser tests.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+
+.PHONY: run test lint check demo debs-run debs-test clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+debs-run:
+	@./scripts/ensure-debs $(RUN_DEBS)
+
+debs-test:
+	@./scripts/ensure-debs $(TEST_DEBS)
+
+run: debs-run $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "Портал: http://$(HOST):$(PORT)/ — войдите под одним из пользователей выше."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: debs-test $(VENV)/.installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: $(VENV)/.installed
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+demo: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,409 @@
+"""Numbers: indicators of a program, the points at which they are measured, their targets and
+the values schools enter."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from programs.models import Program
+from schools.access import any_of, reach
+from schools.models import Organization, RevisionedModel
+
+
+class ProgramScopedQuerySet(models.QuerySet):
+    """Rows that belong to a program: seen with it, changed by its coordinators."""
+
+    def visible_to(self, user):
+        return self.filter(program__in=Program.objects.visible_to(user))
+
+    def editable_by(self, user):
+        return self.filter(program__in=Program.objects.editable_by(user))
+
+
+class Indicator(models.Model):
+    """A measured quantity of a program (показатель): entered by schools or coordinators, or
+    computed from the portal's own data."""
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "%"
+        COUNT = "count", "количество"
+        SCORE = "score", "балл"
+        YES_NO = "yes_no", "да / нет"
+
+    class Direction(models.TextChoices):
+        UP = "up", "чем больше, тем лучше"
+        DOWN = "down", "чем меньше, тем лучше"
+
+    class Level(models.TextChoices):
+        PROGRAM = "program", "программа в целом"
+        REGION = "region", "региональный уровень"
+        MUNICIPALITY = "municipality", "муниципальный уровень"
+        SCHOOL = "school", "уровень школы"
+
+    class Method(models.TextChoices):
+        ENTERED = "entered", "вводится"
+        ATTENDANCE_SHARE = "attendance_share", "доля школ, участвовавших в мероприятиях"
+        EXCHANGE_EVENTS_REGIONAL = (
+            "exchange_events_regional",
+            "число региональных мероприятий по обмену опытом",
+        )
+        EXCHANGE_EVENTS_MUNICIPAL = (
+            "exchange_events_municipal",
+            "число муниципальных мероприятий по обмену опытом",
+        )
+        ITEMS_DONE_SHARE = "items_done_share", "доля выполненных мероприятий дорожной карты"
+        AGREEMENTS_SHARE = "agreements_share", "доля пар с подписанным соглашением"
+        DOCUMENTS_APPROVED_SHARE = "documents_approved_share", "доля одобренных документов школ"
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="indicators", verbose_name="программа"
+    )
+    code = models.CharField("номер", max_length=16)
+    title = models.TextField("показатель")
+    unit = models.CharField("единица", max_length=16, choices=Unit.choices, default=Unit.PERCENT)
+    source = models.CharField(
+        "диагностический инструментарий",
+        max_length=300,
+        blank=True,
+        help_text="ГИА, ВПР, РЭШ, ВСОКО, промежуточная аттестация…",
+    )
+    group = models.CharField("группа", max_length=300, blank=True)
+    direction = models.CharField(
+        "направление", max_length=8, choices=Direction.choices, default=Direction.UP
+    )
+    level = models.CharField("уровень", max_length=16, choices=Level.choices, default=Level.SCHOOL)
+    method = models.CharField(
+        "способ получения", max_length=32, choices=Method.choices, default=Method.ENTERED
+    )
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+
+    objects = ProgramScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "показатель"
+        verbose_name_plural = "показатели"
+        ordering = ["program", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "code"],
+                name="indicator_unique_code",
+                violation_error_message="В программе уже есть показатель с таким номером.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.title[:100]}"
+
+    @property
+    def is_computed(self):
+        return self.method != self.Method.ENTERED
+
+    def check_value(self, value):
+        """The unit's rule for a value, with a message for the person who typed it."""
+        if value is None:
+            return
+        if self.unit == self.Unit.PERCENT and not (Decimal(0) <= value <= Decimal(100)):
+            raise ValidationError("Процент должен быть от 0 до 100.")
+        if self.unit == self.Unit.COUNT and (value < 0 or value != value.to_integral_value()):
+            raise ValidationError("Количество должно быть целым числом не меньше 0.")
+        if self.unit == self.Unit.YES_NO and value not in (Decimal(0), Decimal(1)):
+            raise ValidationError("Допустимы только значения «да» или «нет».")
+        if self.unit == self.Unit.SCORE and value < 0:
+            raise ValidationError("Балл не может быть отрицательным.")
+
+
+class MonitoringPointQuerySet(ProgramScopedQuerySet):
+    def open_for_entry(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(locked=False).filter(
+            Q(entry_deadline__isnull=True) | Q(entry_deadline__gte=today)
+        )
+
+
+class MonitoringPoint(models.Model):
+    """A date at which indicator values are taken (срок, точка мониторинга)."""
+
+    class Kind(models.TextChoices):
+        BASELINE = "baseline", "базовое значение"
+        INTERMEDIATE = "intermediate", "промежуточный"
+        FINAL = "final", "итоговый"
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="points", verbose_name="программа"
+    )
+    title = models.CharField("название", max_length=300)
+    date = models.DateField("дата")
+    kind = models.CharField("вид", max_length=16, choices=Kind.choices, default=Kind.INTERMEDIATE)
+    stage = models.PositiveSmallIntegerField(
+        "этап мониторинга",
+        null=True,
+        blank=True,
+        help_text="Мониторинг позитивных изменений: 1-й, 2-й этап",
+    )
+    entry_deadline = models.DateField(
+        "приём значений до",
+        null=True,
+        blank=True,
+        help_text="После этой даты значения меняет только координатор",
+    )
+    locked = models.BooleanField("закрыт", default=False)
+
+    objects = MonitoringPointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "точка мониторинга"
+        verbose_name_plural = "точки мониторинга"
+        ordering = ["program", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "date", "kind"],
+                name="point_unique_date",
+                violation_error_message="В программе уже есть точка мониторинга этого вида на эту дату.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("monitoring:point", args=[self.pk])
+
+    def is_open_on(self, today):
+        return not self.locked and (self.entry_deadline is None or today <= self.entry_deadline)
+
+    @property
+    def is_open(self):
+        return self.is_open_on(timezone.localdate())
+
+
+class Target(models.Model):
+    """A target value of an indicator at a point (плановое значение): «не менее 85 %» is 85, ≥.
+    Without an organization it is the program's target."""
+
+    class Comparison(models.TextChoices):
+        GE = "ge", "не менее"
+        LE = "le", "не более"
+        EQ = "eq", "равно"
+
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="targets", verbose_name="показатель"
+    )
+    point = models.ForeignKey(
+        MonitoringPoint,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name="точка мониторинга",
+        help_text="Пусто — порог для программы в целом",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name="организация",
+    )
+    value = models.DecimalField("значение", max_digits=12, decimal_places=2)
+    comparison = models.CharField(
+        "сравнение", max_length=2, choices=Comparison.choices, default=Comparison.GE
+    )
+    text = models.CharField("как в документе", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "целевое значение"
+        verbose_name_plural = "целевые значения"
+        ordering = ["indicator", "point__date"]
+        # NULL never equals NULL in a unique index, so each combination of blanks gets its own.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "point", "organization"],
+                condition=Q(point__isnull=False, organization__isnull=False),
+                name="target_unique_point_org",
+                violation_error_message="Целевое значение для этой точки и организации уже есть.",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "point"],
+                condition=Q(point__isnull=False, organization__isnull=True),
+                name="target_unique_point",
+                violation_error_message="Целевое значение программы для этой точки уже есть.",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "organization"],
+                condition=Q(point__isnull=True, organization__isnull=False),
+                name="target_unique_org",
+                violation_error_message="Порог для этой организации уже есть.",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=Q(point__isnull=True, organization__isnull=True),
+                name="target_unique_threshold",
+                violation_error_message="Порог программы для этого показателя уже есть.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text or f"{self.get_comparison_display()} {self.value}"
+
+    def is_met_by(self, value):
+        if value is None:
+            return None
+        value = Decimal(value)
+        if self.comparison == self.Comparison.GE:
+            return value >= self.value
+        if self.comparison == self.Comparison.LE:
+            return value <= self.value
+        return value == self.value
+
+
+class MeasurementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Values of organizations the user sees; program-wide values (no organization) to
+        those who see the program's territory."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        programs = Program.objects.visible_to(user)
+        return self.filter(point__program__in=programs).filter(
+            any_of(
+                r.sees_organization("organization"),
+                Q(organization__isnull=True)
+                & r.territory("point__program__region", "point__program__municipality"),
+            )
+        )
+
+    def editable_by(self, user):
+        """Values the user may enter: the school's staff and coordinators of its territory. The
+        point's deadline and approval lock are checked by `Measurement.can_edit`."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        return self.filter(
+            any_of(
+                r.changes_school_data("organization"),
+                Q(organization__isnull=True)
+                & Q(point__program__in=Program.objects.editable_by(user)),
+            )
+        )
+
+    def approvable_by(self, user):
+        """Values the user may approve or return: the curators of the school's pair in that
+        program, and coordinators of its territory."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        return self.filter(
+            any_of(
+                r.territory("organization__region", "organization__municipality", coordinator=True),
+                Q(point__program__in=Program.objects.editable_by(user)),
+                Q(
+                    organization__supported_pairs__in=r.pairs,
+                    organization__supported_pairs__program=models.F("point__program"),
+                )
+                if r.pairs
+                else None,
+            )
+        )
+
+
+class Measurement(RevisionedModel):
+    """One organization's value of one indicator at one point (значение показателя)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "отправлено"
+        APPROVED = "approved", "утверждено"
+        RETURNED = "returned", "возвращено на доработку"
+
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="measurements", verbose_name="показатель"
+    )
+    point = models.ForeignKey(
+        MonitoringPoint,
+        models.CASCADE,
+        related_name="measurements",
+        verbose_name="точка мониторинга",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="measurements",
+        verbose_name="организация",
+        help_text="Пусто — значение программы в целом",
+    )
+    value = models.DecimalField("значение", max_digits=12, decimal_places=2, null=True, blank=True)
+    comment = models.TextField("комментарий", blank=True)
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    review_comment = models.TextField("замечание проверяющего", blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="внёс",
+    )
+    submitted_at = models.DateTimeField("отправлено", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="утвердил",
+    )
+    approved_at = models.DateTimeField("утверждено", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "значение показателя"
+        verbose_name_plural = "значения показателей"
+        ordering = ["point__date", "indicator__order", "organization__short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "point", "organization"],
+                condition=Q(organization__isnull=False),
+                name="measurement_unique",
+                violation_error_message="Значение этого показателя в этой точке для этой организации уже есть.",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "point"],
+                condition=Q(organization__isnull=True),
+                name="measurement_unique_program",
+                violation_error_message="Значение этого показателя программы в этой точке уже есть.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(value__isnull=False),
+                name="measurement_approved_has_value",
+                violation_error_message="Утвердить можно только заполненное значение.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} @ {self.point}: {self.value}"
+
+    def clean(self):
+        if (
+            self.indicator_id
+            and self.point_id
+            and self.indicator.program_id != self.point.program_id
+        ):
+            raise ValidationError({"point": "Точка мониторинга из другой программы."})
+        if self.indicator_id:
+            try:
+                self.indicator.check_value(self.value)
+            except ValidationError as error:
+                raise ValidationError({"value": error.messages}) from error

@@ -1,0 +1,702 @@
+"""What is administered: programs of targeted support with their tasks, stages, modules and
+participants, the curator pairs, and the documents schools submit for review."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from schools.access import any_of, reach
+from schools.models import Municipality, Organization, Region, RevisionedModel, RiskFactor
+
+
+class ProgramQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Programs of the user's territory, and those where the user's organizations take
+        part: as owner, operator, participant, a side of a pair, or through a document to review."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        if r.user_id is None:
+            return self.none()
+        own = r.organizations | r.schools
+        taking_part = in_pairs = None
+        if own:
+            taking_part = Q(owner__in=own) | Q(operator__in=own)
+            taking_part |= Q(
+                pk__in=Participant.objects.filter(organization__in=own).values("program")
+            )
+            in_pairs = Q(
+                pk__in=CuratorPair.objects.filter(
+                    Q(supported_school__in=own) | Q(curator_school__in=own)
+                ).values("program")
+            )
+        reviewing = Review.objects.filter(reviewer_id=r.user_id).values("document__program")
+        return self.filter(
+            any_of(
+                r.territory("region", "municipality"),
+                taking_part,
+                in_pairs,
+                Q(pk__in=r.pair_programs) if r.pair_programs else None,
+                Q(pk__in=reviewing),
+            )
+        )
+
+    def editable_by(self, user):
+        """Programs the user may set up: coordinators of the program's territory, or of its
+        owner or operator."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        coordinating = r.coordinator_organizations
+        return self.filter(
+            any_of(
+                r.territory("region", "municipality", coordinator=True),
+                Q(owner__in=coordinating) | Q(operator__in=coordinating) if coordinating else None,
+            )
+        )
+
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class Program(models.Model):
+    """A program or project of targeted support («адресная поддержка»), approved by an order."""
+
+    class Level(models.TextChoices):
+        FEDERAL = "federal", "федеральный"
+        REGIONAL = "regional", "региональный"
+        MUNICIPAL = "municipal", "муниципальный"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "проект"
+        ACTIVE = "active", "реализуется"
+        COMPLETED = "completed", "завершена"
+
+    title = models.CharField("название", max_length=1000)
+    short_title = models.CharField("краткое название", max_length=200)
+    level = models.CharField("уровень", max_length=16, choices=Level.choices)
+    owner = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        related_name="owned_programs",
+        verbose_name="орган управления образованием",
+    )
+    operator = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="operated_programs",
+        verbose_name="оператор (методическая служба)",
+    )
+    region = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programs",
+        verbose_name="регион",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programs",
+        verbose_name="муниципалитет",
+    )
+    starts_on = models.DateField("начало", null=True, blank=True)
+    ends_on = models.DateField("окончание", null=True, blank=True)
+    goal = models.TextField("цель", blank=True)
+    description = models.TextField(
+        "постановка проблемы", blank=True, help_text="Обоснование, целевая аудитория"
+    )
+    order_number = models.CharField("номер приказа", max_length=64, blank=True)
+    order_date = models.DateField("дата приказа", null=True, blank=True)
+    order_title = models.CharField("название приказа", max_length=1000, blank=True)
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    is_public = models.BooleanField(
+        "публичная страница", default=False, help_text="Страницу программы видят без входа"
+    )
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "программа"
+        verbose_name_plural = "программы"
+        ordering = ["-starts_on", "short_title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="program_ends_after_start",
+                violation_error_message="Окончание программы не может быть раньше начала.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(level="municipal") | Q(municipality__isnull=False),
+                name="program_municipal_has_municipality",
+                violation_error_message="У муниципальной программы должен быть указан муниципалитет.",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="federal") | Q(region__isnull=False),
+                name="program_has_region",
+                violation_error_message="У региональной и муниципальной программы должен быть регион.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_title
+
+    def get_absolute_url(self):
+        return reverse("programs:detail", args=[self.pk])
+
+    def clean(self):
+        if (
+            self.municipality_id
+            and self.region_id
+            and self.municipality.region_id != self.region_id
+        ):
+            raise ValidationError({"municipality": "Муниципалитет из другого региона."})
+
+    @property
+    def year(self):
+        """The year that deadline wordings without a year («Май») refer to."""
+        for day in (self.starts_on, self.order_date, self.ends_on):
+            if day:
+                return day.year
+        return timezone.localdate().year
+
+    @property
+    def period(self):
+        if self.starts_on and self.ends_on:
+            return (self.starts_on, self.ends_on)
+        return None
+
+    @property
+    def order_display(self):
+        """«приказ № 1030 от 30.12.2022», as the documents write it."""
+        parts = ["приказ"]
+        if self.order_number:
+            parts.append(f"№ {self.order_number}")
+        if self.order_date:
+            parts.append(f"от {self.order_date:%d.%m.%Y}")
+        return " ".join(parts) if len(parts) > 1 else ""
+
+    @property
+    def territory(self):
+        return self.municipality or self.region
+
+    @property
+    def timezone_name(self):
+        region = self.region or (self.municipality.region if self.municipality else None)
+        return region.timezone if region else settings.TIME_ZONE
+
+
+class ProgramPart(models.Model):
+    """A piece of a program that is listed in a fixed order."""
+
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["program", "order", "pk"]
+
+
+class Task(ProgramPart):
+    """A task (задача) of a program."""
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="tasks", verbose_name="программа"
+    )
+    number = models.CharField("номер", max_length=16, blank=True)
+    text = models.TextField("задача")
+
+    class Meta(ProgramPart.Meta):
+        verbose_name = "задача"
+        verbose_name_plural = "задачи"
+
+    def __str__(self):
+        return f"{self.number} {self.text[:80]}".strip()
+
+
+class Stage(ProgramPart):
+    """A stage (этап) of a program with its dates."""
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="stages", verbose_name="программа"
+    )
+    title = models.CharField("этап", max_length=300)
+    starts_on = models.DateField("начало", null=True, blank=True)
+    ends_on = models.DateField("окончание", null=True, blank=True)
+    description = models.TextField("содержание", blank=True)
+
+    class Meta(ProgramPart.Meta):
+        verbose_name = "этап"
+        verbose_name_plural = "этапы"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="stage_ends_after_start",
+                violation_error_message="Окончание этапа не может быть раньше начала.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Module(ProgramPart):
+    """A module (модуль) that groups roadmap items: «Есть проект», «ПрофСреда»…"""
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="modules", verbose_name="программа"
+    )
+    title = models.CharField("модуль", max_length=300)
+    description = models.TextField("описание", blank=True)
+
+    class Meta(ProgramPart.Meta):
+        verbose_name = "модуль"
+        verbose_name_plural = "модули"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "title"],
+                name="module_unique_title",
+                violation_error_message="В программе уже есть модуль с таким названием.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ExpectedResult(ProgramPart):
+    """A planned result (планируемый / ожидаемый результат) of a program, as written."""
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="expected_results", verbose_name="программа"
+    )
+    text = models.TextField("результат")
+
+    class Meta(ProgramPart.Meta):
+        verbose_name = "ожидаемый результат"
+        verbose_name_plural = "ожидаемые результаты"
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class ParticipantRole(ProgramPart):
+    """What a kind of participant does in a program («Школы-кураторы обеспечивают: …»), as the
+    program's document assigns it, whether or not the participants are named."""
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="roles", verbose_name="программа"
+    )
+    title = models.CharField("участник", max_length=500)
+    organization = models.ForeignKey(
+        Organization,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="program_roles",
+        verbose_name="организация",
+        help_text="Если документ называет конкретную организацию",
+    )
+    functions = models.TextField("функции", help_text="По одной функции в строке")
+
+    class Meta(ProgramPart.Meta):
+        verbose_name = "роль участника"
+        verbose_name_plural = "роли участников"
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def function_list(self):
+        return [line.strip() for line in self.functions.splitlines() if line.strip()]
+
+
+class Participant(models.Model):
+    """An organization taking part in a program, with its role."""
+
+    class Role(models.TextChoices):
+        SUPPORTED = "supported", "школа адресной поддержки"
+        CURATOR = "curator", "школа-куратор"
+        PARTNER = "partner", "партнёр"
+        OPERATOR = "operator", "оператор"
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="participants", verbose_name="программа"
+    )
+    organization = models.ForeignKey(
+        Organization, models.PROTECT, related_name="participations", verbose_name="организация"
+    )
+    role = models.CharField("роль", max_length=16, choices=Role.choices)
+    note = models.CharField("примечание", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "участник"
+        verbose_name_plural = "участники"
+        ordering = ["program", "role", "organization__short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "organization", "role"],
+                name="participant_unique_role",
+                violation_error_message="Организация уже участвует в программе в этой роли.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.get_role_display()}"
+
+
+class CuratorPairQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(program__in=Program.objects.visible_to(user))
+
+    def editable_by(self, user):
+        return self.filter(program__in=Program.objects.editable_by(user))
+
+
+class CuratorPair(models.Model):
+    """A pair for network interaction: a strong school (школа-куратор) supports a weak one."""
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="pairs", verbose_name="программа"
+    )
+    curator_school = models.ForeignKey(
+        Organization, models.PROTECT, related_name="curator_pairs", verbose_name="школа-куратор"
+    )
+    supported_school = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        related_name="supported_pairs",
+        verbose_name="школа адресной поддержки",
+    )
+    number = models.CharField("номер в приказе", max_length=16, blank=True)
+
+    objects = CuratorPairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "пара «куратор — школа»"
+        verbose_name_plural = "пары «куратор — школа»"
+        ordering = ["program", "number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "supported_school"],
+                name="pair_one_curator_per_supported_school",
+                violation_error_message="У этой школы в программе уже есть школа-куратор.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(curator_school=F("supported_school")),
+                name="pair_school_not_own_curator",
+                violation_error_message="Школа не может курировать сама себя.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.curator_school} → {self.supported_school}"
+
+    @property
+    def has_signed_agreement(self):
+        return any(a.signed_on for a in self.agreements.all())
+
+
+class Curator(models.Model):
+    """A person appointed by one side of a pair to do the support work (куратор)."""
+
+    pair = models.ForeignKey(
+        CuratorPair, models.CASCADE, related_name="curators", verbose_name="пара"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="curatorships",
+        verbose_name="пользователь",
+    )
+    organization = models.ForeignKey(
+        Organization, models.PROTECT, related_name="curators", verbose_name="от организации"
+    )
+    full_name = models.CharField("ФИО", max_length=300, blank=True)
+    position = models.CharField("должность", max_length=300, blank=True)
+    appointed_on = models.DateField("дата назначения", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "куратор"
+        verbose_name_plural = "кураторы"
+        ordering = ["pair", "full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair", "user"],
+                condition=Q(user__isnull=False),
+                name="curator_unique_user_in_pair",
+                violation_error_message="Этот пользователь уже куратор в паре.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        if self.full_name:
+            return self.full_name
+        if self.user_id:
+            return self.user.get_full_name() or self.user.get_username()
+        return "—"
+
+    def clean(self):
+        if (
+            self.pair_id
+            and self.organization_id
+            and self.organization_id
+            not in (
+                self.pair.curator_school_id,
+                self.pair.supported_school_id,
+            )
+        ):
+            raise ValidationError({"organization": "Куратора назначает одна из двух школ пары."})
+
+
+class Agreement(models.Model):
+    """The pair's agreement on network interaction (соглашение о сетевом взаимодействии)."""
+
+    pair = models.ForeignKey(
+        CuratorPair, models.CASCADE, related_name="agreements", verbose_name="пара"
+    )
+    number = models.CharField("номер", max_length=64, blank=True)
+    signed_on = models.DateField("дата подписания", null=True, blank=True)
+    file = models.FileField("файл", upload_to="agreements/%Y/", blank=True)
+    note = models.CharField("примечание", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "соглашение"
+        verbose_name_plural = "соглашения"
+        ordering = ["pair", "-signed_on"]
+
+    def __str__(self):
+        number = f"№ {self.number}" if self.number else "без номера"
+        return f"Соглашение {number}"
+
+    @property
+    def is_signed(self):
+        return self.signed_on is not None
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Documents of organizations the user may see, and those assigned to them for review."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        return self.filter(
+            any_of(
+                r.sees_organization("organization"),
+                Q(pk__in=Review.objects.filter(reviewer_id=r.user_id).values("document"))
+                if r.user_id
+                else None,
+            )
+        )
+
+    def editable_by(self, user):
+        """Documents the user may upload new versions of and submit."""
+        r = reach(user)
+        return self.all() if r.is_admin else self.filter(r.changes_school_data("organization"))
+
+    def reviewable_by(self, user):
+        """Documents the user may approve or return: coordinators of the school's territory and
+        experts assigned to the document."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        return self.filter(
+            any_of(
+                r.territory("organization__region", "organization__municipality", coordinator=True),
+                Q(pk__in=Review.objects.filter(reviewer_id=r.user_id).values("document"))
+                if r.user_id
+                else None,
+            )
+        )
+
+    def awaiting_review(self):
+        return self.filter(status=Document.Status.SUBMITTED)
+
+
+def document_upload_to(instance, filename):
+    return f"documents/{instance.organization_id or 'common'}/{filename}"
+
+
+class Document(RevisionedModel):
+    """A school's concept document (концепция развития, среднесрочная программа, антирисковая
+    программа…) or a program's order or report, with its versions."""
+
+    class Kind(models.TextChoices):
+        DEVELOPMENT_CONCEPT = "development_concept", "концепция развития"
+        MEDIUM_TERM_PROGRAM = "medium_term_program", "среднесрочная программа"
+        ANTI_RISK_PROGRAM = "anti_risk_program", "антирисковая программа"
+        SCHOOL_ROADMAP = "school_roadmap", "дорожная карта школы"
+        AGREEMENT = "agreement", "соглашение"
+        ORDER = "order", "приказ"
+        REPORT = "report", "отчёт"
+        OTHER = "other", "другое"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "на проверке"
+        APPROVED = "approved", "одобрен"
+        NEEDS_REVISION = "needs_revision", "на доработке"
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="documents", verbose_name="программа"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name="организация",
+    )
+    kind = models.CharField("вид", max_length=32, choices=Kind.choices)
+    risk_factor = models.ForeignKey(
+        RiskFactor,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name="фактор риска",
+        help_text="Для антирисковой программы",
+    )
+    title = models.CharField("название", max_length=500)
+    file = models.FileField("файл", upload_to=document_upload_to, blank=True)
+    version = models.PositiveIntegerField("версия файла", default=0)
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="загрузил",
+    )
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "документ"
+        verbose_name_plural = "документы"
+        ordering = ["program", "organization", "kind", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(risk_factor__isnull=True) | Q(kind="anti_risk_program"),
+                name="document_risk_factor_only_for_anti_risk",
+                violation_error_message="Фактор риска указывается только у антирисковой программы.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programs:document", args=[self.pk])
+
+
+class DocumentVersion(models.Model):
+    """One uploaded file of a document; earlier versions are kept."""
+
+    document = models.ForeignKey(
+        Document, models.CASCADE, related_name="versions", verbose_name="документ"
+    )
+    number = models.PositiveIntegerField("версия")
+    file = models.FileField("файл", upload_to="documents/versions/%Y/")
+    original_name = models.CharField("имя файла", max_length=300)
+    size = models.PositiveIntegerField("размер, байт", default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="загрузил",
+    )
+    uploaded_at = models.DateTimeField("загружен", default=timezone.now)
+    comment = models.CharField("комментарий", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "версия документа"
+        verbose_name_plural = "версии документов"
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"],
+                name="documentversion_unique_number",
+                violation_error_message="Такая версия документа уже есть.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document}, версия {self.number}"
+
+
+class Review(models.Model):
+    """A review of a document (экспертиза, взаимоэкспертиза) by an assigned expert."""
+
+    class Verdict(models.TextChoices):
+        PENDING = "pending", "ожидает экспертизы"
+        APPROVED = "approved", "соответствует"
+        NEEDS_REVISION = "needs_revision", "требует доработки"
+
+    document = models.ForeignKey(
+        Document, models.CASCADE, related_name="reviews", verbose_name="документ"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="reviews",
+        verbose_name="эксперт",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        verbose_name="организация эксперта",
+        help_text="Для взаимоэкспертизы — школа, которая проводит экспертизу",
+    )
+    verdict = models.CharField(
+        "заключение", max_length=16, choices=Verdict.choices, default=Verdict.PENDING
+    )
+    comment = models.TextField("комментарий", blank=True)
+    created_at = models.DateTimeField("назначена", default=timezone.now)
+    decided_at = models.DateTimeField("дата заключения", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "экспертиза"
+        verbose_name_plural = "экспертизы"
+        ordering = ["document", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "reviewer"],
+                name="review_unique_reviewer",
+                violation_error_message="Этот эксперт уже назначен на документ.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document}: {self.get_verdict_display()}"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "roadmaps"
+
+urlpatterns = [
+    path("<int:pk>/", views.roadmap_detail, name="roadmap"),
+    path("items/<int:pk>/", views.item_detail, name="item"),
+    path("events/<int:pk>/", views.event_detail, name="event"),
+]

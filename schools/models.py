@@ -1,0 +1,394 @@
+"""The territory and its organizations: regions, municipalities, schools and authorities, the
+yearly identification of schools, who works where, and the risk factors of schools."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from .access import reach
+
+
+class RevisionedModel(models.Model):
+    """A row that two people may edit at once. Forms carry the `revision` they were built from;
+    a save that finds a newer revision is refused instead of overwriting the other change."""
+
+    revision = models.PositiveIntegerField("редакция", default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            self.revision += 1
+        super().save(*args, **kwargs)
+
+
+class Region(models.Model):
+    """A subject of the Russian Federation (регион): the top of the hierarchy."""
+
+    name = models.CharField("название", max_length=200, unique=True)
+    code = models.CharField(
+        "код субъекта", max_length=8, unique=True, help_text="Код субъекта РФ, например 86"
+    )
+    timezone = models.CharField(
+        "часовой пояс",
+        max_length=64,
+        default="Europe/Moscow",
+        help_text="Например Asia/Yekaterinburg; время мероприятий показывается в нём",
+    )
+
+    class Meta:
+        verbose_name = "регион"
+        verbose_name_plural = "регионы"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    """A municipal district or city district (муниципалитет) inside a region."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", "муниципальный район"
+        CITY = "city", "городской округ"
+
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="municipalities", verbose_name="регион"
+    )
+    name = models.CharField("название", max_length=200)
+    kind = models.CharField("вид", max_length=16, choices=Kind.choices, default=Kind.DISTRICT)
+
+    class Meta:
+        verbose_name = "муниципалитет"
+        verbose_name_plural = "муниципалитеты"
+        ordering = ["region__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"], name="municipality_unique_name_in_region"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        return self.filter(r.sees_organization())
+
+    def editable_by(self, user):
+        """Organizations whose record and yearly statuses the user may change."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        return self.filter(r.territory("region", "municipality", coordinator=True))
+
+    def data_editable_by(self, user):
+        """Schools whose progress, values, documents and risk profile the user may change."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        return self.filter(r.changes_school_data())
+
+    def schools(self):
+        return self.filter(kind=Organization.Kind.SCHOOL)
+
+
+class Organization(models.Model):
+    """A school, a branch of a school, an education authority, a methodical centre or a partner."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "образовательная организация"
+        AUTHORITY = "authority", "орган управления образованием"
+        METHODICAL_CENTER = "methodical_center", "методическая служба"
+        PARTNER = "partner", "организация-партнёр"
+
+    # Staff of these kinds see everything in their territory.
+    TERRITORIAL_KINDS = (Kind.AUTHORITY, Kind.METHODICAL_CENTER)
+
+    name = models.CharField("полное название", max_length=500)
+    short_name = models.CharField("краткое название", max_length=200)
+    kind = models.CharField("вид", max_length=32, choices=Kind.choices, default=Kind.SCHOOL)
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="organizations", verbose_name="регион"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name="муниципалитет",
+        help_text="Пусто у региональных органов и организаций",
+    )
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
+        verbose_name="головная школа",
+        help_text="Заполняется у филиала",
+    )
+    inn = models.CharField("ИНН", max_length=12, blank=True)
+    code = models.CharField("код ОО", max_length=32, blank=True)
+    address = models.CharField("адрес", max_length=500, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    website = models.URLField("сайт", blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "организация"
+        verbose_name_plural = "организации"
+        ordering = ["short_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(kind="school"),
+                name="organization_branch_is_school",
+                violation_error_message="Филиалом может быть только образовательная организация.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="organization_not_own_branch",
+                violation_error_message="Организация не может быть филиалом самой себя.",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "short_name"],
+                name="organization_unique_short_name_in_region",
+                violation_error_message="В регионе уже есть организация с таким кратким названием.",
+            ),
+        ]
+        # The parent's kind is checked by a trigger (migration 0002): a CHECK cannot read
+        # another row, and a branch hung on an authority would break every school list.
+
+    def __str__(self):
+        return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("schools:organization", args=[self.pk])
+
+    @property
+    def is_school(self):
+        return self.kind == self.Kind.SCHOOL
+
+    def clean(self):
+        if self.parent_id is not None:
+            if self.parent.kind != self.Kind.SCHOOL:
+                raise ValidationError(
+                    {"parent": "Головной организацией филиала может быть только школа."}
+                )
+            if self.parent.parent_id is not None:
+                raise ValidationError({"parent": "Филиал не может быть головной школой."})
+        if self.municipality_id is not None and self.municipality.region_id != self.region_id:
+            raise ValidationError({"municipality": "Муниципалитет из другого региона."})
+
+    @property
+    def territory_name(self):
+        return str(self.municipality or self.region)
+
+
+class SchoolStatus(models.Model):
+    """The yearly identification (идентификация) of a school into a category."""
+
+    class Category(models.TextChoices):
+        LOW_RESULTS = "low_results", "ШНОР — низкие образовательные результаты"
+        HARD_SOCIAL_CONDITIONS = "hard_social_conditions", "ШССУ — сложные социальные условия"
+        RISK_ZONE = "risk_zone", "«зона риска»"
+        DEPRIVED = "deprived", "«депривированные»"
+        NOT_COPING = "not_coping", "«несправляющиеся»"
+        RESILIENT = "resilient", "«резильентные»"
+        EFFECTIVE = "effective", "«эффективные»"
+
+    SUPPORTED = (
+        Category.LOW_RESULTS,
+        Category.HARD_SOCIAL_CONDITIONS,
+        Category.RISK_ZONE,
+        Category.DEPRIVED,
+        Category.NOT_COPING,
+    )
+
+    school = models.ForeignKey(
+        Organization, models.CASCADE, related_name="statuses", verbose_name="школа"
+    )
+    year = models.PositiveSmallIntegerField("год")
+    category = models.CharField("категория", max_length=32, choices=Category.choices)
+    source = models.CharField(
+        "основание",
+        max_length=300,
+        blank=True,
+        help_text="Например, приказ или итоги идентификации",
+    )
+
+    class Meta:
+        verbose_name = "статус школы"
+        verbose_name_plural = "статусы школ"
+        ordering = ["school", "-year", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year", "category"],
+                name="schoolstatus_unique",
+                violation_error_message="Этот статус за этот год уже указан.",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="schoolstatus_year_range",
+                violation_error_message="Год должен быть между 2000 и 2100.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school}: {self.get_category_display()} ({self.year})"
+
+
+class Membership(models.Model):
+    """Who works where, and with what role: access follows from it."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", "координатор"
+        STAFF = "staff", "сотрудник"
+        VIEWER = "viewer", "наблюдатель"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="memberships",
+        verbose_name="пользователь",
+    )
+    organization = models.ForeignKey(
+        Organization, models.CASCADE, related_name="memberships", verbose_name="организация"
+    )
+    role = models.CharField("роль", max_length=16, choices=Role.choices, default=Role.STAFF)
+    position = models.CharField("должность", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "место работы"
+        verbose_name_plural = "места работы"
+        ordering = ["organization", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                name="membership_unique",
+                violation_error_message="Пользователь уже связан с этой организацией.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organization} ({self.get_role_display()})"
+
+
+class RiskFactor(models.Model):
+    """A factor of the catalogue of risks of low results (факторы риска), grouped by heading."""
+
+    code = models.CharField("код", max_length=16, unique=True)
+    title = models.CharField("фактор риска", max_length=300)
+    group = models.CharField("группа", max_length=300)
+    description = models.TextField("описание риска", blank=True)
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+
+    class Meta:
+        verbose_name = "фактор риска"
+        verbose_name_plural = "факторы риска"
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+
+class RiskProfileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        r = reach(user)
+        return self.all() if r.is_admin else self.filter(r.sees_organization("school"))
+
+    def editable_by(self, user):
+        r = reach(user)
+        return self.all() if r.is_admin else self.filter(r.changes_school_data("school"))
+
+
+class RiskProfile(RevisionedModel):
+    """A snapshot of a school's risk levels (рисковый профиль школы) on a date.
+
+    A profile belongs to the school, not to a program: `schools` depends on no other app, and a
+    school keeps one risk history whichever programs it takes part in."""
+
+    school = models.ForeignKey(
+        Organization, models.CASCADE, related_name="risk_profiles", verbose_name="школа"
+    )
+    assessed_on = models.DateField("дата оценки")
+    source = models.CharField(
+        "источник", max_length=300, blank=True, help_text="Например, анкетирование ФИС ОКО"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="заполнил",
+    )
+
+    objects = RiskProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "рисковый профиль"
+        verbose_name_plural = "рисковые профили"
+        ordering = ["school", "-assessed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "assessed_on"],
+                name="riskprofile_unique_date",
+                violation_error_message="У школы уже есть профиль на эту дату.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school}, {self.assessed_on:%d.%m.%Y}"
+
+    def get_absolute_url(self):
+        return reverse("schools:risk_profile", args=[self.pk])
+
+
+class RiskLevel(models.Model):
+    """The level of one risk factor in one profile."""
+
+    class Level(models.TextChoices):
+        HIGH = "high", "высокий"
+        MEDIUM = "medium", "средний"
+        LOW = "low", "низкий"
+        NONE = "none", "отсутствует"
+
+    # Higher is worse; used to tell whether a factor went up or down between two profiles.
+    SEVERITY = {Level.NONE: 0, Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3}
+
+    profile = models.ForeignKey(
+        RiskProfile, models.CASCADE, related_name="levels", verbose_name="профиль"
+    )
+    factor = models.ForeignKey(
+        RiskFactor, models.PROTECT, related_name="levels", verbose_name="фактор риска"
+    )
+    level = models.CharField("уровень", max_length=8, choices=Level.choices)
+
+    class Meta:
+        verbose_name = "уровень риска"
+        verbose_name_plural = "уровни риска"
+        ordering = ["profile", "factor__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "factor"],
+                name="risklevel_unique_factor",
+                violation_error_message="Уровень этого фактора в профиле уже указан.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.factor}: {self.get_level_display()}"
+
+    @property
+    def severity(self):
+        return self.SEVERITY[self.level]

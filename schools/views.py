@@ -1,0 +1,40 @@
+from django.shortcuts import render
+from django.views.generic import ListView
+
+from .access import visible_or_404
+from .models import Organization, RiskProfile
+
+
+class OrganizationList(ListView):
+    template_name = "schools/organization_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            Organization.objects.visible_to(self.request.user)
+            .schools()
+            .select_related("region", "municipality", "parent")
+        )
+
+
+def organization_detail(request, pk):
+    organization = visible_or_404(
+        Organization.objects.select_related("region", "municipality", "parent"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "schools/organization_detail.html",
+        {
+            "organization": organization,
+            "statuses": organization.statuses.all(),
+            "branches": organization.branches.all(),
+        },
+    )
+
+
+def risk_profile_detail(request, pk):
+    profile = visible_or_404(RiskProfile.objects.select_related("school"), request.user, pk=pk)
+    levels = profile.levels.select_related("factor")
+    return render(
+        request, "schools/risk_profile_detail.html", {"profile": profile, "levels": levels}
+    )
