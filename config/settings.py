@@ -128,16 +128,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # No MEDIA_URL is served: uploaded files leave the server only through views that check access.
 MEDIA_URL = "/files/"
+# Hashed, compressed files need `collectstatic`; the embedded run and the tests serve straight
+# from static/ instead.
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files need `collectstatic`; the embedded run and the tests
-        # serve straight from static/ instead.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env.bool("STATIC_MANIFEST", default=not DEBUG)
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
 # Uploads (evidence, school documents, agreements): size limit in megabytes.
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=20)
