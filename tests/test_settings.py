@@ -15,10 +15,12 @@ PRODUCTION = {
 }
 
 
+# The browser tests' switch must not leak into a "production" process.
+NOT_INHERITED = {*PRODUCTION, "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def manage(*args, env):
-    clean = {
-        k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DJANGO_SETTINGS_MODULE"
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
