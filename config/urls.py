@@ -1,5 +1,6 @@
 """The portal's URLs: each app brings its own under a prefix."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -14,7 +15,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True,
+            extra_context={"failure_limit": settings.AXES_FAILURE_LIMIT},
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -28,6 +32,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # A school's page gathers from every app; `schools:organization` names the same path.
+    path("schools/<int:pk>/", views.school_detail, name="school"),
     path("schools/", include("schools.urls")),
     path("programs/", include("programs.urls")),
     path("roadmaps/", include("roadmaps.urls")),

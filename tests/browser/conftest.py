@@ -3,6 +3,8 @@ on these machines), against Django's live server."""
 
 import os
 
+from tests.scene import factors, fast_passwords, media_root, scene  # noqa: F401
+
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
