@@ -129,11 +129,13 @@ def _entry_page(request, point, school, *, sheet=None, review_forms=None):
         row["baseline"] = baseline.get(row["indicator"].pk)
         row["target"] = targets.get(row["indicator"].pk)
         row["review"] = None
-        if m is not None and m.pk in approvable and m.status in (
+        if m is not None and m.pk in review_forms:
+            row["review"] = review_forms[m.pk]
+        elif m is not None and m.pk in approvable and m.status in (
             Measurement.Status.SUBMITTED,
             Measurement.Status.APPROVED,
         ):
-            row["review"] = review_forms.get(m.pk) or MeasurementReviewForm(measurement=m)
+            row["review"] = MeasurementReviewForm(measurement=m)
     records = defaultdict(list)
     for record in Measurement.history.filter(
         point_id=point.pk, organization_id=school.pk
