@@ -3,6 +3,8 @@ the home page (what this person must do next) and a school's page."""
 
 from collections import defaultdict
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,6 +19,16 @@ from schools.models import Organization, RiskFactor, RiskLevel, RiskProfile
 # Home lists show this many rows; the counts beside them are of everything.
 HOME_ROWS = 20
 DUE_SOON_DAYS = 14
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, telling the person how many failures lock the account (django-axes
+    counts them and answers with registration/locked.html)."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "failure_limit": settings.AXES_FAILURE_LIMIT}
 
 
 def _values_by_sheet(measurements):
@@ -67,7 +79,8 @@ def home(request):
 
     items = RoadmapItem.objects.reportable_by(user).due_soon_or_late(DUE_SOON_DAYS, today)
     item_counts = items.aggregate(
-        total=Count("pk", distinct=True), late=Count("pk", filter=Q(due_on__lt=today), distinct=True)
+        total=Count("pk", distinct=True),
+        late=Count("pk", filter=Q(due_on__lt=today), distinct=True),
     )
     item_rows = items.select_related("roadmap__program").order_by("due_on", "roadmap_id", "order")[
         :HOME_ROWS

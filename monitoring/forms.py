@@ -106,7 +106,9 @@ class EntrySheet:
         return [row["form"] for row in self.rows if row["form"] is not None]
 
     def is_valid(self, action):
-        valid = all([form.is_valid() for form in self.forms])
+        # Validate every row (no short cut), so that all bad values are marked at once.
+        results = [form.is_valid() for form in self.forms]
+        valid = all(results)
         if action == self.SUBMIT:
             for form in self.forms:
                 if form.is_valid() and form.cleaned_data.get("value") is None:

@@ -21,7 +21,7 @@ class IndicatorRow:
 
     @property
     def trend(self):
-        """"better", "worse" or "same" against the baseline, by the indicator's direction."""
+        """ "better", "worse" or "same" against the baseline, by the indicator's direction."""
         if self.baseline is None or self.latest is None:
             return None
         before, after = self.baseline.value, self.latest.value
@@ -42,9 +42,7 @@ def school_indicator_rows(user, school):
         .order_by("indicator__program_id", "indicator__order", "indicator__code", "point__date")
     )
     programs = {m.indicator.program_id for m in measurements}
-    targets = list(
-        Target.objects.for_school(school).filter(indicator__program__in=programs)
-    )
+    targets = list(Target.objects.for_school(school).filter(indicator__program__in=programs))
     rows, current = {}, {}
     for m in measurements:
         key = m.indicator_id

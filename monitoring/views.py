@@ -22,7 +22,9 @@ VALUE_HISTORY_FIELDS = ["value", "status", "comment", "review_comment"]
 
 
 def _point(request, pk):
-    return visible_or_404(MonitoringPoint.objects.select_related(*POINT_RELATED), request.user, pk=pk)
+    return visible_or_404(
+        MonitoringPoint.objects.select_related(*POINT_RELATED), request.user, pk=pk
+    )
 
 
 def _completeness(point, user, schools, total):
@@ -131,9 +133,14 @@ def _entry_page(request, point, school, *, sheet=None, review_forms=None):
         row["review"] = None
         if m is not None and m.pk in review_forms:
             row["review"] = review_forms[m.pk]
-        elif m is not None and m.pk in approvable and m.status in (
-            Measurement.Status.SUBMITTED,
-            Measurement.Status.APPROVED,
+        elif (
+            m is not None
+            and m.pk in approvable
+            and m.status
+            in (
+                Measurement.Status.SUBMITTED,
+                Measurement.Status.APPROVED,
+            )
         ):
             row["review"] = MeasurementReviewForm(measurement=m)
     records = defaultdict(list)
@@ -187,7 +194,9 @@ def entry(request, pk, school_pk):
             point=point, organization=school, indicator__in=indicators
         )
     }
-    sheet = EntrySheet(request.POST, indicators=indicators, measurements=measurements, editable=True)
+    sheet = EntrySheet(
+        request.POST, indicators=indicators, measurements=measurements, editable=True
+    )
     submit = request.POST.get("action") == EntrySheet.SUBMIT
     action = EntrySheet.SUBMIT if submit else EntrySheet.DRAFT
     if sheet.is_valid(action):
@@ -209,9 +218,9 @@ def entry(request, pk, school_pk):
 def review(request, pk):
     """Approve a submitted value, or return it to the school with a comment."""
     measurement = visible_or_404(
-        Measurement.objects.select_related("indicator", "organization", *(
-            f"point__{name}" for name in POINT_RELATED
-        )),
+        Measurement.objects.select_related(
+            "indicator", "organization", *(f"point__{name}" for name in POINT_RELATED)
+        ),
         request.user,
         pk=pk,
     )
@@ -232,9 +241,7 @@ def review(request, pk):
             form.refuse_stale(stale)
         else:
             verb = "утверждено" if approve else "возвращено на доработку"
-            messages.success(
-                request, f"Значение показателя {measurement.indicator.code} {verb}."
-            )
+            messages.success(request, f"Значение показателя {measurement.indicator.code} {verb}.")
             if school is None:
                 return redirect(point)
             url = reverse("monitoring:entry", args=[point.pk, school.pk])

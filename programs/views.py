@@ -40,9 +40,7 @@ def program_detail(request, pk):
     roadmaps with progress, events, indicators with targets, monitoring points, documents."""
     user = request.user
     program = visible_or_404(
-        Program.objects.select_related(
-            "owner", "operator", "region", "municipality__region"
-        ),
+        Program.objects.select_related("owner", "operator", "region", "municipality__region"),
         user,
         pk=pk,
     )
@@ -60,9 +58,12 @@ def program_detail(request, pk):
             "roles": program.roles.select_related("organization"),
             "results": program.expected_results.all(),
             "participants": program.participants.select_related("organization"),
-            "pairs": program.pairs.select_related("curator_school", "supported_school")
-            .prefetch_related(
-                Prefetch("curators", queryset=Curator.objects.select_related("user", "organization"))
+            "pairs": program.pairs.select_related(
+                "curator_school", "supported_school"
+            ).prefetch_related(
+                Prefetch(
+                    "curators", queryset=Curator.objects.select_related("user", "organization")
+                )
             ),
             "roadmaps": program.roadmaps.visible_to(user)
             .with_progress()
@@ -151,7 +152,9 @@ def document_create(request, organization_pk):
         form = DocumentForm(request.POST, request.FILES, programs=programs)
         if form.is_valid():
             document = services.create_document(form, organization, request.user)
-            messages.success(request, "Документ загружен. Отправьте его на проверку, когда он готов.")
+            messages.success(
+                request, "Документ загружен. Отправьте его на проверку, когда он готов."
+            )
             return redirect(document)
     else:
         form = DocumentForm(programs=programs, initial={"program": request.GET.get("program")})

@@ -72,7 +72,9 @@ class RoadmapQuerySet(models.QuerySet):
     def of_school(self, school):
         """Roadmaps that are the school's own: its school roadmap and its pairs' roadmaps."""
         return self.filter(
-            Q(organization=school) | Q(pair__supported_school=school) | Q(pair__curator_school=school)
+            Q(organization=school)
+            | Q(pair__supported_school=school)
+            | Q(pair__curator_school=school)
         )
 
 

@@ -35,15 +35,14 @@ def _roadmap_page(request, roadmap, bound_forms=None):
     )
     item_filter = RoadmapItemFilter(request.GET or None, queryset=items, roadmap=roadmap, user=user)
     reportable = set(
-        RoadmapItem.objects.reportable_by(user)
-        .filter(roadmap=roadmap)
-        .values_list("pk", flat=True)
+        RoadmapItem.objects.reportable_by(user).filter(roadmap=roadmap).values_list("pk", flat=True)
     )
     rows = [
         {
             "item": item,
             "can_report": item.pk in reportable,
-            "form": bound_forms.get(item.pk) or ItemStatusForm(
+            "form": bound_forms.get(item.pk)
+            or ItemStatusForm(
                 initial={"status": item.status}, revisioned=item, prefix=f"item{item.pk}"
             ),
         }
@@ -188,4 +187,3 @@ def event_detail(request, pk):
             "attendances": event.attendances.select_related("organization"),
         },
     )
-

@@ -32,10 +32,7 @@ KINDS = {"+": "создано", "~": "изменено", "-": "удалено"}
 def _shown(record, name):
     """A field's value as a person reads it: the choice label, a date, «да»/«нет», or «—»."""
     display = getattr(record, f"get_{name}_display", None)
-    if display is not None:
-        value = display()
-    else:
-        value = getattr(record, name)
+    value = display() if display is not None else getattr(record, name)
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):

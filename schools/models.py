@@ -371,9 +371,7 @@ class RiskProfile(RevisionedModel):
                     if after.severity < before.severity
                     else "same"
                 )
-            rows.append(
-                {"factor": factor, "before": before, "after": after, "change": change}
-            )
+            rows.append({"factor": factor, "before": before, "after": after, "change": change})
         return rows
 
 

@@ -63,7 +63,9 @@ class RevisionFormMixin:
     def __init__(self, *args, revisioned=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.revisioned = revisioned if revisioned is not None else getattr(self, "instance", None)
-        current = self.revisioned.revision if self.revisioned is not None and self.revisioned.pk else 0
+        current = (
+            self.revisioned.revision if self.revisioned is not None and self.revisioned.pk else 0
+        )
         self.fields["revision"] = forms.IntegerField(
             widget=forms.HiddenInput,
             min_value=0,

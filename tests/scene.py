@@ -196,8 +196,10 @@ def factors(db):
             code="2", title="Дефицит педагогических кадров", group="Кадры", order=2
         ),
         RiskFactor.objects.create(
-            code="3", title="Высокая доля обучающихся с рисками учебной неуспешности",
-            group="Обучающиеся", order=3,
+            code="3",
+            title="Высокая доля обучающихся с рисками учебной неуспешности",
+            group="Обучающиеся",
+            order=3,
         ),
     ]
 
@@ -233,7 +235,10 @@ def scene(world, factors):
         world.outsider_school, factors, [high, low, low], today - datetime.timedelta(days=30)
     )
     pair_roadmap = f.RoadmapFactory(
-        program=world.program, level=Roadmap.Level.PAIR, pair=world.pair, title="Дорожная карта пары"
+        program=world.program,
+        level=Roadmap.Level.PAIR,
+        pair=world.pair,
+        title="Дорожная карта пары",
     )
     return SimpleNamespace(
         inside=inside,

@@ -3,9 +3,9 @@ on these machines), against Django's live server."""
 
 import os
 
-from tests.scene import factors, fast_passwords, media_root, scene  # noqa: F401
-
 import pytest
+
+from tests.scene import factors, fast_passwords, media_root, scene  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -111,7 +111,15 @@ def test_submitting_needs_every_value(side, world, as_user):
         ({"yes_no": "2"}, "Выберите корректный вариант. 2 нет среди допустимых значений."),
         ({"percent": "1" * 15}, "Убедитесь, что вы ввели не более 12 цифр."),
     ],
-    ids=["percent over", "percent negative", "text", "fraction", "negative count", "yes/no", "long"],
+    ids=[
+        "percent over",
+        "percent negative",
+        "text",
+        "fraction",
+        "negative count",
+        "yes/no",
+        "long",
+    ],
 )
 def test_a_bad_value_is_refused_beside_its_field_and_no_value_is_saved(
     side, world, as_user, typed, message
@@ -218,7 +226,9 @@ def test_after_the_deadline_only_a_coordinator_changes_values(side, world, as_us
 def test_a_locked_point_takes_no_values_from_the_school(side, world, as_user):
     side.point.locked = True
     side.point.save()
-    assert as_user(world.school).post(entry_url(side), sheet_data(side, count="5")).status_code == 403
+    assert (
+        as_user(world.school).post(entry_url(side), sheet_data(side, count="5")).status_code == 403
+    )
 
 
 def test_a_value_changed_meanwhile_is_not_overwritten(side, world, as_user):
@@ -255,7 +265,9 @@ def test_the_curator_sees_the_sheet_without_inputs(side, world, as_user):
 
 
 def test_the_history_of_values_names_who_changed_them(side, world, as_user):
-    as_user(world.school).post(entry_url(side), sheet_data(side, "submit", percent="17", count="2", yes_no="1"))
+    as_user(world.school).post(
+        entry_url(side), sheet_data(side, "submit", percent="17", count="2", yes_no="1")
+    )
     review(as_user(world.curator), side.measurement, "approve")
     page = as_user(world.coordinator).get(entry_url(side)).content.decode()
     history = page[page.index("История изменений") :]

@@ -20,19 +20,33 @@ def rows_by_school(response):
 
 def test_the_completeness_table_counts_each_schools_values(scene, world, as_user):
     side = scene.inside
-    late_school = f.OrganizationFactory(municipality=world.municipality, short_name="МБОУ «Тундринская СОШ»")
-    f.ParticipantFactory(program=world.program, organization=late_school, role=Participant.Role.SUPPORTED)
-    done_school = f.OrganizationFactory(municipality=world.municipality, short_name="МБОУ «Угутская СОШ»")
-    f.ParticipantFactory(program=world.program, organization=done_school, role=Participant.Role.SUPPORTED)
+    late_school = f.OrganizationFactory(
+        municipality=world.municipality, short_name="МБОУ «Тундринская СОШ»"
+    )
+    f.ParticipantFactory(
+        program=world.program, organization=late_school, role=Participant.Role.SUPPORTED
+    )
+    done_school = f.OrganizationFactory(
+        municipality=world.municipality, short_name="МБОУ «Угутская СОШ»"
+    )
+    f.ParticipantFactory(
+        program=world.program, organization=done_school, role=Participant.Role.SUPPORTED
+    )
     for indicator in side.indicators:
         f.MeasurementFactory(
-            indicator=indicator, point=side.point, organization=done_school, value=1,
+            indicator=indicator,
+            point=side.point,
+            organization=done_school,
+            value=1,
             status=Measurement.Status.APPROVED,
         )
     response = as_user(world.coordinator).get(side.point.get_absolute_url())
     rows = rows_by_school(response)
     assert set(rows) == {"МБОУ «Русскинская СОШ»", "МБОУ «Тундринская СОШ»", "МБОУ «Угутская СОШ»"}
-    assert (rows["МБОУ «Русскинская СОШ»"]["filled"], rows["МБОУ «Русскинская СОШ»"]["sent"]) == (1, 1)
+    assert (rows["МБОУ «Русскинская СОШ»"]["filled"], rows["МБОУ «Русскинская СОШ»"]["sent"]) == (
+        1,
+        1,
+    )
     assert rows["МБОУ «Русскинская СОШ»"]["state"] == "заполняется"
     assert rows["МБОУ «Тундринская СОШ»"]["state"] == "не начато"
     assert rows["МБОУ «Угутская СОШ»"]["state"] == "утверждено"
@@ -44,7 +58,9 @@ def test_the_completeness_table_counts_each_schools_values(scene, world, as_user
 
 
 def test_each_person_sees_only_the_schools_they_may_see(scene, world, as_user):
-    other = f.OrganizationFactory(municipality=world.municipality, short_name="МБОУ «Сытоминская СОШ»")
+    other = f.OrganizationFactory(
+        municipality=world.municipality, short_name="МБОУ «Сытоминская СОШ»"
+    )
     f.ParticipantFactory(program=world.program, organization=other, role=Participant.Role.SUPPORTED)
     url = scene.inside.point.get_absolute_url()
     assert set(rows_by_school(as_user(world.school).get(url))) == {"МБОУ «Русскинская СОШ»"}
@@ -61,7 +77,9 @@ def count_queries(client, url):
 def add_schools(world, side, count):
     for _ in range(count):
         school = f.OrganizationFactory(municipality=world.municipality)
-        f.ParticipantFactory(program=world.program, organization=school, role=Participant.Role.SUPPORTED)
+        f.ParticipantFactory(
+            program=world.program, organization=school, role=Participant.Role.SUPPORTED
+        )
         f.MeasurementFactory(indicator=side.percent, point=side.point, organization=school, value=5)
 
 
@@ -80,11 +98,17 @@ def add_indicators(world, side, count):
         indicator = f.IndicatorFactory(program=world.program, unit=unit, order=10 + n)
         f.TargetFactory(indicator=indicator, point=side.point, value=1)
         f.MeasurementFactory(
-            indicator=indicator, point=side.point, organization=side.school, value=1,
+            indicator=indicator,
+            point=side.point,
+            organization=side.school,
+            value=1,
             status=Measurement.Status.SUBMITTED,
         )
         f.MeasurementFactory(
-            indicator=indicator, point=side.baseline, organization=side.school, value=0,
+            indicator=indicator,
+            point=side.baseline,
+            organization=side.school,
+            value=0,
         )
 
 

@@ -66,13 +66,26 @@ def test_an_item_reopened_forgets_its_completion_date(scene, world, as_user):
     [
         ({"text": ""}, "text", "Опишите, что сделано."),
         ({"status": "finished"}, "status", "Выберите корректный вариант."),
-        ({"status": "in_progress", "completed_on": "2023-05-01"}, "completed_on",
-         "только для выполненного мероприятия"),
-        ({"status": "done", "completed_on": "2999-01-01"}, "completed_on",
-         "не может быть в будущем"),
-        ({"status": "done", "completed_on": "31.02.2023"}, "completed_on", "Введите правильную дату."),
-        ({"files": [upload("протокол.pdf", PDF), upload("вирус.exe", PDF)]}, "files",
-         "«вирус.exe» не принят"),
+        (
+            {"status": "in_progress", "completed_on": "2023-05-01"},
+            "completed_on",
+            "только для выполненного мероприятия",
+        ),
+        (
+            {"status": "done", "completed_on": "2999-01-01"},
+            "completed_on",
+            "не может быть в будущем",
+        ),
+        (
+            {"status": "done", "completed_on": "31.02.2023"},
+            "completed_on",
+            "Введите правильную дату.",
+        ),
+        (
+            {"files": [upload("протокол.pdf", PDF), upload("вирус.exe", PDF)]},
+            "files",
+            "«вирус.exe» не принят",
+        ),
         ({"files": [upload("фото.png", PDF)]}, "files", "не соответствует формату .png"),
     ],
     ids=["no text", "status", "date not done", "future", "bad date", "exe", "content"],
@@ -123,9 +136,7 @@ def test_a_report_over_a_newer_change_is_refused_keeping_what_was_typed(
     assert again.status_code == 302
 
 
-def test_the_item_page_shows_reports_evidence_and_who_changed_the_status(
-    scene, world, as_user
-):
+def test_the_item_page_shows_reports_evidence_and_who_changed_the_status(scene, world, as_user):
     item = scene.inside.item
     report(as_user(world.school), item, status="in_progress", files=[upload("акт.pdf", PDF)])
     item.refresh_from_db()

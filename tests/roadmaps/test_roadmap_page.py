@@ -58,8 +58,10 @@ def test_items_are_filtered(scene, world, as_user, query, expected):
     )
     done.responsible.add(world.curator_school)
     named = {"item": scene.inside.item, "late_item": scene.inside.late_item, "done": done}
-    url = scene.inside.roadmap.get_absolute_url() + "?" + query.format(
-        school=world.supported_school.pk, curator=world.curator_school.pk
+    url = (
+        scene.inside.roadmap.get_absolute_url()
+        + "?"
+        + query.format(school=world.supported_school.pk, curator=world.curator_school.pk)
     )
     response = as_user(world.coordinator).get(url)
     assert {i.pk for i in rows_of(response)} == {named[name].pk for name in expected}
@@ -102,9 +104,7 @@ def test_htmx_status_change_returns_only_the_updated_row(scene, world, as_user):
 def test_a_plain_post_changes_the_status_and_returns_to_the_roadmap(scene, world, as_user):
     item = scene.inside.item
     back = scene.inside.roadmap.get_absolute_url() + "?late=on"
-    response = status_post(
-        as_user(world.school), item, RoadmapItem.Status.IN_PROGRESS, next=back
-    )
+    response = status_post(as_user(world.school), item, RoadmapItem.Status.IN_PROGRESS, next=back)
     assert response.status_code == 302 and response.url == back
     item.refresh_from_db()
     assert item.status == RoadmapItem.Status.IN_PROGRESS and item.completed_on is None

@@ -71,9 +71,7 @@ def test_the_lockout_wears_off_after_the_cooloff(world, client, settings):
     for _ in range(2):
         sign_in(client, "school", "неверный")
     assert sign_in(client, "school", PASSWORD).status_code == 429
-    AccessAttempt.objects.update(
-        attempt_time=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-    )
+    AccessAttempt.objects.update(attempt_time=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
     assert sign_in(client, "school", PASSWORD).status_code == 302
 
 
@@ -99,9 +97,7 @@ def test_the_password_is_changed_with_russian_errors_for_bad_input(world, as_use
     assert world.school.check_password(PASSWORD)
 
     new = "Осенний-лист-2024"
-    done = client.post(
-        url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
-    )
+    done = client.post(url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
     assert done.status_code == 302 and done.url == reverse("password_change_done")
     assert "Пароль изменён" in client.get(done.url).content.decode()
     world.school.refresh_from_db()
