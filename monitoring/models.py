@@ -356,7 +356,8 @@ class MeasurementQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         """Values the user may enter: the school's staff and coordinators of its territory. The
-        point's deadline and approval lock are checked by `Measurement.can_edit`."""
+        point's deadline is checked by `MonitoringPoint.values_changeable_by`, the approval
+        lock by `Measurement.is_locked`."""
         r = reach(user)
         if r.is_admin:
             return self.all()

@@ -30,7 +30,7 @@ def _roadmap_page(request, roadmap, bound_forms=None):
     items = (
         roadmap.items.select_related("module")
         .prefetch_related("responsible")
-        .annotate(reports_count=Count("reports"))
+        .annotate(reports_count=Count("reports", distinct=True))
         .order_by(F("module__order").asc(nulls_first=True), "module_id", "order", "pk")
     )
     item_filter = RoadmapItemFilter(request.GET or None, queryset=items, roadmap=roadmap, user=user)
@@ -58,6 +58,10 @@ def _roadmap_page(request, roadmap, bound_forms=None):
             "progress": roadmap.items.progress(),
             "can_edit": Roadmap.objects.editable_by(user).filter(pk=roadmap.pk).exists(),
             "filtered": item_filter.is_bound and any(item_filter.form.data.values()),
+            # Where a plain (non-htmx) status change returns: this page with its filter.
+            "back_url": request.get_full_path()
+            if request.method == "GET"
+            else roadmap.get_absolute_url(),
         },
     )
 
@@ -149,23 +153,23 @@ def item_status(request, pk):
             saved = True
         except StaleRevision as stale:
             form.refuse_stale(stale)
+    back = request.POST.get("next")
+    if not back or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = reverse("roadmaps:roadmap", args=[item.roadmap_id])
     if request.htmx:
+        item.reports_count = item.reports.count()
         if saved:
-            item.reports_count = item.reports.count()
             form = ItemStatusForm(
                 initial={"status": item.status}, revisioned=item, prefix=f"item{item.pk}"
             )
         return render(
             request,
             "roadmaps/_item_row.html",
-            {"item": item, "can_report": True, "form": form, "saved": saved},
+            {"item": item, "can_report": True, "form": form, "saved": saved, "back_url": back},
         )
     if not saved:
         return _roadmap_page(request, item.roadmap, {item.pk: form})
     messages.success(request, f"Состояние изменено: «{item.get_status_display()}».")
-    back = request.POST.get("next")
-    if not back or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
-        back = reverse("roadmaps:roadmap", args=[item.roadmap_id])
     return redirect(back)
 
 

@@ -178,3 +178,9 @@ def test_the_roadmap_page_makes_the_same_queries_for_5_and_50_items(scene, world
     few = queries()
     add(45)
     assert queries() == few
+
+
+def test_a_plain_status_change_returns_to_the_filtered_roadmap(scene, world, as_user):
+    url = scene.inside.roadmap.get_absolute_url() + "?late=on"
+    page = as_user(world.school).get(url).content.decode()
+    assert f'name="next" value="{url}"' in page
