@@ -9,6 +9,7 @@ revision, or is refused at once; nothing is silently overwritten on either datab
 """
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 
 STALE_MESSAGE = (
@@ -75,6 +76,14 @@ class RevisionFormMixin:
                 "invalid": "Форма устарела: откройте страницу заново.",
             },
         )
+
+    def full_clean(self):
+        super().full_clean()
+        # A hidden field's error would show nowhere: say it above the form instead.
+        if self._errors and "revision" in self._errors:
+            for message in self._errors.pop("revision"):
+                self._errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield"))
+                self._errors[NON_FIELD_ERRORS].append(message)
 
     @property
     def seen_revision(self):

@@ -273,3 +273,15 @@ def test_the_history_of_values_names_who_changed_them(side, world, as_user):
     history = page[page.index("История изменений") :]
     assert "18 → <strong>17</strong>" in history
     assert "отправлено → <strong>утверждено</strong>" in history
+
+
+def test_a_verdict_without_a_decision_is_refused(side, world, as_user):
+    m = side.measurement
+    response = as_user(world.curator).post(
+        reverse("monitoring:review", args=[m.pk]),
+        {f"r{m.pk}-action": "", f"r{m.pk}-comment": "", f"r{m.pk}-revision": m.revision},
+    )
+    assert response.status_code == 200
+    assert "Выберите решение." in response.content.decode()
+    m.refresh_from_db()
+    assert m.status == "submitted"

@@ -249,3 +249,22 @@ def test_uploaded_files_have_no_public_address(document, client):
     for prefix in ("/files/", "/media/"):
         with pytest.raises(Resolver404):
             resolve(prefix + document.file.name)
+
+
+def test_a_verdict_must_be_chosen(document, world, as_user):
+    submit(as_user(world.school), document)
+    response = review(as_user(world.coordinator), document, "")
+    assert response.status_code == 200
+    assert response.context["review_form"].errors["verdict"] == ["Выберите решение."]
+    document.refresh_from_db()
+    assert document.status == Document.Status.SUBMITTED
+
+
+def test_a_form_without_its_revision_is_refused_as_outdated(document, world, as_user):
+    response = as_user(world.school).post(
+        reverse("programs:document_submit", args=[document.pk]), {}
+    )
+    assert response.status_code == 200
+    assert "Форма устарела: откройте страницу заново." in response.content.decode()
+    document.refresh_from_db()
+    assert document.status == Document.Status.DRAFT
