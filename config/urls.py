@@ -14,7 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        views.SignInView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -28,6 +28,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # A school's page gathers from every app; `schools:organization` names the same path.
+    path("schools/<int:pk>/", views.school_detail, name="school"),
     path("schools/", include("schools.urls")),
     path("programs/", include("programs.urls")),
     path("roadmaps/", include("roadmaps.urls")),

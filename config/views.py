@@ -1,12 +1,198 @@
-"""Pages that gather from every app, so they belong to the project rather than to one app."""
+"""Pages that gather from every app, so they belong to the project rather than to one app:
+the home page (what this person must do next) and a school's page."""
 
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
+from django.utils import timezone
 
-from programs.models import Program
+from monitoring.models import Measurement, MonitoringPoint
+from monitoring.summaries import school_indicator_rows
+from programs.models import Curator, CuratorPair, Document, Participant, Program
+from roadmaps.models import Roadmap, RoadmapItem
+from schools.access import reach, visible_or_404
+from schools.models import Organization, RiskFactor, RiskLevel, RiskProfile
+
+# Home lists show this many rows; the counts beside them are of everything.
+HOME_ROWS = 20
+DUE_SOON_DAYS = 14
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, telling the person how many failures lock the account (django-axes
+    counts them and answers with registration/locked.html)."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "failure_limit": settings.AXES_FAILURE_LIMIT}
+
+
+def _values_by_sheet(measurements):
+    """Values grouped by point and school, as links to the data-entry sheets: one query."""
+    return list(
+        measurements.order_by()
+        .values(
+            "point",
+            "point__title",
+            "point__date",
+            "point__program__short_title",
+            "organization",
+            "organization__short_name",
+        )
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("point__date", "organization__short_name")[:HOME_ROWS]
+    )
+
+
+def _entry_links(user, points):
+    """For people who enter values for a few schools (not coordinators of a territory): the
+    schools of theirs that each open point is about, as {point id: [(school id, name)]}; two
+    queries."""
+    r = reach(user)
+    if r.is_territorial or not r.editor_schools:
+        return {}
+    schools = Organization.objects.data_editable_by(user).schools()
+    programs = {point.program_id for point in points}
+    by_program = defaultdict(dict)
+    for program_id, school_id, name in Participant.objects.filter(
+        role=Participant.Role.SUPPORTED, organization__in=schools, program__in=programs
+    ).values_list("program_id", "organization_id", "organization__short_name"):
+        by_program[program_id][school_id] = name
+    for program_id, school_id, name in CuratorPair.objects.filter(
+        supported_school__in=schools, program__in=programs
+    ).values_list("program_id", "supported_school_id", "supported_school__short_name"):
+        by_program[program_id][school_id] = name
+    return {
+        point.pk: sorted(by_program[point.program_id].items(), key=lambda school: school[1])
+        for point in points
+    }
 
 
 def home(request):
-    programs = Program.objects.visible_to(request.user).select_related(
-        "owner", "region", "municipality"
+    """What this person must do next, whatever their role, and their programs and schools."""
+    user = request.user
+    today = timezone.localdate()
+
+    items = RoadmapItem.objects.reportable_by(user).due_soon_or_late(DUE_SOON_DAYS, today)
+    item_counts = items.aggregate(
+        total=Count("pk", distinct=True),
+        late=Count("pk", filter=Q(due_on__lt=today), distinct=True),
     )
-    return render(request, "base/home.html", {"programs": programs})
+    item_rows = items.select_related("roadmap__program").order_by("due_on", "roadmap_id", "order")[
+        :HOME_ROWS
+    ]
+
+    points = (
+        MonitoringPoint.objects.enterable_by(user, today)
+        .select_related("program")
+        .order_by("entry_deadline", "date")
+    )
+    point_rows = list(points[:HOME_ROWS])
+    entry_links = _entry_links(user, point_rows)
+
+    awaiting = Measurement.objects.approvable_by(user).awaiting_approval()
+    returned = Measurement.objects.editable_by(user).filter(status=Measurement.Status.RETURNED)
+    documents_to_review = Document.objects.reviewable_by(user).awaiting_review()
+    documents_to_fix = Document.objects.editable_by(user).filter(
+        status=Document.Status.NEEDS_REVISION
+    )
+    schools = Organization.objects.visible_to(user).schools().select_related("municipality")
+    programs = Program.objects.visible_to(user).select_related("owner", "region", "municipality")
+    return render(
+        request,
+        "base/home.html",
+        {
+            "today": today,
+            "due_soon_days": DUE_SOON_DAYS,
+            "items": item_rows,
+            "item_counts": item_counts,
+            "points": [(p, entry_links.get(p.pk, [])) for p in point_rows],
+            "points_count": points.count(),
+            "awaiting": _values_by_sheet(awaiting),
+            "awaiting_count": awaiting.count(),
+            "returned": _values_by_sheet(returned),
+            "returned_count": returned.count(),
+            "documents_to_review": documents_to_review.select_related("organization", "program")[
+                :HOME_ROWS
+            ],
+            "documents_to_review_count": documents_to_review.count(),
+            "documents_to_fix": documents_to_fix.select_related("organization", "program")[
+                :HOME_ROWS
+            ],
+            "documents_to_fix_count": documents_to_fix.count(),
+            "schools": schools[:HOME_ROWS],
+            "schools_count": schools.count(),
+            "programs": programs[:HOME_ROWS],
+            "programs_count": programs.count(),
+        },
+    )
+
+
+def school_detail(request, pk):
+    """A school's page: statuses by year, risk profile and its dynamics, pairs and curators,
+    roadmap progress, indicator values against baseline and target, documents. Other kinds of
+    organization show their record only."""
+    user = request.user
+    organization = visible_or_404(
+        Organization.objects.select_related("region", "municipality", "parent"), user, pk=pk
+    )
+    context = {
+        "organization": organization,
+        "statuses": organization.statuses.all(),
+        "branches": organization.branches.all(),
+    }
+    if organization.is_school:
+        context.update(_school_sections(user, organization))
+    return render(request, "schools/organization_detail.html", context)
+
+
+def _school_sections(user, school):
+    today = timezone.localdate()
+    curators = Prefetch("curators", queryset=Curator.objects.select_related("user", "organization"))
+    pairs = CuratorPair.objects.visible_to(user).select_related(
+        "program", "curator_school", "supported_school"
+    )
+    profiles = list(
+        RiskProfile.objects.visible_to(user)
+        .filter(school=school)
+        .prefetch_related(Prefetch("levels", queryset=RiskLevel.objects.select_related("factor")))
+        .order_by("-assessed_on")[:2]
+    )
+    newest = profiles[0] if profiles else None
+    older = profiles[1] if len(profiles) > 1 else None
+    items = RoadmapItem.objects.visible_to(user).filter(responsible=school)
+    data_editable = Organization.objects.data_editable_by(user).filter(pk=school.pk).exists()
+    programs_supporting = Program.objects.supporting([school.pk])
+    return {
+        "is_school": True,
+        "supported_in": pairs.filter(supported_school=school).prefetch_related(curators),
+        "curating": pairs.filter(curator_school=school).prefetch_related(curators),
+        "risk_newest": newest,
+        "risk_older": older,
+        "risk_rows": newest.compare_with(older, RiskFactor.objects.all()) if newest else [],
+        "roadmaps": Roadmap.objects.visible_to(user)
+        .of_school(school)
+        .with_progress(today)
+        .select_related("program"),
+        "item_progress": items.progress(today),
+        "attention_items": items.due_soon_or_late(DUE_SOON_DAYS, today)
+        .select_related("roadmap__program")
+        .order_by("due_on")[:HOME_ROWS],
+        "indicator_rows": school_indicator_rows(user, school),
+        "documents": Document.objects.visible_to(user)
+        .filter(organization=school)
+        .select_related("program", "risk_factor")
+        .order_by("program_id", "kind", "title"),
+        "open_points": MonitoringPoint.objects.visible_to(user)
+        .open_for_entry(today)
+        .filter(program__in=programs_supporting)
+        .select_related("program")
+        .order_by("entry_deadline"),
+        "can_edit_data": data_editable,
+        "can_edit_risk": data_editable,
+        "today": today,
+    }

@@ -26,6 +26,33 @@ class ProgramScopedQuerySet(models.QuerySet):
         return self.filter(program__in=Program.objects.editable_by(user))
 
 
+class IndicatorQuerySet(ProgramScopedQuerySet):
+    def entered(self):
+        """Indicators whose values people type in (not computed from the portal's data)."""
+        return self.filter(method=Indicator.Method.ENTERED)
+
+    def computed(self):
+        """Indicators the portal computes from its own data; nobody types them in."""
+        return self.exclude(method=Indicator.Method.ENTERED)
+
+    def of_schools(self):
+        """Indicators measured at each school (not for the program as a whole)."""
+        return self.filter(level=Indicator.Level.SCHOOL)
+
+    def with_program_targets(self):
+        """Each indicator with `program_targets`: its targets for the program as a whole (no
+        organization), by point date; one query for all indicators."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "targets",
+                queryset=Target.objects.filter(organization__isnull=True)
+                .select_related("point")
+                .order_by(models.F("point__date").asc(nulls_first=True)),
+                to_attr="program_targets",
+            )
+        )
+
+
 class Indicator(models.Model):
     """A measured quantity of a program (показатель): entered by schools or coordinators, or
     computed from the portal's own data."""
@@ -83,7 +110,7 @@ class Indicator(models.Model):
     )
     order = models.PositiveSmallIntegerField("порядок", default=0)
 
-    objects = ProgramScopedQuerySet.as_manager()
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = "показатель"
@@ -124,6 +151,13 @@ class MonitoringPointQuerySet(ProgramScopedQuerySet):
         return self.filter(locked=False).filter(
             Q(entry_deadline__isnull=True) | Q(entry_deadline__gte=today)
         )
+
+    def enterable_by(self, user, today=None):
+        """Open points of programs where a school whose data the user may change takes part
+        as a supported school: where the user has values to enter."""
+        schools = Organization.objects.data_editable_by(user).schools()
+        programs = Program.objects.visible_to(user).supporting(schools)
+        return self.open_for_entry(today).filter(program__in=programs)
 
 
 class MonitoringPoint(models.Model):
@@ -181,6 +215,45 @@ class MonitoringPoint(models.Model):
     def is_open(self):
         return self.is_open_on(timezone.localdate())
 
+    def values_changeable_by(self, user, school, today=None):
+        """Whether the user may enter or change the school's values at this point: the
+        school's staff and coordinators while the point is open; after its deadline, or once
+        it is locked, only coordinators (of the school's territory or of the program)."""
+        if not Organization.objects.data_editable_by(user).filter(pk=school.pk).exists():
+            return False
+        if self.is_open_on(today or timezone.localdate()):
+            return True
+        return (
+            Organization.objects.editable_by(user).filter(pk=school.pk).exists()
+            or MonitoringPoint.objects.editable_by(user).filter(pk=self.pk).exists()
+        )
+
+
+class TargetQuerySet(models.QuerySet):
+    def for_school(self, school):
+        """The targets that may apply to `school`: its own and the program's."""
+        return self.filter(Q(organization=school) | Q(organization__isnull=True))
+
+    @staticmethod
+    def pick(targets, indicator_id, point_id):
+        """Of `targets` (already fetched), the one that applies to an indicator at a point: at
+        the point before a threshold with no point, a school's own before the program's."""
+        best = None
+        for target in targets:
+            if target.indicator_id != indicator_id or target.point_id not in (point_id, None):
+                continue
+            rank = (target.point_id is not None, target.organization_id is not None)
+            if best is None or rank > best[0]:
+                best = (rank, target)
+        return best[1] if best else None
+
+    def applicable(self, point, school):
+        """For each indicator, the target that applies to `school` at `point` (see `pick`).
+        Returns {indicator id: Target}; one query."""
+        targets = list(self.for_school(school).filter(Q(point=point) | Q(point__isnull=True)))
+        ids = {t.indicator_id for t in targets}
+        return {i: self.pick(targets, i, point.pk) for i in ids}
+
 
 class Target(models.Model):
     """A target value of an indicator at a point (плановое значение): «не менее 85 %» is 85, ≥.
@@ -216,6 +289,8 @@ class Target(models.Model):
         "сравнение", max_length=2, choices=Comparison.choices, default=Comparison.GE
     )
     text = models.CharField("как в документе", max_length=500, blank=True)
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "целевое значение"
@@ -281,7 +356,8 @@ class MeasurementQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         """Values the user may enter: the school's staff and coordinators of its territory. The
-        point's deadline and approval lock are checked by `Measurement.can_edit`."""
+        point's deadline is checked by `MonitoringPoint.values_changeable_by`, the approval
+        lock by `Measurement.is_locked`."""
         r = reach(user)
         if r.is_admin:
             return self.all()
@@ -290,6 +366,25 @@ class MeasurementQuerySet(models.QuerySet):
                 r.changes_school_data("organization"),
                 Q(organization__isnull=True)
                 & Q(point__program__in=Program.objects.editable_by(user)),
+            )
+        )
+
+    def awaiting_approval(self):
+        return self.filter(status=Measurement.Status.SUBMITTED)
+
+    def completeness(self):
+        """Per organization: how many values are filled in, submitted, approved and returned,
+        counted in the database (rows of `organization`, `filled`, `submitted`, `approved`,
+        `returned`)."""
+        status = Measurement.Status
+        return (
+            self.order_by()
+            .values("organization")
+            .annotate(
+                filled=models.Count("pk", filter=Q(value__isnull=False)),
+                submitted=models.Count("pk", filter=Q(status=status.SUBMITTED)),
+                approved=models.Count("pk", filter=Q(status=status.APPROVED)),
+                returned=models.Count("pk", filter=Q(status=status.RETURNED)),
             )
         )
 
@@ -394,6 +489,24 @@ class Measurement(RevisionedModel):
 
     def __str__(self):
         return f"{self.indicator.code} @ {self.point}: {self.value}"
+
+    @property
+    def is_locked(self):
+        """An approved value is no longer changed by entry; an approver may return it."""
+        return self.status == self.Status.APPROVED
+
+    def approve(self, user):
+        self.status = self.Status.APPROVED
+        self.approved_by = user
+        self.approved_at = timezone.now()
+        self.review_comment = ""
+
+    def send_back(self, user, comment):
+        """Return the value to the school with the reviewer's comment (вернуть на доработку)."""
+        self.status = self.Status.RETURNED
+        self.review_comment = comment
+        self.approved_by = None
+        self.approved_at = None
 
     def clean(self):
         if (

@@ -1,10 +1,254 @@
-from django.shortcuts import render
+"""Monitoring point pages: the point with its completeness table, the data-entry sheet of one
+school, and the approver's verdict on a value."""
 
-from schools.access import visible_or_404
+from collections import defaultdict
 
-from .models import MonitoringPoint
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from schools.access import require, visible_or_404
+from schools.history import history_rows
+from schools.revisions import StaleRevision
+
+from . import services
+from .forms import EntrySheet, MeasurementReviewForm
+from .models import Measurement, MonitoringPoint, Target
+
+POINT_RELATED = ("program__region", "program__municipality__region", "program__owner")
+VALUE_HISTORY_FIELDS = ["value", "status", "comment", "review_comment"]
+
+
+def _point(request, pk):
+    return visible_or_404(
+        MonitoringPoint.objects.select_related(*POINT_RELATED), request.user, pk=pk
+    )
+
+
+def _completeness(point, user, schools, total):
+    """One row per school: how many of the `total` entered indicators are filled, submitted,
+    approved and returned, and a word for where the school stands."""
+    counts = {
+        row["organization"]: row
+        for row in Measurement.objects.visible_to(user)
+        .filter(point=point, indicator__in=point.program.indicators.entered().of_schools())
+        .completeness()
+    }
+    empty = {"filled": 0, "submitted": 0, "approved": 0, "returned": 0}
+    rows = []
+    for school in schools:
+        c = counts.get(school.pk, empty)
+        sent = c["submitted"] + c["approved"]
+        if total and c["approved"] == total:
+            state, color = "утверждено", "success"
+        elif total and sent == total:
+            state, color = "отправлено", "info"
+        elif c["returned"]:
+            state, color = "возвращено на доработку", "warning"
+        elif c["filled"]:
+            state, color = "заполняется", "secondary"
+        else:
+            state, color = "не начато", "danger"
+        rows.append(
+            {
+                "school": school,
+                **c,
+                "sent": sent,
+                "complete": bool(total) and sent == total,
+                "state": state,
+                "color": color,
+            }
+        )
+    return rows
 
 
 def point_detail(request, pk):
-    point = visible_or_404(MonitoringPoint.objects.select_related("program"), request.user, pk=pk)
-    return render(request, "monitoring/point_detail.html", {"point": point})
+    point = _point(request, pk)
+    user = request.user
+    schools = (
+        point.program.supported_schools()
+        .visible_to(user)
+        .select_related("municipality")
+        .order_by("short_name")
+    )
+    indicators = list(point.program.indicators.visible_to(user).order_by("order", "code"))
+    entered = [i for i in indicators if not i.is_computed and i.level == i.Level.SCHOOL]
+    rows = _completeness(point, user, schools, len(entered))
+    missing_only = request.GET.get("missing") == "1"
+    return render(
+        request,
+        "monitoring/point_detail.html",
+        {
+            "point": point,
+            "program": point.program,
+            "indicators": indicators,
+            "entered_count": len(entered),
+            "rows": [r for r in rows if not r["complete"]] if missing_only else rows,
+            "schools_count": len(rows),
+            "missing_count": sum(1 for r in rows if not r["complete"]),
+            "missing_only": missing_only,
+        },
+    )
+
+
+def _entry_page(request, point, school, *, sheet=None, review_forms=None):
+    user = request.user
+    program = point.program
+    indicators = list(program.indicators.entered().of_schools().order_by("order", "code"))
+    measurements = {
+        m.indicator_id: m
+        for m in Measurement.objects.visible_to(user)
+        .filter(point=point, organization=school)
+        .select_related("entered_by", "approved_by")
+    }
+    may_change = point.values_changeable_by(user, school)
+    if sheet is None:
+        sheet = EntrySheet(indicators=indicators, measurements=measurements, editable=may_change)
+    approvable = set(
+        Measurement.objects.approvable_by(user)
+        .filter(point=point, organization=school)
+        .values_list("pk", flat=True)
+    )
+    review_forms = review_forms or {}
+    baseline = {}
+    for m in (
+        Measurement.objects.visible_to(user)
+        .filter(
+            point__program=program,
+            point__kind=MonitoringPoint.Kind.BASELINE,
+            point__date__lte=point.date,
+            organization=school,
+        )
+        .exclude(point=point)
+        .order_by("point__date")
+    ):
+        baseline[m.indicator_id] = m.value
+    targets = Target.objects.filter(indicator__program=program).applicable(point, school)
+    for row in sheet.rows:
+        m = row["measurement"]
+        row["baseline"] = baseline.get(row["indicator"].pk)
+        row["target"] = targets.get(row["indicator"].pk)
+        row["review"] = None
+        if m is not None and m.pk in review_forms:
+            row["review"] = review_forms[m.pk]
+        elif (
+            m is not None
+            and m.pk in approvable
+            and m.status
+            in (
+                Measurement.Status.SUBMITTED,
+                Measurement.Status.APPROVED,
+            )
+        ):
+            row["review"] = MeasurementReviewForm(measurement=m)
+    records = defaultdict(list)
+    for record in Measurement.history.filter(
+        point_id=point.pk, organization_id=school.pk
+    ).select_related("history_user", "indicator"):
+        records[record.id].append(record)
+    history = sorted(
+        (
+            (row, group[0].indicator)
+            for group in records.values()
+            for row in history_rows(group, VALUE_HISTORY_FIELDS)
+        ),
+        key=lambda pair: pair[0].when,
+        reverse=True,
+    )
+    return render(
+        request,
+        "monitoring/entry.html",
+        {
+            "point": point,
+            "program": program,
+            "school": school,
+            "sheet": sheet,
+            "may_change": may_change,
+            "may_edit_school": bool(sheet.editable),
+            "reviewing": any(row["review"] for row in sheet.rows),
+            "computed": program.indicators.computed().order_by("order"),
+            "history": history,
+        },
+    )
+
+
+def _school(point, user, school_pk):
+    """A school supported in the point's program that the user sees; 404 otherwise."""
+    return visible_or_404(point.program.supported_schools(), user, pk=school_pk)
+
+
+def entry(request, pk, school_pk):
+    """The data-entry sheet of one school at one point; POST saves it as a draft or submits it."""
+    point = _point(request, pk)
+    school = _school(point, request.user, school_pk)
+    if request.method != "POST":
+        return _entry_page(request, point, school)
+    if not point.values_changeable_by(request.user, school):
+        raise PermissionDenied("Изменять значения этой школы в этой точке вы не можете.")
+    indicators = list(point.program.indicators.entered().of_schools().order_by("order", "code"))
+    measurements = {
+        m.indicator_id: m
+        for m in Measurement.objects.editable_by(request.user).filter(
+            point=point, organization=school, indicator__in=indicators
+        )
+    }
+    sheet = EntrySheet(
+        request.POST, indicators=indicators, measurements=measurements, editable=True
+    )
+    submit = request.POST.get("action") == EntrySheet.SUBMIT
+    action = EntrySheet.SUBMIT if submit else EntrySheet.DRAFT
+    if sheet.is_valid(action):
+        written = services.save_sheet(
+            sheet, point=point, school=school, user=request.user, submit=submit
+        )
+        if written is not None:
+            if submit:
+                messages.success(request, "Значения отправлены на проверку.")
+            elif written:
+                messages.success(request, "Черновик сохранён.")
+            else:
+                messages.info(request, "Изменений нет.")
+            return redirect("monitoring:entry", pk=point.pk, school_pk=school.pk)
+    return _entry_page(request, point, school, sheet=sheet)
+
+
+@require_POST
+def review(request, pk):
+    """Approve a submitted value, or return it to the school with a comment."""
+    measurement = visible_or_404(
+        Measurement.objects.select_related(
+            "indicator", "organization", *(f"point__{name}" for name in POINT_RELATED)
+        ),
+        request.user,
+        pk=pk,
+    )
+    require(Measurement.objects.approvable_by(request.user), measurement)
+    point, school = measurement.point, measurement.organization
+    form = MeasurementReviewForm(request.POST, measurement=measurement)
+    if form.is_valid():
+        approve = form.cleaned_data["action"] == form.APPROVE
+        try:
+            services.review_measurement(
+                measurement,
+                request.user,
+                approve=approve,
+                comment=form.cleaned_data["comment"].strip(),
+                seen_revision=form.seen_revision,
+            )
+        except StaleRevision as stale:
+            form.refuse_stale(stale)
+        else:
+            verb = "утверждено" if approve else "возвращено на доработку"
+            messages.success(request, f"Значение показателя {measurement.indicator.code} {verb}.")
+            if school is None:
+                return redirect(point)
+            url = reverse("monitoring:entry", args=[point.pk, school.pk])
+            return redirect(f"{url}#indicator-{measurement.indicator_id}")
+    if school is None:
+        messages.error(request, " ".join(form.non_field_errors()) or "Решение не сохранено.")
+        return redirect(point)
+    # Reload the point with the time zone's relations for the page.
+    point = _point(request, point.pk)
+    return _entry_page(request, point, school, review_forms={measurement.pk: form})

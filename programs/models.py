@@ -62,6 +62,28 @@ class ProgramQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
+    def with_school(self, school):
+        """Programs where the school takes part: as a participant or on either side of a pair."""
+        return self.filter(
+            Q(pk__in=Participant.objects.filter(organization=school).values("program"))
+            | Q(
+                pk__in=CuratorPair.objects.filter(
+                    Q(supported_school=school) | Q(curator_school=school)
+                ).values("program")
+            )
+        )
+
+    def supporting(self, schools):
+        """Programs where any of `schools` (a queryset or ids) is a supported school."""
+        return self.filter(
+            Q(
+                pk__in=Participant.objects.filter(
+                    organization__in=schools, role=Participant.Role.SUPPORTED
+                ).values("program")
+            )
+            | Q(pk__in=CuratorPair.objects.filter(supported_school__in=schools).values("program"))
+        )
+
 
 class Program(models.Model):
     """A program or project of targeted support («адресная поддержка»), approved by an order."""
@@ -197,6 +219,14 @@ class Program(models.Model):
     def timezone_name(self):
         region = self.region or (self.municipality.region if self.municipality else None)
         return region.timezone if region else settings.TIME_ZONE
+
+    def supported_schools(self):
+        """Schools supported in this program: named as supported participants or as the
+        supported side of a pair."""
+        return Organization.objects.filter(
+            Q(participations__program=self, participations__role=Participant.Role.SUPPORTED)
+            | Q(supported_pairs__program=self)
+        ).distinct()
 
 
 class ProgramPart(models.Model):
@@ -615,6 +645,25 @@ class Document(RevisionedModel):
     def get_absolute_url(self):
         return reverse("programs:document", args=[self.pk])
 
+    @property
+    def accepts_new_version(self):
+        """A document under review keeps its file until the verdict."""
+        return self.status != self.Status.SUBMITTED
+
+    @property
+    def can_be_submitted(self):
+        return bool(self.file) and self.status in (self.Status.DRAFT, self.Status.NEEDS_REVISION)
+
+    @property
+    def awaits_verdict(self):
+        return self.status == self.Status.SUBMITTED
+
+
+class DocumentVersionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A version is seen by whoever sees its document."""
+        return self.filter(document__in=Document.objects.visible_to(user))
+
 
 class DocumentVersion(models.Model):
     """One uploaded file of a document; earlier versions are kept."""
@@ -636,6 +685,8 @@ class DocumentVersion(models.Model):
     )
     uploaded_at = models.DateTimeField("загружен", default=timezone.now)
     comment = models.CharField("комментарий", max_length=500, blank=True)
+
+    objects = DocumentVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "версия документа"

@@ -31,6 +31,8 @@ class RoadmapQuerySet(models.QuerySet):
             any_of(
                 Q(level__in=[Roadmap.Level.PROGRAM, Roadmap.Level.MUNICIPAL]),
                 r.sees_organization("organization"),
+                # A pair's roadmap has no organization; it is seen with its supported school.
+                r.sees_organization("pair__supported_school"),
                 Q(pair__in=r.pairs) if r.pairs else None,
                 Q(pair__supported_school__in=own) | Q(pair__curator_school__in=own)
                 if own
@@ -49,6 +51,30 @@ class RoadmapQuerySet(models.QuerySet):
                 Q(program__in=Program.objects.editable_by(user)),
                 Q(pair__in=r.pairs) if r.pairs else None,
             )
+        )
+
+    def with_progress(self, today=None):
+        """Each roadmap with `items_total`, `items_done` and `items_late`, counted in the
+        database."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            items_total=models.Count("items", distinct=True),
+            items_done=models.Count(
+                "items", filter=Q(items__status=RoadmapItem.Status.DONE), distinct=True
+            ),
+            items_late=models.Count(
+                "items",
+                filter=~Q(items__status__in=RoadmapItem.CLOSED) & Q(items__due_on__lt=today),
+                distinct=True,
+            ),
+        )
+
+    def of_school(self, school):
+        """Roadmaps that are the school's own: its school roadmap and its pairs' roadmaps."""
+        return self.filter(
+            Q(organization=school)
+            | Q(pair__supported_school=school)
+            | Q(pair__curator_school=school)
         )
 
 
@@ -156,6 +182,20 @@ class RoadmapItemQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.open().filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
 
+    def due_soon_or_late(self, days, today=None):
+        """Open items that are late or due within `days`: what a person must do next."""
+        today = today or timezone.localdate()
+        return self.open().filter(due_on__lte=today + timedelta(days=days))
+
+    def progress(self, today=None):
+        """Counts of the items: total, done and late, in one query."""
+        today = today or timezone.localdate()
+        return self.aggregate(
+            total=models.Count("pk"),
+            done=models.Count("pk", filter=Q(status=RoadmapItem.Status.DONE)),
+            late=models.Count("pk", filter=~Q(status__in=RoadmapItem.CLOSED) & Q(due_on__lt=today)),
+        )
+
 
 class RoadmapItem(RevisionedModel):
     """One item of a roadmap (мероприятие): what, by when, who, and what shows it is done."""
@@ -257,6 +297,14 @@ class RoadmapItem(RevisionedModel):
         )
         return schedule
 
+    def set_status(self, status, today=None):
+        """Set the status; a done item remembers the day it was done, any other forgets it."""
+        self.status = status
+        if status == self.Status.DONE:
+            self.completed_on = self.completed_on or today or timezone.localdate()
+        else:
+            self.completed_on = None
+
     def is_late_on(self, today):
         return self.status not in self.CLOSED and self.due_on is not None and self.due_on < today
 
@@ -303,6 +351,12 @@ class ItemReport(models.Model):
         return f"{self.item}: {self.get_status_display()}"
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Evidence is seen by whoever sees its item."""
+        return self.filter(report__item__in=RoadmapItem.objects.visible_to(user))
+
+
 class Evidence(models.Model):
     """A file that proves an item was done (подтверждающий документ)."""
 
@@ -312,6 +366,8 @@ class Evidence(models.Model):
     file = models.FileField("файл", upload_to=evidence_upload_to)
     original_name = models.CharField("имя файла", max_length=300)
     size = models.PositiveIntegerField("размер, байт", default=0)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "подтверждающий документ"

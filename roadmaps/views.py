@@ -1,30 +1,181 @@
-from django.shortcuts import render
-from django.utils import timezone
+"""Roadmap pages: the roadmap with its items (filtered, grouped by module, status changed in
+place), an item with its reports, evidence and history, and the evidence files."""
 
-from schools.access import visible_or_404
+from django.contrib import messages
+from django.db.models import Count, F
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from .models import Event, Roadmap, RoadmapItem
+from schools.access import require, visible_or_404
+from schools.history import history_rows
+from schools.revisions import StaleRevision
+from schools.uploads import file_response
+
+from . import services
+from .filters import RoadmapItemFilter
+from .forms import ItemReportForm, ItemStatusForm
+from .models import Event, Evidence, Roadmap, RoadmapItem
+
+PROGRAM_TZ = ("program__region", "program__municipality__region")
+ITEM_HISTORY_FIELDS = ["status", "completed_on", "title", "schedule_text", "due_on"]
 
 
-def roadmap_detail(request, pk):
-    roadmap = visible_or_404(Roadmap.objects.select_related("program"), request.user, pk=pk)
-    items = roadmap.items.select_related("module").prefetch_related("responsible")
+def _roadmap_page(request, roadmap, bound_forms=None):
+    """The roadmap page; `bound_forms` maps an item id to its status form with errors, so a
+    refused change is shown beside the row it was made in."""
+    user = request.user
+    bound_forms = bound_forms or {}
+    items = (
+        roadmap.items.select_related("module")
+        .prefetch_related("responsible")
+        .annotate(reports_count=Count("reports", distinct=True))
+        .order_by(F("module__order").asc(nulls_first=True), "module_id", "order", "pk")
+    )
+    item_filter = RoadmapItemFilter(request.GET or None, queryset=items, roadmap=roadmap, user=user)
+    reportable = set(
+        RoadmapItem.objects.reportable_by(user).filter(roadmap=roadmap).values_list("pk", flat=True)
+    )
+    rows = [
+        {
+            "item": item,
+            "can_report": item.pk in reportable,
+            "form": bound_forms.get(item.pk)
+            or ItemStatusForm(
+                initial={"status": item.status}, revisioned=item, prefix=f"item{item.pk}"
+            ),
+        }
+        for item in item_filter.qs
+    ]
     return render(
         request,
         "roadmaps/roadmap_detail.html",
-        {"roadmap": roadmap, "items": items, "today": timezone.localdate()},
+        {
+            "roadmap": roadmap,
+            "filter": item_filter,
+            "rows": rows,
+            "progress": roadmap.items.progress(),
+            "can_edit": Roadmap.objects.editable_by(user).filter(pk=roadmap.pk).exists(),
+            "filtered": item_filter.is_bound and any(item_filter.form.data.values()),
+            # Where a plain (non-htmx) status change returns: this page with its filter.
+            "back_url": request.get_full_path()
+            if request.method == "GET"
+            else roadmap.get_absolute_url(),
+        },
+    )
+
+
+def roadmap_detail(request, pk):
+    roadmap = visible_or_404(
+        Roadmap.objects.select_related(*PROGRAM_TZ, "program", "organization", "pair"),
+        request.user,
+        pk=pk,
+    )
+    return _roadmap_page(request, roadmap)
+
+
+def _item(request, pk):
+    return visible_or_404(
+        RoadmapItem.objects.select_related(
+            "roadmap__program__region",
+            "roadmap__program__municipality__region",
+            "module",
+            "target__indicator",
+            "target__point",
+        ),
+        request.user,
+        pk=pk,
     )
 
 
 def item_detail(request, pk):
-    item = visible_or_404(
-        RoadmapItem.objects.select_related("roadmap__program", "module"), request.user, pk=pk
-    )
+    """The item page; POST is a progress report with evidence."""
+    item = _item(request, pk)
+    can_report = RoadmapItem.objects.reportable_by(request.user).filter(pk=item.pk).exists()
+    form = None
+    if request.method == "POST":
+        require(RoadmapItem.objects.reportable_by(request.user), item)
+        form = ItemReportForm(request.POST, request.FILES, revisioned=item)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.report_progress(
+                    item,
+                    request.user,
+                    status=data["status"],
+                    text=data["text"],
+                    files=data["files"],
+                    completed_on=data["completed_on"],
+                    seen_revision=form.seen_revision,
+                )
+            except StaleRevision as stale:
+                form.refuse_stale(stale)
+            else:
+                messages.success(request, "Отчёт о ходе выполнения сохранён.")
+                return redirect(item)
+    elif can_report:
+        form = ItemReportForm(initial={"status": item.status}, revisioned=item)
+    reports = item.reports.select_related("author", "organization").prefetch_related("evidence")
     return render(
         request,
         "roadmaps/item_detail.html",
-        {"item": item, "reports": item.reports.select_related("author", "organization")},
+        {
+            "item": item,
+            "program": item.roadmap.program,
+            "responsible": item.responsible.all(),
+            "risk_factors": item.risk_factors.all(),
+            "reports": reports,
+            "form": form,
+            "history": history_rows(
+                item.history.select_related("history_user"), ITEM_HISTORY_FIELDS
+            ),
+        },
     )
+
+
+@require_POST
+def item_status(request, pk):
+    """Change an item's status from the roadmap list: with htmx the updated row comes back in
+    place; without it the browser returns to the roadmap."""
+    item = _item(request, pk)
+    require(RoadmapItem.objects.reportable_by(request.user), item)
+    form = ItemStatusForm(request.POST, revisioned=item, prefix=f"item{item.pk}")
+    saved = False
+    if form.is_valid():
+        try:
+            services.set_item_status(
+                item,
+                request.user,
+                status=form.cleaned_data["status"],
+                seen_revision=form.seen_revision,
+            )
+            saved = True
+        except StaleRevision as stale:
+            form.refuse_stale(stale)
+    back = request.POST.get("next")
+    if not back or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = reverse("roadmaps:roadmap", args=[item.roadmap_id])
+    if request.htmx:
+        item.reports_count = item.reports.count()
+        if saved:
+            form = ItemStatusForm(
+                initial={"status": item.status}, revisioned=item, prefix=f"item{item.pk}"
+            )
+        return render(
+            request,
+            "roadmaps/_item_row.html",
+            {"item": item, "can_report": True, "form": form, "saved": saved, "back_url": back},
+        )
+    if not saved:
+        return _roadmap_page(request, item.roadmap, {item.pk: form})
+    messages.success(request, f"Состояние изменено: «{item.get_status_display()}».")
+    return redirect(back)
+
+
+def evidence_file(request, pk):
+    evidence = visible_or_404(Evidence.objects.all(), request.user, pk=pk)
+    return file_response(evidence.file, evidence.original_name)
 
 
 def event_detail(request, pk):

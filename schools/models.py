@@ -353,6 +353,27 @@ class RiskProfile(RevisionedModel):
     def get_absolute_url(self):
         return reverse("schools:risk_profile", args=[self.pk])
 
+    def compare_with(self, older, factors):
+        """The dynamics from `older` to this profile for each of `factors`: rows of
+        (factor, older level, this level, "up" / "down" / "same" / None when either is
+        missing). Uses the `levels` already fetched (prefetch them)."""
+        old = {level.factor_id: level for level in older.levels.all()} if older else {}
+        new = {level.factor_id: level for level in self.levels.all()}
+        rows = []
+        for factor in factors:
+            before, after = old.get(factor.pk), new.get(factor.pk)
+            change = None
+            if before is not None and after is not None:
+                change = (
+                    "up"
+                    if after.severity > before.severity
+                    else "down"
+                    if after.severity < before.severity
+                    else "same"
+                )
+            rows.append({"factor": factor, "before": before, "after": after, "change": change})
+        return rows
+
 
 class RiskLevel(models.Model):
     """The level of one risk factor in one profile."""

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -6,6 +7,16 @@ app_name = "schools"
 
 urlpatterns = [
     path("", views.OrganizationList.as_view(), name="list"),
-    path("<int:pk>/", views.organization_detail, name="organization"),
+    # The school's page gathers from every app: config.views.school_detail serves it, routed
+    # first in config/urls.py at this same path. The name stays so that
+    # `Organization.get_absolute_url` and `{% url 'schools:organization' %}` keep working.
+    path("<int:pk>/", RedirectView.as_view(pattern_name="school"), name="organization"),
+    path("<int:school_pk>/risk-profiles/new/", views.risk_profile_create, name="risk_profile_new"),
+    path(
+        "<int:school_pk>/risk-profiles/compare/",
+        views.risk_profile_compare,
+        name="risk_profile_compare",
+    ),
     path("risk-profiles/<int:pk>/", views.risk_profile_detail, name="risk_profile"),
+    path("risk-profiles/<int:pk>/edit/", views.risk_profile_edit, name="risk_profile_edit"),
 ]

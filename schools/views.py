@@ -1,8 +1,18 @@
-from django.shortcuts import render
+"""Pages of the schools app: the list of schools, and a school's risk profiles — filled in by
+the school, compared to show which factors went up and down.
+
+The school's own page gathers from every app, so it lives in config/views.py."""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
 from django.views.generic import ListView
 
-from .access import visible_or_404
-from .models import Organization, RiskProfile
+from .access import require, visible_or_404
+from .forms import RiskCompareForm, RiskProfileForm
+from .models import Organization, RiskFactor, RiskLevel, RiskProfile
+from .revisions import StaleRevision
+from .services import save_risk_profile
 
 
 class OrganizationList(ListView):
@@ -17,24 +27,91 @@ class OrganizationList(ListView):
         )
 
 
-def organization_detail(request, pk):
-    organization = visible_or_404(
-        Organization.objects.select_related("region", "municipality", "parent"), request.user, pk=pk
-    )
-    return render(
-        request,
-        "schools/organization_detail.html",
-        {
-            "organization": organization,
-            "statuses": organization.statuses.all(),
-            "branches": organization.branches.all(),
-        },
+def _profiles(user, school):
+    """The school's profiles the user sees, newest first, with their levels."""
+    return (
+        RiskProfile.objects.visible_to(user)
+        .filter(school=school)
+        .prefetch_related(Prefetch("levels", queryset=RiskLevel.objects.select_related("factor")))
+        .order_by("-assessed_on")
     )
 
 
 def risk_profile_detail(request, pk):
     profile = visible_or_404(RiskProfile.objects.select_related("school"), request.user, pk=pk)
-    levels = profile.levels.select_related("factor")
+    profiles = list(_profiles(request.user, profile.school))
+    older = next((p for p in profiles if p.assessed_on < profile.assessed_on), None)
+    profile = next(p for p in profiles if p.pk == profile.pk)
     return render(
-        request, "schools/risk_profile_detail.html", {"profile": profile, "levels": levels}
+        request,
+        "schools/risk_profile_detail.html",
+        {
+            "profile": profile,
+            "school": profile.school,
+            "older": older,
+            "rows": profile.compare_with(older, RiskFactor.objects.all()),
+            "can_edit": RiskProfile.objects.editable_by(request.user)
+            .filter(pk=profile.pk)
+            .exists(),
+        },
+    )
+
+
+def _profile_form_page(request, form, school):
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = save_risk_profile(form, request.user)
+        except StaleRevision as stale:
+            form.refuse_stale(stale)
+        else:
+            if profile is not None:
+                messages.success(request, "Рисковый профиль сохранён.")
+                return redirect(profile)
+    return render(request, "schools/risk_profile_form.html", {"form": form, "school": school})
+
+
+def risk_profile_create(request, school_pk):
+    school = visible_or_404(Organization.objects.schools(), request.user, pk=school_pk)
+    require(Organization.objects.data_editable_by(request.user), school)
+    form = RiskProfileForm(request.POST or None, school=school)
+    return _profile_form_page(request, form, school)
+
+
+def risk_profile_edit(request, pk):
+    profile = visible_or_404(RiskProfile.objects.select_related("school"), request.user, pk=pk)
+    require(RiskProfile.objects.editable_by(request.user), profile)
+    form = RiskProfileForm(request.POST or None, instance=profile, school=profile.school)
+    return _profile_form_page(request, form, profile.school)
+
+
+def risk_profile_compare(request, school_pk):
+    """Two profiles of the school side by side: which factors went up and which went down."""
+    school = visible_or_404(Organization.objects.schools(), request.user, pk=school_pk)
+    profiles = _profiles(request.user, school)
+    listed = list(profiles)
+    form = RiskCompareForm(request.GET or None, profiles=profiles)
+    older = newer = None
+    if form.is_bound and form.is_valid():
+        older, newer = form.cleaned_data["older"], form.cleaned_data["newer"]
+        if older.assessed_on > newer.assessed_on:
+            older, newer = newer, older
+        by_pk = {p.pk: p for p in listed}
+        older, newer = by_pk[older.pk], by_pk[newer.pk]
+    elif not form.is_bound and len(listed) >= 2:
+        newer, older = listed[0], listed[1]
+        form = RiskCompareForm(initial={"older": older, "newer": newer}, profiles=profiles)
+    rows = newer.compare_with(older, RiskFactor.objects.all()) if newer else []
+    return render(
+        request,
+        "schools/risk_profile_compare.html",
+        {
+            "school": school,
+            "form": form,
+            "older": older,
+            "newer": newer,
+            "rows": rows,
+            "went_up": sum(1 for r in rows if r["change"] == "up"),
+            "went_down": sum(1 for r in rows if r["change"] == "down"),
+            "profiles": listed,
+        },
     )

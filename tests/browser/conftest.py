@@ -5,6 +5,8 @@ import os
 
 import pytest
 
+from tests.scene import factors, fast_passwords, media_root, scene  # noqa: F401
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--headless",

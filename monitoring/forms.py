@@ -1,0 +1,164 @@
+"""Data entry at a monitoring point: one sheet with a row per indicator of one school, each row
+a small form checked by the indicator's unit; and the approver's verdict on one value."""
+
+from decimal import Decimal
+
+from django import forms
+
+from schools.revisions import RevisionFormMixin
+
+from .models import Indicator, Measurement
+
+YES_NO_CHOICES = [("", "—"), ("1", "да"), ("0", "нет")]
+
+
+def _plain(value):
+    """18.00 → 18, 12.50 → 12.5: the value as a person would type it."""
+    return None if value is None else value.normalize() + Decimal(0)
+
+
+class MeasurementForm(RevisionFormMixin, forms.Form):
+    """One indicator's value and comment; the field follows the indicator's unit."""
+
+    comment = forms.CharField(
+        label="Комментарий",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args, indicator, measurement=None, **kwargs):
+        self.indicator = indicator
+        self.measurement = measurement
+        super().__init__(*args, revisioned=measurement, **kwargs)
+        initial = self.initial
+        if measurement is not None:
+            initial.setdefault("comment", measurement.comment)
+        label = f"{indicator.code}. {indicator.title}"
+        if indicator.unit == Indicator.Unit.YES_NO:
+            field = forms.TypedChoiceField(
+                label=label,
+                choices=YES_NO_CHOICES,
+                coerce=Decimal,
+                empty_value=None,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            if measurement is not None and measurement.value is not None:
+                initial.setdefault("value", str(int(measurement.value)))
+        else:
+            field = forms.DecimalField(
+                label=label,
+                required=False,
+                max_digits=12,
+                decimal_places=2,
+                localize=True,
+                widget=forms.TextInput(
+                    attrs={"class": "form-control form-control-sm", "inputmode": "decimal"}
+                ),
+            )
+            if measurement is not None:
+                initial.setdefault("value", _plain(measurement.value))
+        self.fields = {"value": field, **self.fields}
+
+    def clean_value(self):
+        value = self.cleaned_data.get("value")
+        self.indicator.check_value(value)
+        return value
+
+    def has_changes(self):
+        """Whether the row differs from what is stored (a new row counts if anything is typed)."""
+        value, comment = self.cleaned_data.get("value"), self.cleaned_data.get("comment", "")
+        if self.measurement is None:
+            return value is not None or bool(comment)
+        return value != self.measurement.value or comment != self.measurement.comment
+
+
+class EntrySheet:
+    """The data-entry form for all entered indicators of one school at one point. Rows whose
+    value is approved are shown but not editable; `editable=False` makes the whole sheet
+    read-only (a curator, or a school after the deadline)."""
+
+    DRAFT, SUBMIT = "draft", "submit"
+
+    def __init__(self, data=None, *, indicators, measurements, editable):
+        self.is_bound = data is not None
+        self.editable = editable
+        self.non_field_errors = []
+        self.rows = []
+        for indicator in indicators:
+            measurement = measurements.get(indicator.pk)
+            locked = measurement is not None and measurement.is_locked
+            form = None
+            if editable and not locked:
+                form = MeasurementForm(
+                    data,
+                    indicator=indicator,
+                    measurement=measurement,
+                    prefix=f"i{indicator.pk}",
+                )
+            self.rows.append(
+                {"indicator": indicator, "measurement": measurement, "form": form, "locked": locked}
+            )
+
+    @property
+    def forms(self):
+        return [row["form"] for row in self.rows if row["form"] is not None]
+
+    def is_valid(self, action):
+        # Validate every row (no short cut), so that all bad values are marked at once.
+        results = [form.is_valid() for form in self.forms]
+        valid = all(results)
+        if action == self.SUBMIT:
+            for form in self.forms:
+                if form.is_valid() and form.cleaned_data.get("value") is None:
+                    form.add_error("value", "Заполните значение, чтобы отправить на проверку.")
+                    valid = False
+        if not self.forms:
+            self.non_field_errors.append("Нет значений, которые можно изменить.")
+            valid = False
+        for form in self.forms:
+            if "value" in form.errors:
+                widget = form.fields["value"].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+        if not valid and not self.non_field_errors:
+            self.non_field_errors.append("Значения не сохранены: исправьте отмеченные поля.")
+        return valid
+
+
+class MeasurementReviewForm(RevisionFormMixin, forms.Form):
+    """An approver's verdict on one value: approve it, or return it with a comment."""
+
+    APPROVE, RETURN = "approve", "return"
+
+    action = forms.ChoiceField(
+        choices=[(APPROVE, "Утвердить"), (RETURN, "Вернуть на доработку")],
+        error_messages={"required": "Выберите решение.", "invalid_choice": "Выберите решение."},
+    )
+    comment = forms.CharField(
+        label="Замечание",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": "Что исправить"}
+        ),
+    )
+
+    def __init__(self, *args, measurement, **kwargs):
+        self.measurement = measurement
+        super().__init__(*args, revisioned=measurement, prefix=f"r{measurement.pk}", **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        status = self.measurement.status
+        if action == self.RETURN and not cleaned.get("comment", "").strip():
+            self.add_error("comment", "Укажите, что нужно исправить.")
+        if action == self.APPROVE and status != Measurement.Status.SUBMITTED:
+            self.add_error(None, "Утвердить можно только отправленное на проверку значение.")
+        if action == self.RETURN and status not in (
+            Measurement.Status.SUBMITTED,
+            Measurement.Status.APPROVED,
+        ):
+            self.add_error(None, "Вернуть можно только отправленное или утверждённое значение.")
+        return cleaned

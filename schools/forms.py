@@ -1,0 +1,70 @@
+"""Forms of the schools app: a school's risk profile, a level for each factor of the
+catalogue, and the choice of two profiles to compare."""
+
+from django import forms
+from django.utils import timezone
+
+from .models import RiskFactor, RiskLevel, RiskProfile
+from .revisions import RevisionFormMixin
+
+
+class RiskProfileForm(RevisionFormMixin, forms.ModelForm):
+    """The date and source of the assessment and a level for every factor of the catalogue."""
+
+    class Meta:
+        model = RiskProfile
+        fields = ["assessed_on", "source"]
+        widgets = {"assessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.instance.school = school
+        self.factors = list(RiskFactor.objects.all())
+        current = {}
+        if self.instance.pk:
+            current = {lv.factor_id: lv.level for lv in self.instance.levels.all()}
+        for factor in self.factors:
+            self.fields[self.level_name(factor)] = forms.ChoiceField(
+                label=str(factor),
+                choices=RiskLevel.Level.choices,
+                widget=forms.RadioSelect,
+                initial=current.get(factor.pk),
+                error_messages={"required": "Укажите уровень риска."},
+            )
+
+    @staticmethod
+    def level_name(factor):
+        return f"level_{factor.pk}"
+
+    def level_rows(self):
+        """(factor, bound field) for the template, in the catalogue's order."""
+        return [(factor, self[self.level_name(factor)]) for factor in self.factors]
+
+    def levels(self):
+        return {factor: self.cleaned_data[self.level_name(factor)] for factor in self.factors}
+
+    def clean_assessed_on(self):
+        day = self.cleaned_data["assessed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("Дата оценки не может быть в будущем.")
+        clash = RiskProfile.objects.filter(school=self.school, assessed_on=day)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("У школы уже есть профиль на эту дату.")
+        return day
+
+
+class RiskCompareForm(forms.Form):
+    """Two profiles of one school, older and newer."""
+
+    older = forms.ModelChoiceField(label="Раньше", queryset=RiskProfile.objects.none())
+    newer = forms.ModelChoiceField(label="Позже", queryset=RiskProfile.objects.none())
+
+    def __init__(self, *args, profiles, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("older", "newer"):
+            self.fields[name].queryset = profiles
+            self.fields[name].label_from_instance = lambda p: f"{p.assessed_on:%d.%m.%Y}"
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"

@@ -1,0 +1,88 @@
+"""Small display helpers for the portal's templates: Russian plurals and durations."""
+
+from datetime import timedelta
+
+from django import template
+
+register = template.Library()
+
+
+def plural_form(number, forms):
+    """Pick «минута / минуты / минут» for `number`; `forms` is the three forms, comma-separated."""
+    one, few, many = (f.strip() for f in forms.split(","))
+    n = abs(int(number))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+@register.filter
+def ru_plural(number, forms):
+    """`{{ n|ru_plural:"школа,школы,школ" }}` → «5 школ»."""
+    return f"{number} {plural_form(number, forms)}"
+
+
+@register.filter
+def duration_ru(value):
+    """A timedelta in words, in the accusative that follows «на»: «15 минут», «1 час 30 минут»."""
+    if not isinstance(value, timedelta):
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(ru_plural(hours, "час,часа,часов"))
+    if minutes or not parts:
+        parts.append(ru_plural(minutes, "минуту,минуты,минут"))
+    return " ".join(parts)
+
+
+# Colours of status badges; the values of the portal's status choices do not clash.
+STATUS_COLORS = {
+    "planned": "secondary",
+    "in_progress": "primary",
+    "done": "success",
+    "not_done": "danger",
+    "cancelled": "dark",
+    "draft": "secondary",
+    "submitted": "info",
+    "approved": "success",
+    "returned": "warning",
+    "needs_revision": "warning",
+    "pending": "secondary",
+}
+
+
+@register.filter
+def status_color(value):
+    """Bootstrap colour name for a status value: `text-bg-{{ item.status|status_color }}`."""
+    return STATUS_COLORS.get(str(value), "secondary")
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ mapping|get_item:key }}` for dictionaries built by a view."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def person(user):
+    """A user as people name them: full name, else login; «—» for nobody."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def unit_value(value, unit):
+    """An indicator's value as read: «18,5 %», «12», «да»; «—» when nothing is entered."""
+    from django.utils.formats import number_format
+
+    if value is None or value == "":
+        return "—"
+    if unit == "yes_no":
+        return "да" if value else "нет"
+    text = number_format(value.normalize() + 0 if hasattr(value, "normalize") else value)
+    return f"{text} %" if unit == "percent" else text

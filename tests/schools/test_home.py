@@ -1,0 +1,157 @@
+"""The home page tells each person what to do next: items due within 14 days or late that they
+may report on, points open for entry for their schools, values and documents waiting for them,
+and their programs and schools. Counts are of everything, rows are the first few."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from monitoring.models import Measurement
+from programs.models import Document, Participant
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def home(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response
+
+
+def section(response, anchor):
+    html = response.content.decode()
+    if f'id="{anchor}"' not in html:
+        return ""
+    start = html.index(f'id="{anchor}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_school_sees_its_due_and_late_items_with_the_late_one_marked(scene, world, as_user):
+    response = home(as_user(world.school))
+    assert response.context["item_counts"] == {"total": 2, "late": 1}
+    items = section(response, "home-items")
+    late = items[items.index(scene.inside.late_item.title) :]
+    assert "просрочено" in late[: late.index("</li>")]
+    current = items[items.index(scene.inside.item.title) :]
+    assert "просрочено" not in current[: current.index("</li>")]
+    assert "Мегион" not in items
+
+
+def test_items_far_ahead_or_done_or_not_theirs_are_not_listed(scene, world, as_user):
+    roadmap = scene.inside.roadmap
+    far = f.RoadmapItemFactory(roadmap=roadmap, due_on=scene.today + datetime.timedelta(days=40))
+    done = f.RoadmapItemFactory(
+        roadmap=roadmap, due_on=scene.today - datetime.timedelta(days=1), status="done"
+    )
+    for item in (far, done):
+        item.responsible.add(world.supported_school)
+    f.RoadmapItemFactory(roadmap=roadmap, due_on=scene.today)  # nobody's school
+    listed = set(home(as_user(world.school)).context["items"])
+    assert listed == {scene.inside.item, scene.inside.late_item}
+
+
+def test_the_school_gets_a_direct_link_to_enter_its_values(scene, world, as_user):
+    response = home(as_user(world.school))
+    url = reverse("monitoring:entry", args=[scene.inside.point.pk, world.supported_school.pk])
+    assert f'href="{url}"' in section(response, "home-points")
+    assert response.context["points_count"] == 1
+
+
+def test_a_closed_point_is_not_offered(scene, world, as_user):
+    scene.inside.point.locked = True
+    scene.inside.point.save()
+    assert home(as_user(world.school)).context["points_count"] == 0
+
+
+def test_the_curator_sees_values_waiting_for_approval(scene, world, as_user):
+    response = home(as_user(world.curator))
+    assert response.context["awaiting_count"] == 1
+    [row] = response.context["awaiting"]
+    assert (row["organization"], row["point"], row["count"]) == (
+        world.supported_school.pk,
+        scene.inside.point.pk,
+        1,
+    )
+    assert home(as_user(world.school)).context["awaiting_count"] == 0
+
+
+def test_the_school_sees_values_and_documents_returned_to_it(scene, world, as_user):
+    Measurement.objects.filter(pk=scene.inside.measurement.pk).update(status="returned")
+    Document.objects.filter(pk=scene.inside.document.pk).update(status="needs_revision")
+    response = home(as_user(world.school))
+    assert response.context["returned_count"] == 1
+    assert response.context["documents_to_fix_count"] == 1
+    assert "Значения возвращены на доработку" in response.content.decode()
+
+
+def test_the_coordinator_sees_documents_waiting_for_review(scene, world, as_user):
+    Document.objects.filter(pk=scene.inside.document.pk).update(status="submitted")
+    Document.objects.filter(pk=scene.outside.document.pk).update(status="submitted")
+    assert home(as_user(world.coordinator)).context["documents_to_review_count"] == 1
+    assert home(as_user(world.region_coordinator)).context["documents_to_review_count"] == 2
+    assert home(as_user(world.school)).context["documents_to_review_count"] == 0
+
+
+def test_programs_and_schools_are_each_persons_own(scene, world, as_user):
+    response = home(as_user(world.outsider))
+    assert [p.short_title for p in response.context["programs"]] == ["Мегион-500"]
+    assert [s.short_name for s in response.context["schools"]] == ["МАОУ «СОШ №2»"]
+    assert response.context["item_counts"]["total"] == 2
+    assert response.context["awaiting_count"] == 0
+
+
+def test_counts_are_of_everything_while_rows_are_the_first_twenty(scene, world, as_user):
+    for n in range(25):
+        item = f.RoadmapItemFactory(
+            roadmap=scene.inside.roadmap, due_on=scene.today - datetime.timedelta(days=n + 1)
+        )
+        item.responsible.add(world.supported_school)
+    response = home(as_user(world.school))
+    assert response.context["item_counts"] == {"total": 27, "late": 26}
+    assert len(response.context["items"]) == 20
+    assert "Показаны 20 из 27." in response.content.decode()
+
+
+def grow(world, scene, count, first):
+    """`count` more supported schools with late items, submitted values and documents."""
+    for n in range(first, first + count):
+        school = f.OrganizationFactory(municipality=world.municipality, short_name=f"Школа {n}")
+        f.ParticipantFactory(
+            program=world.program, organization=school, role=Participant.Role.SUPPORTED
+        )
+        item = f.RoadmapItemFactory(
+            roadmap=scene.inside.roadmap, due_on=scene.today - datetime.timedelta(days=1)
+        )
+        item.responsible.add(school, world.supported_school)
+        f.MeasurementFactory(
+            indicator=scene.inside.count,
+            point=scene.inside.point,
+            organization=school,
+            value=1,
+            status="submitted",
+        )
+        f.DocumentFactory(
+            program=world.program, organization=school, status=Document.Status.SUBMITTED
+        )
+        f.MonitoringPointFactory(
+            program=world.program, entry_deadline=scene.today + datetime.timedelta(days=n + 1)
+        )
+
+
+@pytest.mark.parametrize("person", ["school", "curator", "coordinator"])
+def test_the_home_page_makes_the_same_queries_for_5_and_50_rows(scene, world, as_user, person):
+    client = as_user(world.people[person])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            home(client)
+        return len(captured)
+
+    grow(world, scene, 5, 0)
+    few = queries()
+    grow(world, scene, 45, 5)
+    assert queries() == few
