@@ -33,7 +33,7 @@ run: debs-run $(VENV)/.installed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: debs-test $(VENV)/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -21,6 +21,19 @@ from schools.models import Membership
 from . import factories as f
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """PBKDF2 takes about a second per user; seven users per `world` made every test slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own folder, never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def world(db):
     region = f.RegionFactory(name="Ханты-Мансийский автономный округ – Югра", code="86")

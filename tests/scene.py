@@ -22,18 +22,6 @@ from schools.models import RiskFactor, RiskLevel, RiskProfile
 from . import factories as f
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """PBKDF2 takes about a second per user; seven users per `world` made every test slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def stored_files(root):
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from tests.scene import factors, fast_passwords, media_root, scene  # noqa: F401
+from tests.scene import factors, scene  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

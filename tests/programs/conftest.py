@@ -1,1 +1,1 @@
-from tests.scene import factors, fast_passwords, media_root, scene  # noqa: F401
+from tests.scene import factors, scene  # noqa: F401
