@@ -1,0 +1,103 @@
+"""Admin of the numbers: indicators with their targets, monitoring points (closed for entry by an
+action), targets, and the values schools enter, approved by an action and kept with history."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Indicator, Measurement, MonitoringPoint, Target
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    fields = ("point", "organization", "comparison", "value", "text")
+    autocomplete_fields = ("point", "organization")
+    ordering = ("point__date", "pk")
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("code", "short_title", "program", "unit", "direction", "level", "method")
+    list_display_links = ("code", "short_title")
+    list_filter = ("program", "unit", "method", "level", "direction")
+    list_select_related = ("program",)
+    search_fields = ("code", "title", "source", "group", "program__short_title")
+    ordering = ("program__short_title", "order", "code")
+    inlines = (TargetInline,)
+
+    @admin.display(description="показатель", ordering="title")
+    def short_title(self, obj):
+        return Truncator(obj.title).words(14)
+
+
+@admin.register(MonitoringPoint)
+class MonitoringPointAdmin(admin.ModelAdmin):
+    list_display = ("title", "program", "date", "kind", "stage", "entry_deadline", "locked")
+    list_filter = ("locked", "kind", "program")
+    list_select_related = ("program",)
+    search_fields = ("title", "program__short_title")
+    ordering = ("program__short_title", "date")
+    actions = ("close_entry",)
+
+    @admin.action(description="Закрыть приём значений", permissions=["change"])
+    def close_entry(self, request, queryset):
+        closed = queryset.filter(locked=False).update(locked=True)
+        self.message_user(request, f"Приём значений закрыт, точек мониторинга: {closed}.")
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "indicator", "point", "organization", "comparison", "value")
+    list_filter = ("comparison", "indicator__program")
+    list_select_related = ("indicator", "point", "organization")
+    search_fields = (
+        "text",
+        "indicator__code",
+        "indicator__title",
+        "point__title",
+        "organization__short_name",
+    )
+    ordering = ("indicator__program__short_title", "indicator__order", "point__date")
+    autocomplete_fields = ("indicator", "point", "organization")
+    show_full_result_count = False
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(SimpleHistoryAdmin):
+    list_display = ("indicator", "point", "organization", "value", "status", "approved_by")
+    list_filter = ("status", "point__kind", "point__program")
+    list_select_related = ("indicator", "point", "organization", "approved_by")
+    search_fields = (
+        "organization__short_name",
+        "organization__name",
+        "indicator__code",
+        "indicator__title",
+        "comment",
+    )
+    ordering = ("-point__date", "indicator__order", "organization__short_name")
+    autocomplete_fields = ("indicator", "point", "organization", "entered_by", "approved_by")
+    show_full_result_count = False
+    actions = ("approve",)
+
+    @admin.action(description="Утвердить выбранные значения", permissions=["change"])
+    def approve(self, request, queryset):
+        pending = queryset.exclude(status=Measurement.Status.APPROVED)
+        # The database refuses an approved value that is empty; say so instead of failing.
+        empty = pending.filter(value__isnull=True).count()
+        now = timezone.now()
+        approved = 0
+        # One save per value, not update(): each approval goes into the value's history and
+        # raises its revision, so an entry form open elsewhere will not overwrite it.
+        for measurement in pending.filter(value__isnull=False):
+            measurement.status = Measurement.Status.APPROVED
+            measurement.approved_by = request.user
+            measurement.approved_at = now
+            measurement.save()
+            approved += 1
+        self.message_user(request, f"Утверждено значений: {approved}.")
+        if empty:
+            self.message_user(
+                request, f"Не утверждены, потому что не заполнены: {empty}.", messages.WARNING
+            )
