@@ -6,10 +6,6 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "Портал адресной поддержки школ"
-admin.site.site_title = "Администрирование портала"
-admin.site.index_title = "Данные портала"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path(
@@ -34,5 +30,8 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("roadmaps/", include("roadmaps.urls")),
     path("monitoring/", include("monitoring.urls")),
+    # Stored files, for the admin's links only; the portal's pages serve files through views
+    # that check access to the object the file belongs to.
+    path("files/<path:name>", views.admin_file, name="admin_file"),
     path("admin/", admin.site.urls),
 ]

@@ -2,10 +2,14 @@
 the home page (what this person must do next) and a school's page."""
 
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -15,10 +19,24 @@ from programs.models import Curator, CuratorPair, Document, Participant, Program
 from roadmaps.models import Roadmap, RoadmapItem
 from schools.access import reach, visible_or_404
 from schools.models import Organization, RiskFactor, RiskLevel, RiskProfile
+from schools.uploads import file_response
 
 # Home lists show this many rows; the counts beside them are of everything.
 HOME_ROWS = 20
 DUE_SOON_DAYS = 14
+
+
+def admin_file(request, name):
+    """A stored file, as the admin links to it (MEDIA_URL). Only superusers, who may see every
+    row in the admin, get it; everyone else gets 404, as for any object out of reach."""
+    if not request.user.is_superuser:
+        raise Http404
+    try:
+        default_storage.path(name)  # refuses names that leave MEDIA_ROOT
+    except SuspiciousFileOperation as error:
+        raise Http404 from error
+    stored = SimpleNamespace(name=name, storage=default_storage)
+    return file_response(stored, name.rsplit("/", 1)[-1])
 
 
 class SignInView(auth_views.LoginView):

@@ -435,3 +435,33 @@ def test_anonymous_visitors_are_sent_to_sign_in(as_user):
     response = as_user(None).get(url(Organization, "changelist"))
     assert response.status_code == 302
     assert "login" in response.url
+
+
+def test_staff_without_superuser_cannot_enter_the_admin(world):
+    from django.test import Client
+
+    world.coordinator.is_staff = True
+    world.coordinator.save()
+    client = Client()
+    client.force_login(world.coordinator)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_admin_file_links_serve_stored_files_to_superusers_only(world, superuser, media_root):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.test import Client
+
+    name = default_storage.save("agreements/2023/dogovor.pdf", ContentFile(b"%PDF-1.4 test"))
+    admin_client = Client()
+    admin_client.force_login(superuser)
+    response = admin_client.get(f"/files/{name}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    coordinator = Client()
+    coordinator.force_login(world.coordinator)
+    assert coordinator.get(f"/files/{name}").status_code == 404
+    assert admin_client.get("/files/../../etc/passwd").status_code == 404
+    assert admin_client.get("/files/agreements/missing.pdf").status_code == 404
