@@ -242,6 +242,7 @@ MODULES = {"config.views", "schools.views", "programs.views", "roadmaps.views", 
 # the name `schools:organization` kept for links to the school page; sign-in has its own tests.
 ELSEWHERE = {
     "login",
+    "admin_file",  # superusers only; tests/test_admin.py
     "programs:list",
     "programs:public",
     "schools:list",
