@@ -21,6 +21,13 @@ from schools.models import Membership
 from . import factories as f
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Django's PBKDF2 takes about half a second per password; with six people in `world` that
+    was most of the time of every test that uses it. Tests need a hash, not a strong one."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     region = f.RegionFactory(name="Ханты-Мансийский автономный округ – Югра", code="86")
