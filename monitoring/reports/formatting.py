@@ -4,8 +4,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 DASH = "—"
-# A thin no-break space groups thousands as Russian typography does: «12 345».
-THOUSANDS = "\u202f"
+# A no-break space groups thousands as Russian typography does: «12 345». (The narrower
+# U+202F is not in PT Sans, and a PDF must not borrow glyphs from another font.)
+THOUSANDS = "\u00a0"
 
 
 def number(value, signed=False):

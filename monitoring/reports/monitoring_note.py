@@ -373,7 +373,7 @@ def backwards_section(data):
             value = data.value(indicator, data.point, org_id)
             earlier, before = data.previous(indicator, org_id)
             if went_backwards(indicator, before, value):
-                fallen.append(f"{label} ({display(before)} → {display(value)})")
+                fallen.append(f"{label} (было {display(before)}, стало {display(value)})")
         if fallen:
             rows.append(
                 Row([f"{indicator.code}. {indicator.title}", len(fallen), "; ".join(fallen)])
@@ -393,7 +393,7 @@ def backwards_section(data):
             [
                 Column("Показатель", width="30%"),
                 Column("Школ", "number", width="7%"),
-                Column("Школы (было → стало)", width="63%"),
+                Column("Школы и их значения", width="63%"),
             ],
             rows,
         ),

@@ -5,8 +5,6 @@ reviewed documents, risk profiles. `add_schools` grows it, for the query-count t
 import datetime
 from types import SimpleNamespace
 
-from django.utils import timezone
-
 from monitoring.models import Indicator, Measurement, MonitoringPoint
 from programs.models import Document, Participant, Review
 from roadmaps.models import Evidence, ItemReport, RoadmapItem
@@ -195,10 +193,13 @@ def fill_program(world):
 
 def add_schools(world, filled, count):
     """`count` more supported schools, each paired, with values, attendance and an item."""
+    from schools.models import Organization
+
     program = world.program
     seminar = filled.events[0]
     points = filled.points
-    for n in range(count):
+    added = Organization.objects.filter(short_name__startswith="МБОУ «Школа ").count()
+    for n in range(added, added + count):
         school = f.OrganizationFactory(
             municipality=world.municipality, short_name=f"МБОУ «Школа {n + 1:03d}»"
         )
@@ -236,7 +237,6 @@ def add_schools(world, filled, count):
         item.responsible.add(school)
         RiskProfile.objects.create(school=school, assessed_on=datetime.date(2023, 1, 1))
         SchoolStatus.objects.create(school=school, year=2023)
-    return timezone.now()
 
 
 # Reading what the renderers wrote, independently of the code that wrote it.
@@ -262,13 +262,25 @@ def pdf_page_texts(content):
 
 
 def pdf_fonts(content):
-    """Base names of every font the PDF uses, in pages and in the drawings they place."""
-    found = set()
+    """{base name: embedded?} of every font the PDF uses, in its pages and in the drawings
+    (charts) they place."""
+    found = {}
+
+    def embedded(font):
+        descriptors = [font.get("/FontDescriptor")] + [
+            d.get_object().get("/FontDescriptor") for d in font.get("/DescendantFonts") or []
+        ]
+        return any(
+            any(k in d.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            for d in descriptors
+            if d is not None
+        )
 
     def walk(resources):
         resources = resources.get_object() if resources is not None else {}
         for font in (resources.get("/Font") or {}).values():
-            found.add(str(font.get_object()["/BaseFont"]))
+            font = font.get_object()
+            found[str(font["/BaseFont"])] = embedded(font)
         for xobject in (resources.get("/XObject") or {}).values():
             xobject = xobject.get_object()
             if "/Resources" in xobject:

@@ -54,6 +54,8 @@ class Command(BaseCommand):
                 f"Неподдерживаемое расширение файла «{path.suffix or path.name}»: "
                 "укажите файл .pdf или .xlsx."
             )
+        if not path.parent.exists():
+            raise CommandError(f"Нет папки {path.parent} для файла отчёта.")
         params = {}
         if starts_on or ends_on:
             if not report_kind.takes_period:
@@ -74,8 +76,6 @@ class Command(BaseCommand):
             # Every subject label is feminine: программа, дорожная карта, точка, школа.
             raise CommandError(f"Не найдена {label} с id {id}{whose}.")
         report = report_kind.build(subject, person, **params)
-        if not path.parent.exists():
-            raise CommandError(f"Нет папки {path.parent} для файла отчёта.")
         path.write_bytes(render(report))
         self.stdout.write(f"Отчёт «{report.title}» сохранён в {path}.")
 
