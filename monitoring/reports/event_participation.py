@@ -11,7 +11,7 @@ from schools.models import Organization
 
 from .common import ReportKind, filename, made_at, running_header, share, supported_schools
 from .document import Cell, Column, Facts, Report, Row, Section, Table
-from .formatting import display
+from .formatting import percent_text
 
 TITLE = "Участие в мероприятиях"
 
@@ -105,7 +105,7 @@ def build(program, user):
                     (
                         "Участвовали хотя бы в одном мероприятии",
                         f"{len(took_part)} из {len(supported)} "
-                        f"({display(share(len(took_part), len(supported)))} %)",
+                        f"({percent_text(share(len(took_part), len(supported)))})",
                     ),
                 ]
             )

@@ -34,3 +34,8 @@ def display(value, kind="text"):
     if isinstance(value, date):
         return f"{value:%d.%m.%Y}"
     return str(value)
+
+
+def percent_text(value):
+    """«28,6 %», or «—» when there is nothing to divide by."""
+    return f"{display(value)} %" if value is not None else DASH

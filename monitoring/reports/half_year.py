@@ -39,7 +39,7 @@ from .common import (
     unit_label,
 )
 from .document import Cell, Column, Facts, GroupRow, Paragraph, Report, Row, Section, Table
-from .formatting import display
+from .formatting import percent_text
 from .passport import pairs_queryset, pairs_table
 from .roadmap_execution import ITEM_COLUMNS, item_row, item_rows, items_queryset
 
@@ -171,7 +171,7 @@ def summary_section(period):
     facts = [
         ("Период", period_text(period)),
         ("Мероприятий дорожных карт со сроком в периоде", len(items)),
-        ("выполнено", f"{done} ({_percent(share(done, len(items)))})"),
+        ("выполнено", f"{done} ({percent_text(share(done, len(items)))})"),
         ("просрочено", late),
         ("не выполнено", statuses[RoadmapItem.Status.NOT_DONE]),
         ("Проведено мероприятий", len(period.held_events)),
@@ -183,10 +183,6 @@ def summary_section(period):
         ("Рассмотрено документов", len(period.reviews)),
     ]
     return Section("Итоги периода").add(Facts(facts))
-
-
-def _percent(value):
-    return f"{display(value)} %" if value is not None else "—"
 
 
 def pairs_section(period):
@@ -278,23 +274,19 @@ def monitoring_section(period):
             indicator__program=program, organization__isnull=True, point__in=points
         )
     }
-    values, submitted = {}, Counter()
-    for indicator_id, point_id, org_id, value, status in (
+    rows = list(
         Measurement.objects.visible_to(user)
         .filter(point__in=points, value__isnull=False)
         .values_list("indicator_id", "point_id", "organization_id", "value", "status")
-    ):
+    )
+    # An indicator kept as one program-wide value is not one the schools are expected to enter.
+    school_indicators -= {indicator_id for indicator_id, _, org_id, _, _ in rows if org_id is None}
+    counted = (Measurement.Status.SUBMITTED, Measurement.Status.APPROVED)
+    values, submitted = {}, Counter()
+    for indicator_id, point_id, org_id, value, status in rows:
         if status == Measurement.Status.APPROVED:
             values.setdefault((indicator_id, point_id), {})[org_id] = value
-        if (
-            org_id is not None
-            and indicator_id in school_indicators
-            and status
-            in (
-                Measurement.Status.SUBMITTED,
-                Measurement.Status.APPROVED,
-            )
-        ):
+        if org_id is not None and indicator_id in school_indicators and status in counted:
             submitted[point_id, org_id] += 1
     supported = period.supported
     rows, lagging = [], []

@@ -159,10 +159,14 @@ class NoteData:
 
     @property
     def school_indicators(self):
+        """Indicators each school enters: of the school level, entered rather than computed,
+        and not kept as one program-wide value (as the Мегион program keeps all of its)."""
         return [
             i
             for i in self.indicators
-            if i.level == Indicator.Level.SCHOOL and i.method == Indicator.Method.ENTERED
+            if i.level == Indicator.Level.SCHOOL
+            and i.method == Indicator.Method.ENTERED
+            and (i.pk, None) not in self.reported
         ]
 
 

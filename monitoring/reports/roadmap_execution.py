@@ -20,6 +20,7 @@ from .common import (
     status_cell,
 )
 from .document import Chart, Charts, Column, Facts, GroupRow, Report, Row, Section, Table
+from .formatting import percent_text
 from .svg import printable
 
 TITLE = "Исполнение дорожной карты"
@@ -102,7 +103,7 @@ def summary_facts(items, today):
     return Facts(
         [
             ("Мероприятий всего", total),
-            ("Выполнено", f"{done} ({_percent(share(done, total))})"),
+            ("Выполнено", f"{done} ({percent_text(share(done, total))})"),
             ("Выполняется", statuses[RoadmapItem.Status.IN_PROGRESS]),
             ("Запланировано", statuses[RoadmapItem.Status.PLANNED]),
             ("Не выполнено", statuses[RoadmapItem.Status.NOT_DONE]),
@@ -111,12 +112,6 @@ def summary_facts(items, today):
             ("Подтверждающих документов", sum(i.evidence_count for i in items)),
         ]
     )
-
-
-def _percent(value):
-    from .formatting import display
-
-    return f"{display(value)} %" if value is not None else "—"
 
 
 def modules_chart(items):

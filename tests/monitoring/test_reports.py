@@ -139,6 +139,26 @@ def test_note_leaves_out_values_not_yet_approved_and_names_who_is_behind(world, 
     assert "Все значения утверждены у 1 из 2 школ." in paragraphs(report, "Полнота данных")[0]
 
 
+def test_an_indicator_kept_as_one_program_value_is_not_asked_of_schools(world, filled):
+    # As in the Мегион program: a school-level indicator whose only value is the program's.
+    kept = f.IndicatorFactory(
+        program=world.program, code="4", title="Доля педагогов-наставников", order=4
+    )
+    f.MeasurementFactory(
+        indicator=kept,
+        point=filled.points.spring,
+        organization=None,
+        value=20,
+        status="approved",
+    )
+    report = build("note", filled.points.spring, world.coordinator)
+    assert paragraphs(report, "Полнота данных")[0].startswith(
+        "Показателей, которые вносят школы: 2."
+    )
+    program_values = table(report, "Значения на точке «Первый этап», часть 2")
+    assert [r.values for r in program_values.data_rows] == [["по программе", 0, 5, None, 20]]
+
+
 def test_note_draws_the_dynamics_of_every_indicator(world, filled):
     report = build("note", filled.points.spring, world.coordinator)
     charts = section(report, "Динамика показателей").blocks[0].charts
