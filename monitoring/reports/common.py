@@ -63,7 +63,8 @@ def share(part, whole):
 
 def lateness(item, today):
     """Whether an item is late, as a cell: «да, 12 дн.» for an open item past its deadline,
-    «позже срока» for one done after it, «нет» otherwise, «—» without a deadline."""
+    «выполнено позже срока» for one done after it, «нет» otherwise, None (shown «—») without
+    a deadline."""
     if item.due_on is None:
         return None
     if item.status == RoadmapItem.Status.DONE:

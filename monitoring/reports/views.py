@@ -5,6 +5,7 @@ period if the report takes one, build the report through the user's access rules
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 
 from schools.access import visible_or_404
 
@@ -46,6 +47,7 @@ def _params(form):
     return {"starts_on": form.cleaned_data["from"], "ends_on": form.cleaned_data["to"]}
 
 
+@require_safe
 def report_page(request, slug, pk):
     kind, subject = _resolve(request, slug, pk)
     form = _period_form(request, kind, subject)
@@ -77,9 +79,11 @@ def _download(request, slug, pk, fmt):
     return response
 
 
+@require_safe
 def report_pdf(request, slug, pk):
     return _download(request, slug, pk, "pdf")
 
 
+@require_safe
 def report_xlsx(request, slug, pk):
     return _download(request, slug, pk, "xlsx")

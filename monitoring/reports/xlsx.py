@@ -142,8 +142,10 @@ def _write_table(sheet, report, table):
             if tone in TONES:
                 cell.font = TONES[tone]
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
-    if table.note:
-        sheet.cell(row_number + 2, 1, table.note).font = MUTED
+    # Below an empty line, so that a reader of the rows stops before it.
+    after = [text for text in (table.note, table.empty_text if not table.rows else "") if text]
+    for offset, text in enumerate(after, 2):
+        sheet.cell(row_number + offset, 1, text).font = MUTED
 
 
 def _column_width(column):

@@ -73,7 +73,9 @@ def test_the_coordinator_downloads_every_report_in_every_format(
     assert response["Content-Type"] == CONTENT_TYPES[fmt]
     title = KINDS[slug].title
     if fmt == "page":
-        assert f'<h1 class="h3 mb-0">{title}</h1>' in response.content.decode()
+        page = response.content.decode()
+        assert title in page
+        assert f'href="{url(slug, subjects[slug], "pdf")}"' in page
     else:
         assert response["Content-Disposition"].startswith("attachment; filename")
         assert f".{fmt}" in response["Content-Disposition"]
@@ -90,6 +92,12 @@ def test_the_coordinator_downloads_every_report_in_every_format(
 def test_people_who_see_the_subject_see_its_report(world, as_user, subjects, person, slug):
     response = as_user(world.people[person]).get(url(slug, subjects[slug]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_reports_are_only_read(world, as_user, subjects, fmt):
+    response = as_user(world.coordinator).post(url("passport", subjects["passport"], fmt))
+    assert response.status_code == 405
 
 
 def test_an_unknown_report_is_404(world, as_user):
