@@ -1,0 +1,144 @@
+"""Pieces several report definitions share: the program's clock and header, numbers, lateness,
+the supported schools a user may see."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+from django.utils import timezone
+
+from programs.models import Participant
+from roadmaps.models import RoadmapItem
+from schools.models import Organization
+
+from .document import Cell
+from .formatting import display
+
+PROGRAM_ROW = "по программе"
+
+APPROVED_NOTE = (
+    "В расчётах учтены только утверждённые значения показателей; значения в черновике и на "
+    "проверке показаны в разделе о полноте данных."
+)
+
+
+def made_at(program):
+    """Now, in the program region's time zone: the moment a report is made, and its «today»."""
+    return timezone.localtime(timezone.now(), ZoneInfo(program.timezone_name))
+
+
+def running_header(program):
+    return program.title, program.order_display
+
+
+def filename(title, name):
+    """A file name for the download, without the extension: «Паспорт программы — Вектор…»."""
+    text = f"{title} — {name}"
+    keep = "".join(ch if ch.isalnum() or ch in " .,—-«»№()" else " " for ch in text)
+    return " ".join(keep.split())[:150]
+
+
+def rounded(value, places=2):
+    if value is None:
+        return None
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def mean(values):
+    values = [Decimal(v) for v in values if v is not None]
+    if not values:
+        return None
+    return rounded(sum(values) / len(values))
+
+
+def share(part, whole):
+    """Part of the whole in per cent, one decimal; None when the whole is empty."""
+    if not whole:
+        return None
+    return rounded(Decimal(part) * 100 / whole, 1)
+
+
+def lateness(item, today):
+    """Whether an item is late, as a cell: «да, 12 дн.» for an open item past its deadline,
+    «выполнено позже срока» for one done after it, «нет» otherwise, None (shown «—») without
+    a deadline."""
+    if item.due_on is None:
+        return None
+    if item.status == RoadmapItem.Status.DONE:
+        if item.completed_on and item.completed_on > item.due_on:
+            return Cell("выполнено позже срока", "warn")
+        return "нет"
+    if item.status == RoadmapItem.Status.CANCELLED:
+        return "нет"
+    if item.due_on < today:
+        return Cell(f"да, {(today - item.due_on).days} дн.", "bad")
+    return "нет"
+
+
+def status_cell(item):
+    tone = {
+        RoadmapItem.Status.DONE: "good",
+        RoadmapItem.Status.NOT_DONE: "bad",
+    }.get(item.status)
+    return Cell(item.get_status_display(), tone)
+
+
+def responsible_text(item):
+    """The responsible organizations (prefetched), or the wording of the document."""
+    names = [org.short_name for org in item.responsible.all()]
+    return ", ".join(names) if names else item.responsible_note
+
+
+def supported_schools(program, user):
+    """{id: short name} of the program's supported schools (participants with that role and the
+    supported side of its pairs) that the user may see, in one query."""
+    rows = (
+        Organization.objects.visible_to(user)
+        .filter(
+            Q(participations__program=program, participations__role=Participant.Role.SUPPORTED)
+            | Q(supported_pairs__program=program)
+        )
+        .order_by("short_name")
+        .values_list("id", "short_name")
+        .distinct()
+    )
+    return dict(rows)
+
+
+def target_text(target, unit=""):
+    """«не менее 85 %»: a target as the documents write it."""
+    if target is None:
+        return ""
+    suffix = f" {unit}" if unit else ""
+    return f"{target.get_comparison_display()} {display(target.value)}{suffix}"
+
+
+UNIT_LABELS = {"percent": "%", "count": "ед.", "score": "балл", "yes_no": "да/нет"}
+
+
+def unit_label(indicator):
+    return UNIT_LABELS.get(indicator.unit, "")
+
+
+def always(subject):
+    return True
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """One kind of report: its slug (URLs, `render_report`), its title, what it is about, and the
+    definition that builds it. `queryset` is the subject's base queryset; views and the command
+    narrow it with the model's `visible_to(user)` rule, so a person who cannot see the subject
+    gets a 404 for every format of its reports."""
+
+    slug: str
+    title: str
+    subject_label: str
+    subject_model: type
+    queryset: Callable
+    build: Callable
+    applies_to: Callable = always
+    takes_period: bool = False

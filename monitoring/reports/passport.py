@@ -1,0 +1,268 @@
+"""Паспорт программы: the order, goal, tasks, stages, modules, participants, pairs and the
+indicators with their baseline and planned values."""
+
+from django.db.models import Prefetch
+
+from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
+from programs.models import Curator, CuratorPair, Program
+
+from .common import (
+    ReportKind,
+    filename,
+    made_at,
+    running_header,
+    unit_label,
+)
+from .document import Column, Facts, GroupRow, Paragraph, Report, Row, Section, Table
+
+TITLE = "Паспорт программы"
+
+
+def build(program, user):
+    title, order = running_header(program)
+    report = Report(
+        kind=KIND.slug,
+        title=TITLE,
+        subtitle=program.title,
+        running_title=title,
+        running_subtitle=order,
+        made_at=made_at(program),
+        filename=filename(TITLE, program.short_title),
+    )
+    report.add(general_section(program))
+    report.add(goal_section(program))
+    report.add(structure_section(program))
+    report.add(participants_section(program))
+    report.add(pairs_section(program, user))
+    report.add(indicators_section(program, user))
+    return report
+
+
+def period_text(starts_on, ends_on):
+    if not starts_on and not ends_on:
+        return None
+    start = f"{starts_on:%d.%m.%Y}" if starts_on else "…"
+    end = f"{ends_on:%d.%m.%Y}" if ends_on else "…"
+    return f"{start} — {end}"
+
+
+def general_section(program):
+    order = program.order_display
+    if order and program.order_title:
+        order = f"{order} «{program.order_title}»"
+    return Section("Общие сведения").add(
+        Facts(
+            [
+                ("Наименование", program.title),
+                ("Уровень", program.get_level_display()),
+                ("Территория", str(program.territory or "Российская Федерация")),
+                ("Орган управления образованием", program.owner.name),
+                ("Оператор", program.operator.name if program.operator else None),
+                ("Приказ", order or None),
+                ("Сроки реализации", period_text(program.starts_on, program.ends_on)),
+                ("Состояние", program.get_status_display()),
+            ]
+        )
+    )
+
+
+def goal_section(program):
+    section = Section("Цель и задачи")
+    if program.description:
+        section.add(Paragraph(program.description))
+    section.add(Paragraph(f"Цель: {program.goal}" if program.goal else "Цель не указана."))
+    tasks = Table(
+        "Задачи",
+        [Column("№", width="6%"), Column("Задача")],
+        [Row([task.number or str(n), task.text]) for n, task in enumerate(program.tasks.all(), 1)],
+        empty_text="Задачи не указаны.",
+    )
+    results = Table(
+        "Ожидаемые результаты",
+        [Column("№", width="6%"), Column("Результат")],
+        [Row([str(n), r.text]) for n, r in enumerate(program.expected_results.all(), 1)],
+        empty_text="Ожидаемые результаты не указаны.",
+    )
+    return section.add(tasks, results)
+
+
+def structure_section(program):
+    stages = Table(
+        "Этапы",
+        [
+            Column("Этап", width="28%"),
+            Column("Начало", "date", width="12%"),
+            Column("Окончание", "date", width="12%"),
+            Column("Содержание"),
+        ],
+        [Row([s.title, s.starts_on, s.ends_on, s.description]) for s in program.stages.all()],
+        empty_text="Этапы не указаны.",
+    )
+    modules = Table(
+        "Модули",
+        [Column("Модуль", width="28%"), Column("Описание")],
+        [Row([m.title, m.description]) for m in program.modules.all()],
+        empty_text="Модули не выделены.",
+    )
+    return Section("Этапы и модули").add(stages, modules)
+
+
+def participants_section(program):
+    rows, role = [], None
+    participants = program.participants.select_related(
+        "organization__municipality", "organization__region"
+    ).order_by("role", "organization__short_name")
+    for p in participants:
+        if p.role != role:
+            role = p.role
+            rows.append(GroupRow(p.get_role_display()))
+        rows.append(Row([p.organization.name, p.organization.territory_name, p.note]))
+    participants_table = Table(
+        "Участники",
+        [
+            Column("Организация", width="55%"),
+            Column("Территория", width="20%"),
+            Column("Примечание"),
+        ],
+        rows,
+        empty_text="Участники не указаны.",
+    )
+    roles = Table(
+        "Функции участников",
+        [Column("Участник", width="28%"), Column("Функции")],
+        [Row([r.title, "; ".join(r.function_list)]) for r in program.roles.all()],
+        empty_text="Функции участников не описаны.",
+    )
+    return Section("Участники").add(participants_table, roles)
+
+
+def agreement_text(pair):
+    signed = [a for a in pair.agreements.all() if a.signed_on]
+    if not signed:
+        return "не подписано"
+    latest = max(signed, key=lambda a: a.signed_on)
+    number = f"№ {latest.number} " if latest.number else ""
+    return f"{number}от {latest.signed_on:%d.%m.%Y}"
+
+
+def pairs_queryset(user):
+    return (
+        CuratorPair.objects.visible_to(user)
+        .select_related("curator_school", "supported_school")
+        .prefetch_related(
+            Prefetch("curators", queryset=Curator.objects.select_related("user")),
+            "agreements",
+        )
+    )
+
+
+def pairs_table(pairs):
+    return Table(
+        "Пары «куратор — школа»",
+        [
+            Column("№", width="5%"),
+            Column("Школа-куратор", width="25%"),
+            Column("Школа адресной поддержки", width="25%"),
+            Column("Кураторы", width="27%"),
+            Column("Соглашение", width="18%"),
+        ],
+        [
+            Row(
+                [
+                    pair.number or str(n),
+                    pair.curator_school.short_name,
+                    pair.supported_school.short_name,
+                    ", ".join(c.display_name for c in pair.curators.all()),
+                    agreement_text(pair),
+                ]
+            )
+            for n, pair in enumerate(pairs, 1)
+        ],
+        empty_text="Пары не образованы.",
+    )
+
+
+def pairs_section(program, user):
+    return Section("Пары для сетевого взаимодействия").add(
+        pairs_table(pairs_queryset(user).filter(program=program))
+    )
+
+
+def indicators_section(program, user):
+    indicators = list(Indicator.objects.visible_to(user).filter(program=program))
+    points = list(MonitoringPoint.objects.visible_to(user).filter(program=program))
+    planned = {}
+    comparisons = {}
+    for indicator_id, point_id, value, comparison in Target.objects.filter(
+        indicator__program=program, organization__isnull=True, point__isnull=False
+    ).values_list("indicator_id", "point_id", "value", "comparison"):
+        planned[indicator_id, point_id] = value
+        comparisons.setdefault(indicator_id, comparison)
+    baseline = {
+        (indicator_id, point_id): value
+        for indicator_id, point_id, value in Measurement.objects.visible_to(user)
+        .filter(
+            point__program=program,
+            point__kind=MonitoringPoint.Kind.BASELINE,
+            organization__isnull=True,
+            status=Measurement.Status.APPROVED,
+        )
+        .values_list("indicator_id", "point_id", "value")
+    }
+    base_points = [p for p in points if any(k[1] == p.pk for k in baseline)]
+    plan_points = [p for p in points if any(k[1] == p.pk for k in planned)]
+    comparison_label = dict(Target.Comparison.choices)
+    columns = [
+        Column("№", width="5%"),
+        Column("Показатель"),
+        Column("Ед.", width="6%"),
+        Column("Источник", width="12%"),
+        Column("Цель", width="8%"),
+    ]
+    columns += [Column(p.title, "number", width="8%") for p in base_points + plan_points]
+    groups = [("", 5)]
+    if base_points:
+        groups.append(("Базовое значение", len(base_points)))
+    if plan_points:
+        groups.append(("Плановые значения", len(plan_points)))
+    rows, group = [], None
+    for indicator in indicators:
+        if indicator.group and indicator.group != group:
+            group = indicator.group
+            rows.append(GroupRow(group))
+        comparison = comparisons.get(indicator.pk)
+        rows.append(
+            Row(
+                [
+                    indicator.code,
+                    indicator.title,
+                    unit_label(indicator),
+                    indicator.source,
+                    comparison_label[comparison]
+                    if comparison
+                    else indicator.get_direction_display(),
+                    *(baseline.get((indicator.pk, p.pk)) for p in base_points),
+                    *(planned.get((indicator.pk, p.pk)) for p in plan_points),
+                ]
+            )
+        )
+    table = Table(
+        "Показатели",
+        columns,
+        rows,
+        column_groups=groups if len(groups) > 1 else None,
+        empty_text="Показатели не определены.",
+    )
+    return Section("Показатели и плановые значения").add(table)
+
+
+KIND = ReportKind(
+    slug="passport",
+    title=TITLE,
+    subject_label="программа",
+    subject_model=Program,
+    queryset=lambda: Program.objects.select_related(
+        "owner", "operator", "region", "municipality__region"
+    ),
+    build=build,
+)
