@@ -1,21 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.generic import ListView
 
 from schools.access import visible_or_404
 
 from .models import Document, Program
-
-
-class ProgramList(ListView):
-    template_name = "programs/program_list.html"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return Program.objects.visible_to(self.request.user).select_related(
-            "owner", "region", "municipality"
-        )
 
 
 def program_detail(request, pk):

@@ -1,20 +1,7 @@
 from django.shortcuts import render
-from django.views.generic import ListView
 
 from .access import visible_or_404
 from .models import Organization, RiskProfile
-
-
-class OrganizationList(ListView):
-    template_name = "schools/organization_list.html"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return (
-            Organization.objects.visible_to(self.request.user)
-            .schools()
-            .select_related("region", "municipality", "parent")
-        )
 
 
 def organization_detail(request, pk):
