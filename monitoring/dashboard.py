@@ -416,13 +416,19 @@ def indicator_dashboard(request, pk):
     baseline = next((p for p in points if p.kind == MonitoringPoint.Kind.BASELINE), None) or (
         points[0] if points else None
     )
-    last = points[-1] if points else None
+    schools = supported_schools(program, scope).select_related("municipality")
+    # Change and target are read at the last point that has values, not at one still to come.
+    measured = set(
+        Measurement.objects.filter(
+            indicator=indicator, value__isnull=False, organization__in=schools
+        ).values_list("point", flat=True)
+    )
+    last = next((p for p in reversed(points) if p.pk in measured), None)
     program_target = (
         Target.objects.filter(indicator=indicator, organization__isnull=True, point=last).first()
         if last
         else None
     )
-    schools = supported_schools(program, scope).select_related("municipality")
     annotations = {}
     for point in points:
         annotations[f"p{point.pk}"] = Subquery(

@@ -112,9 +112,15 @@ class IndicatorSchoolsTable(tables.Table):
         extra = [
             (f"p{p.pk}", NumberColumn(p.title, accessor=f"p{p.pk}", attrs=_NUMBER)) for p in points
         ]
+        at = f" ({last.title})" if last else ""
         extra += [
-            ("change", tables.Column("Изменение", empty_values=(), orderable=False, attrs=_NUMBER)),
-            ("target", tables.Column("Цель", empty_values=(), orderable=False, attrs=_NUMBER)),
+            (
+                "change",
+                tables.Column(
+                    f"Изменение с базового{at}", empty_values=(), orderable=False, attrs=_NUMBER
+                ),
+            ),
+            ("target", tables.Column(f"Цель{at}", empty_values=(), orderable=False, attrs=_NUMBER)),
             ("met", tables.Column("Достигнута", empty_values=(), orderable=False)),
         ]
         super().__init__(data, extra_columns=extra, **kwargs)

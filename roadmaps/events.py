@@ -63,7 +63,10 @@ def event_list(request, pk):
     with timezone.override(program.timezone_name):
         events = Event.objects.visible_to(request.user).filter(program=program)
         filterset = EventFilter(request.GET or None, queryset=_with_counts(events))
-        table = EventTable(filterset.qs.select_related("item"))
+        can_edit = _may_edit(request, program)
+        table = EventTable(
+            filterset.qs.select_related("item"), exclude=() if can_edit else ("manage",)
+        )
         if wants_xlsx(request):
             return xlsx_response(table, f"Мероприятия — {program.short_title}")
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
@@ -74,7 +77,7 @@ def event_list(request, pk):
                 "program": program,
                 "filter": filterset,
                 "table": table,
-                "can_edit": _may_edit(request, program),
+                "can_edit": can_edit,
                 "active": "events",
                 "timezone_name": program.timezone_name,
             },
@@ -173,8 +176,10 @@ def event_create(request, pk):
         form = EventForm(request.POST or None, program=program, user=request.user)
         if request.method == "POST" and form.is_valid():
             event = form.save()
-            messages.success(request, f"Мероприятие «{event}» добавлено.")
-            return redirect("roadmaps:event", pk=event.pk)
+            messages.success(
+                request, f"Мероприятие «{event}» добавлено. После него отметьте участие."
+            )
+            return redirect("roadmaps:events", pk=program.pk)
         return render(
             request,
             "roadmaps/events/event_form.html",

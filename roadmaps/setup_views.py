@@ -29,7 +29,9 @@ def roadmaps(request, pk):
     form = RoadmapForm(
         request.POST if "create" in request.POST else None, program=program, user=request.user
     )
-    bulk = SchoolRoadmapsForm(request.POST if "bulk" in request.POST else None, program=program)
+    bulk = SchoolRoadmapsForm(
+        request.POST if "bulk" in request.POST else None, program=program, prefix="bulk"
+    )
     if request.method == "POST" and form.is_bound and form.is_valid():
         roadmap = form.save()
         messages.success(request, f"Дорожная карта «{roadmap}» создана. Добавьте мероприятия.")

@@ -16,6 +16,12 @@ class EventTable(tables.Table):
     item = tables.Column("Пункт дорожной карты", accessor="item__number", orderable=False)
     invited_count = tables.Column("Приглашено", attrs={"td": {"class": "text-end"}})
     attended_count = tables.Column("Участвовало", attrs={"td": {"class": "text-end"}})
+    manage = tables.TemplateColumn(
+        template_name="roadmaps/events/_manage.html",
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+    )
 
     class Meta:
         model = Event
@@ -29,6 +35,7 @@ class EventTable(tables.Table):
             "item",
             "invited_count",
             "attended_count",
+            "manage",
         )
         order_by = ("starts_at",)
         empty_text = "Мероприятий нет."

@@ -16,13 +16,13 @@ class SchoolFilter(django_filters.FilterSet):
     municipality = django_filters.ModelChoiceFilter(
         label="Муниципалитет", queryset=Municipality.objects.none(), empty_label="любой"
     )
+    year = django_filters.NumberFilter(label="Год идентификации", method="noop")
     category = django_filters.MultipleChoiceFilter(
         label="Категория",
         choices=SchoolStatus.Category.choices,
         method="in_category",
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    year = django_filters.NumberFilter(label="Год идентификации", method="noop")
     # `schools` imports no other app; the program and role are read by name.
     program = django_filters.ModelChoiceFilter(
         label="Участвует в программе",
@@ -33,7 +33,7 @@ class SchoolFilter(django_filters.FilterSet):
 
     class Meta:
         model = Organization
-        fields = ["q", "region", "municipality", "category", "year", "program"]
+        fields = ["q", "region", "municipality", "year", "category", "program"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,7 +37,7 @@ def test_an_event_is_entered_in_the_regions_time(world, as_user):
         event_data(invited=[world.supported_school.pk]),
     )
     event = Event.objects.get()
-    assert response.url == reverse("roadmaps:event", args=[event.pk])
+    assert response.url == reverse("roadmaps:events", args=[world.program.pk])
     assert event.starts_at == datetime.datetime(2023, 5, 10, 5, 0, tzinfo=UTC)
     assert list(event.invited.all()) == [world.supported_school]
     listed = as_user(world.coordinator).get(reverse("roadmaps:events", args=[world.program.pk]))

@@ -50,7 +50,7 @@ def test_every_supported_school_gets_a_roadmap_with_the_template_items(world, as
     extra = f.OrganizationFactory(municipality=world.municipality)
     f.ParticipantFactory(program=world.program, organization=extra)
     url = reverse("roadmaps:setup", args=[world.program.pk])
-    data = {"bulk": "1", "title": "Дорожная карта", "copy_from": template.pk}
+    data = {"bulk": "1", "bulk-title": "Дорожная карта", "bulk-copy_from": template.pk}
     as_user(world.coordinator).post(url, data)
     as_user(world.coordinator).post(url, data)
     school_maps = Roadmap.objects.filter(level=Roadmap.Level.SCHOOL)
