@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from schools.filters import municipality_choices
 from schools.models import Municipality, Region
 
 from .models import Program
@@ -32,7 +33,7 @@ class ProgramFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if user is not None:
             self.filters["region"].queryset = Region.objects.covered_by(user)
-            self.filters["municipality"].queryset = Municipality.objects.covered_by(user)
+            self.filters["municipality"].queryset = municipality_choices(user, self.data)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -7,6 +7,22 @@ from django.db.models import Q
 
 from .models import Municipality, Organization, Region, SchoolStatus
 
+# Beyond this many municipalities (a federal or administrator's view) the list waits for a
+# region: a select of 840 options is slow to draw and no use to read.
+MANY_MUNICIPALITIES = 150
+
+
+def municipality_choices(user, data):
+    """Municipalities to offer in a filter: those the user covers, within the chosen region."""
+    covered = Municipality.objects.covered_by(user).select_related("region")
+    region = (data or {}).get("region", "")
+    if region.isdigit():
+        return covered.filter(region_id=int(region))
+    if covered.count() > MANY_MUNICIPALITIES:
+        chosen = (data or {}).get("municipality", "")
+        return covered.filter(pk=int(chosen)) if chosen.isdigit() else covered.none()
+    return covered
+
 
 class SchoolFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Название, ИНН или код", method="search")
@@ -39,7 +55,7 @@ class SchoolFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         Program = apps.get_model("programs", "Program")
         self.filters["region"].queryset = Region.objects.covered_by(user)
-        self.filters["municipality"].queryset = Municipality.objects.covered_by(user)
+        self.filters["municipality"].queryset = municipality_choices(user, self.data)
         self.filters["program"].queryset = Program.objects.visible_to(user)
 
     def search(self, queryset, name, value):
