@@ -50,13 +50,24 @@ from .charts import bar_chart, cached, dynamics_chart
 from .effectiveness import WHOLE, Scope, compute, compute_all, scoped_items, supported_schools
 from .models import Indicator, Measurement, MonitoringPoint, Target
 from .tables import (
+    CompletenessSummaryTable,
     CompletenessTable,
+    EffectivenessTable,
     IndicatorSchoolsTable,
+    IndicatorSummaryTable,
+    ModuleTable,
     ResponsibleTable,
     effectiveness_row_table,
 )
 
 SUBMITTED = (Measurement.Status.SUBMITTED, Measurement.Status.APPROVED)
+EXPORT_NAMES = {
+    "responsible": "Исполнение по ответственным",
+    "modules": "Исполнение по модулям",
+    "effectiveness": "Показатели эффективности",
+    "completeness": "Полнота мониторинга",
+    "indicators": "Показатели по точкам",
+}
 TOP = 10
 # Per-school lines on a dynamics chart up to this many schools; beyond it, the average only.
 SCHOOL_LINES = 8
@@ -368,11 +379,22 @@ def dashboard(request, pk):
     roadmap = roadmap_summary(program, scope, today)
     indicators = indicator_summary(program, scope)
     effectiveness = compute_all(program, scope)
-    if wants_xlsx(request) and request.GET.get("table") == "responsible":
-        return xlsx_response(
-            ResponsibleTable(_named(list(roadmap["by_responsible"]))),
-            f"Исполнение по ответственным — {program.short_title}",
-        )
+    completeness_figures = completeness(program, scope, indicators["points"])
+    if wants_xlsx(request):
+        exports = {
+            "responsible": lambda: ResponsibleTable(_named(list(roadmap["by_responsible"]))),
+            "modules": lambda: ModuleTable(roadmap["by_module"]),
+            "effectiveness": lambda: EffectivenessTable(effectiveness),
+            "completeness": lambda: CompletenessSummaryTable(completeness_figures["rows"]),
+            "indicators": lambda: IndicatorSummaryTable(
+                indicators["rows"], points=indicators["points"]
+            ),
+        }
+        wanted = request.GET.get("table")
+        if wanted in exports:
+            return xlsx_response(
+                exports[wanted](), f"{EXPORT_NAMES[wanted]} — {program.short_title}"
+            )
     # The ten with the most late items; every responsible is in the Excel file.
     responsible = ResponsibleTable(_named(list(roadmap["by_responsible"][:TOP])))
     module_chart = cached(
@@ -398,7 +420,7 @@ def dashboard(request, pk):
             "responsible": responsible,
             "module_chart": module_chart,
             "indicators": indicators,
-            "completeness": completeness(program, scope, indicators["points"]),
+            "completeness": completeness_figures,
             "effectiveness": effectiveness,
             "can_edit": Program.objects.editable_by(request.user).filter(pk=program.pk).exists(),
         },

@@ -260,3 +260,76 @@ ROW_TABLES = {
 
 def effectiveness_row_table(kind, rows, **kwargs):
     return ROW_TABLES[kind](rows, **kwargs)
+
+
+# --- The dashboard's summary tables, for their Excel files -----------------------------------
+
+
+class ModuleTable(tables.Table):
+    title = tables.Column("Модуль")
+    total = tables.Column("Мероприятий")
+    done = tables.Column("Выполнено")
+    share = tables.Column("Выполнено, %")
+    late = tables.Column("Просрочено")
+
+
+class EffectivenessTable(tables.Table):
+    code = tables.Column("№", accessor="indicator__code")
+    title = tables.Column("Показатель", accessor="indicator__title")
+    value = tables.Column("Значение", accessor="value_display")
+    basis = tables.Column("Основа расчёта", accessor="basis_display")
+    threshold = tables.Column("Порог", empty_values=())
+    met = tables.Column("Итог", empty_values=())
+
+    def value_threshold(self, record):
+        return str(record.threshold) if record.threshold else "не задан"
+
+    def value_met(self, record):
+        return {None: "нет данных", True: "выполнен", False: "не выполнен"}[record.met]
+
+
+class CompletenessSummaryTable(tables.Table):
+    point = tables.Column("Точка", accessor="point__title")
+    deadline = tables.Column("Приём до", accessor="point__entry_deadline")
+    expected = tables.Column("Школ")
+    complete = tables.Column("Сдали полностью")
+    partial = tables.Column("Частично")
+    missing = tables.Column("Не сдали")
+    late = tables.Column("С опозданием")
+
+    def value_deadline(self, value):
+        return value.strftime("%d.%m.%Y") if value else ""
+
+
+class IndicatorSummaryTable(tables.Table):
+    """Averages point by point, with the targets, and the schools that met the plan."""
+
+    code = tables.Column("№", accessor="indicator__code")
+    title = tables.Column("Показатель", accessor="indicator__title")
+
+    def __init__(self, rows, *, points, **kwargs):
+        extra = []
+        for index, point in enumerate(points):
+            extra.append((f"avg{index}", _CellColumn(point.title, index, "average")))
+            extra.append((f"plan{index}", _CellColumn(f"План: {point.title}", index, "target")))
+        extra += [
+            ("met", tables.Column("Достигли плана", accessor="met")),
+            ("measured", tables.Column("Школ со значением", accessor="measured")),
+            ("improved", tables.Column("Улучшили", accessor="improved")),
+            ("worsened", tables.Column("Ухудшили", accessor="worsened")),
+        ]
+        super().__init__(rows, extra_columns=extra, **kwargs)
+
+
+class _CellColumn(tables.Column):
+    def __init__(self, verbose_name, index, key):
+        self.index, self.key = index, key
+        super().__init__(verbose_name, empty_values=(), orderable=False)
+
+    def value(self, record, **kwargs):
+        cell = record.cells[self.index][self.key]
+        if self.key == "target":
+            return f"{cell.get_comparison_display()} {_number(cell.value)}" if cell else ""
+        return _number(cell) if cell is not None else ""
+
+    render = value

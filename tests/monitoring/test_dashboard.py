@@ -232,3 +232,43 @@ def test_a_late_item_is_listed_and_a_done_one_is_not(world, program, as_user):
     )
     response = as_user(world.coordinator).get(reverse("monitoring:dashboard", args=[program.pk]))
     assert list(response.context["roadmap"]["late"]) == [late]
+
+
+@pytest.mark.parametrize(
+    ("table", "header"),
+    [
+        ("effectiveness", "Показатель"),
+        ("modules", "Модуль"),
+        ("responsible", "Ответственный"),
+        ("completeness", "Точка"),
+        ("indicators", "Показатель"),
+    ],
+)
+def test_every_dashboard_table_exports_to_excel(world, program, as_user, table, header):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    grow(world, 2)
+    response = as_user(world.coordinator).get(
+        reverse("monitoring:dashboard", args=[program.pk]), {"_export": "xlsx", "table": table}
+    )
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert header in rows[0]
+    assert len(rows) > 1
+
+
+def test_the_indicator_summary_file_has_each_points_average_and_plan(world, program, as_user):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    grow(world, 2)
+    response = as_user(world.coordinator).get(
+        reverse("monitoring:dashboard", args=[program.pk]),
+        {"_export": "xlsx", "table": "indicators"},
+    )
+    header, first, *_ = load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True)
+    row = dict(zip(header, first, strict=True))
+    assert (row["База"], row["Май"], row["План: Май"]) == ("40", "60", "не менее 50")
+    assert (row["Достигли плана"], row["Улучшили"]) == (2, 2)
