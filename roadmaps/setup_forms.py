@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 
+from programs.models import Participant
 from schools.formtools import ConstraintFieldErrorsMixin
 from schools.models import Organization
 
@@ -14,18 +15,25 @@ from .schedule import parse_schedule
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def program_organizations(program, user):
-    """Organizations that may be named in a program's roadmap: its participants, its owner and
-    operator, and the authorities and centres the user coordinates."""
+def program_organizations(program, user, roadmap=None):
+    """Organizations that may be named in a program's roadmap: its participants (for a school's
+    or a pair's roadmap, that school or pair only — a national program has thousands), its owner
+    and operator, and the authorities and centres the user coordinates."""
+    if roadmap is not None and roadmap.level == Roadmap.Level.SCHOOL:
+        taking_part = Q(pk=roadmap.organization_id)
+    elif roadmap is not None and roadmap.level == Roadmap.Level.PAIR:
+        taking_part = Q(pk__in=[roadmap.pair.curator_school_id, roadmap.pair.supported_school_id])
+    else:
+        taking_part = Q(pk__in=Participant.objects.filter(program=program).values("organization"))
     return Organization.objects.filter(
-        Q(participations__program=program)
+        taking_part
         | Q(pk__in=[program.owner_id, program.operator_id or 0])
         | Q(
             pk__in=Organization.objects.editable_by(user)
             .filter(kind__in=Organization.TERRITORIAL_KINDS)
             .values("pk")
         )
-    ).distinct()
+    )
 
 
 class RoadmapForm(ConstraintFieldErrorsMixin, forms.ModelForm):
@@ -122,7 +130,14 @@ class RoadmapItemForm(forms.ModelForm):
         self.instance.roadmap = roadmap
         program = self.program = roadmap.program
         self.fields["module"].queryset = program.modules.all()
-        self.fields["responsible"].queryset = program_organizations(program, user)
+        chosen = (
+            list(self.instance.responsible.values_list("pk", flat=True))
+            if (self.instance.pk)
+            else []
+        )
+        self.fields["responsible"].queryset = program_organizations(
+            program, user, roadmap
+        ) | Organization.objects.filter(pk__in=chosen)
         self.fields["target"].queryset = (
             self.fields["target"]
             .queryset.filter(indicator__program=program)
