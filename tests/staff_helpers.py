@@ -24,23 +24,3 @@ def xlsx(rows):
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def errors_of(response, field=None):
-    """The form's errors on the page: of one field, or all."""
-    form = response.context["form"]
-    return form.errors.get(field, []) if field else form.errors
-
-
-def matrix(world, allowed=("coordinator", "region")):
-    """Who should get what: those allowed → ok, the other municipality's coordinator and the
-    outsider → 404, those who see the program but may not change it → 403."""
-    expected = {}
-    for name in world.people:
-        if name in allowed:
-            expected[name] = "ok"
-        elif name in ("other_coordinator", "outsider"):
-            expected[name] = 404
-        else:
-            expected[name] = 403
-    return expected
