@@ -1,10 +1,12 @@
 """Charts drawn on the server as SVG with pygal, so that the page and the PDF report show the
 same picture and no JavaScript is needed to see it."""
 
+import hashlib
 import re
 from decimal import Decimal
 
 import pygal
+from django.core.cache import cache
 from pygal.style import Style
 
 FONT = "'PT Sans', 'DejaVu Sans', sans-serif"
@@ -95,3 +97,18 @@ def bar_chart(title, labels, values, *, unit="", width=720, height=320, max_valu
     chart.x_labels = [str(label) for label in labels]
     chart.add("", [_number(v) for v in values])
     return _static(chart.render(is_unicode=True))
+
+
+def cached(render, *args, **kwargs):
+    """The chart `render(*args, **kwargs)` from Django's cache when the same data was drawn
+    before: pygal takes tens of milliseconds per chart, and a dashboard draws many. The key is
+    the data itself, so a changed value draws anew; nothing needs invalidating."""
+    key = (
+        "chart:"
+        + hashlib.sha256(repr((render.__name__, args, sorted(kwargs.items()))).encode()).hexdigest()
+    )
+    svg = cache.get(key)
+    if svg is None:
+        svg = render(*args, **kwargs)
+        cache.set(key, svg, 60 * 60)
+    return svg

@@ -35,9 +35,21 @@ class ProgramQuerySet(models.QuerySet):
                 ).values("program")
             )
         reviewing = Review.objects.filter(reviewer_id=r.user_id).values("document__program")
+        # A federal or regional program reaches into a municipality through its schools: the
+        # municipality's staff follow those schools in it («500+» across 84 regions).
+        with_our_schools = (
+            Q(
+                pk__in=Participant.objects.filter(
+                    r.territory("organization__region", "organization__municipality")
+                ).values("program")
+            )
+            if r.regions or r.municipalities
+            else None
+        )
         return self.filter(
             any_of(
                 r.territory("region", "municipality"),
+                with_our_schools,
                 taking_part,
                 in_pairs,
                 Q(pk__in=r.pair_programs) if r.pair_programs else None,
@@ -56,6 +68,21 @@ class ProgramQuerySet(models.QuerySet):
             any_of(
                 r.territory("region", "municipality", coordinator=True),
                 Q(owner__in=coordinating) | Q(operator__in=coordinating) if coordinating else None,
+            )
+        )
+
+    def overseen_by(self, user):
+        """Programs whose dashboards and effectiveness figures the user may watch: staff of the
+        authorities and methodical centres of the program's territory, and of its owner or
+        operator. Schools and curators see their own part of a program, not the whole."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        own = r.organizations
+        return self.filter(
+            any_of(
+                r.territory("region", "municipality"),
+                Q(owner__in=own) | Q(operator__in=own) if own else None,
             )
         )
 

@@ -10,7 +10,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView
 
 from schools.access import require, visible_or_404
 from schools.history import history_rows
@@ -23,16 +22,6 @@ from .forms import DocumentForm, DocumentReviewForm, DocumentSubmitForm, Documen
 from .models import Curator, Document, DocumentVersion, Program
 
 DOCUMENT_HISTORY_FIELDS = ["status", "version", "title"]
-
-
-class ProgramList(ListView):
-    template_name = "programs/program_list.html"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return Program.objects.visible_to(self.request.user).select_related(
-            "owner", "region", "municipality"
-        )
 
 
 def program_detail(request, pk):

@@ -1,11 +1,95 @@
-"""Filters of a roadmap's items: by status, by responsible organization, and late ones."""
+"""Filters (django-filter): a roadmap's items on its page; events and items of a whole program."""
 
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
+from programs.models import Participant
 from schools.models import Organization
 
-from .models import RoadmapItem
+from .models import Event, RoadmapItem
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EventFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Название", field_name="title", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(
+        label="Форма", choices=Event.Kind.choices, empty_label="любая"
+    )
+    level = django_filters.ChoiceFilter(
+        label="Уровень", choices=Event.Level.choices, empty_label="любой"
+    )
+    is_exchange = django_filters.BooleanFilter(
+        label="Обмен опытом",
+        widget=forms.Select(choices=[("", "все"), ("true", "да"), ("false", "нет")]),
+    )
+    starts_from = django_filters.DateFilter(
+        label="С", field_name="starts_at", lookup_expr="date__gte", widget=DATE_WIDGET
+    )
+    starts_to = django_filters.DateFilter(
+        label="По", field_name="starts_at", lookup_expr="date__lte", widget=DATE_WIDGET
+    )
+
+    class Meta:
+        model = Event
+        fields = ["q", "kind", "level", "is_exchange", "starts_from", "starts_to"]
+
+
+class ItemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Текст", method="search")
+    roadmap = django_filters.ModelChoiceFilter(
+        label="Дорожная карта", queryset=None, empty_label="любая"
+    )
+    module = django_filters.ModelChoiceFilter(label="Модуль", queryset=None, empty_label="любой")
+    status = django_filters.MultipleChoiceFilter(
+        label="Состояние",
+        choices=RoadmapItem.Status.choices,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+    )
+    responsible = django_filters.ModelChoiceFilter(
+        label="Ответственный", queryset=None, method="by_responsible", empty_label="любой"
+    )
+    late = django_filters.BooleanFilter(
+        label="Просрочено",
+        method="only_late",
+        widget=forms.Select(choices=[("", "все"), ("true", "да"), ("false", "нет")]),
+    )
+
+    class Meta:
+        model = RoadmapItem
+        fields = ["q", "roadmap", "module", "status", "responsible", "late"]
+
+    def __init__(self, *args, program, roadmaps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["roadmap"].queryset = roadmaps
+        self.filters["module"].queryset = program.modules.all()
+        self.filters["responsible"].queryset = Organization.objects.filter(
+            pk__in=Participant.objects.filter(program=program).values("organization")
+        ) | Organization.objects.filter(pk=program.owner_id)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(expected_result__icontains=value)
+            | Q(responsible_note__icontains=value)
+            | Q(number=value)
+        )
+
+    def by_responsible(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=RoadmapItem.responsible.through.objects.filter(organization=value).values(
+                "roadmapitem"
+            )
+        )
+
+    def only_late(self, queryset, name, value):
+        late = queryset.late(timezone.localdate())
+        if value:
+            return late
+        return queryset.exclude(pk__in=late.values("pk"))
 
 
 class RoadmapItemFilter(django_filters.FilterSet):

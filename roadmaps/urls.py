@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import events, list_views, setup_views, views
 
 app_name = "roadmaps"
 
@@ -10,4 +10,20 @@ urlpatterns = [
     path("items/<int:pk>/status/", views.item_status, name="item_status"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("events/<int:pk>/", views.event_detail, name="event"),
+    # Set-up of roadmaps and items (roadmaps/setup_views.py).
+    path("program/<int:pk>/setup/", setup_views.roadmaps, name="setup"),
+    path("program/<int:pk>/items/", list_views.item_list, name="items"),
+    path("<int:pk>/setup/", setup_views.roadmap_setup, name="setup_roadmap"),
+    path("<int:pk>/reorder/", setup_views.reorder, name="reorder"),
+    path("items/<int:pk>/edit/", setup_views.item_edit, name="item_edit"),
+    path("items/<int:pk>/delete/", setup_views.item_delete, name="item_delete"),
+    path("items/<int:pk>/move/", setup_views.item_move, name="item_move"),
+    path("schedule-preview/", setup_views.schedule_preview, name="schedule_preview"),
+    # Events (roadmaps/events.py).
+    path("program/<int:pk>/events/", events.event_list, name="events"),
+    path("program/<int:pk>/calendar/", events.event_calendar, name="calendar"),
+    path("program/<int:pk>/events/new/", events.event_create, name="event_create"),
+    path("events/<int:pk>/edit/", events.event_edit, name="event_edit"),
+    path("events/<int:pk>/delete/", events.event_delete, name="event_delete"),
+    path("events/<int:pk>/attendance/", events.attendance, name="attendance"),
 ]

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .access import reach
+from .access import any_of, reach
 
 
 class RevisionedModel(models.Model):
@@ -25,6 +25,34 @@ class RevisionedModel(models.Model):
         super().save(*args, **kwargs)
 
 
+class RegionQuerySet(models.QuerySet):
+    def covered_by(self, user, *, coordinator=False):
+        """Regions where the user's authority or methodical centre works: a regional body covers
+        its region, a municipal one lies in its region. With `coordinator`, only where the user
+        is a coordinator."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        regions = r.coordinator_regions if coordinator else r.regions
+        municipalities = r.coordinator_municipalities if coordinator else r.municipalities
+        return self.filter(
+            any_of(
+                Q(pk__in=regions) if regions else None,
+                Q(municipalities__in=municipalities) if municipalities else None,
+            )
+        ).distinct()
+
+    def covered_whole_by(self, user, *, coordinator=False):
+        """Regions the user's regional body covers as a whole (not through one municipality);
+        with `coordinator`, those they coordinate, where they may also keep organizations that
+        belong to no municipality."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        regions = r.coordinator_regions if coordinator else r.regions
+        return self.filter(pk__in=regions)
+
+
 class Region(models.Model):
     """A subject of the Russian Federation (регион): the top of the hierarchy."""
 
@@ -39,6 +67,8 @@ class Region(models.Model):
         help_text="Например Asia/Yekaterinburg; время мероприятий показывается в нём",
     )
 
+    objects = RegionQuerySet.as_manager()
+
     class Meta:
         verbose_name = "регион"
         verbose_name_plural = "регионы"
@@ -46,6 +76,16 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def covered_by(self, user, *, coordinator=False):
+        """Municipalities in the user's territory: all of a regional body's region, or the
+        municipality of a municipal one. With `coordinator`, only where the user coordinates."""
+        r = reach(user)
+        if r.is_admin:
+            return self.all()
+        return self.filter(r.territory("region", "pk", coordinator=coordinator))
 
 
 class Municipality(models.Model):
@@ -60,6 +100,8 @@ class Municipality(models.Model):
     )
     name = models.CharField("название", max_length=200)
     kind = models.CharField("вид", max_length=16, choices=Kind.choices, default=Kind.DISTRICT)
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "муниципалитет"

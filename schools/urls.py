@@ -1,12 +1,12 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import import_views, list_views, views
 
 app_name = "schools"
 
 urlpatterns = [
-    path("", views.OrganizationList.as_view(), name="list"),
+    path("", list_views.SchoolListView.as_view(), name="list"),
     # The school's page gathers from every app: config.views.school_detail serves it, routed
     # first in config/urls.py at this same path. The name stays so that
     # `Organization.get_absolute_url` and `{% url 'schools:organization' %}` keep working.
@@ -19,4 +19,7 @@ urlpatterns = [
     ),
     path("risk-profiles/<int:pk>/", views.risk_profile_detail, name="risk_profile"),
     path("risk-profiles/<int:pk>/edit/", views.risk_profile_edit, name="risk_profile_edit"),
+    path("import/", import_views.school_import, name="import"),
+    path("import/confirm/", import_views.school_import_confirm, name="import_confirm"),
+    path("import/template.xlsx", import_views.school_import_template, name="import_template"),
 ]

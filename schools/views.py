@@ -6,25 +6,12 @@ The school's own page gathers from every app, so it lives in config/views.py."""
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.views.generic import ListView
 
 from .access import require, visible_or_404
 from .forms import RiskCompareForm, RiskProfileForm
 from .models import Organization, RiskFactor, RiskLevel, RiskProfile
 from .revisions import StaleRevision
 from .services import save_risk_profile
-
-
-class OrganizationList(ListView):
-    template_name = "schools/organization_list.html"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return (
-            Organization.objects.visible_to(self.request.user)
-            .schools()
-            .select_related("region", "municipality", "parent")
-        )
 
 
 def _profiles(user, school):

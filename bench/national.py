@@ -1,0 +1,407 @@
+"""Benchmark: the portal's busiest pages on a national-scale program («500+»).
+
+Builds, in a throw-away test database, one federal program with 3,000 supported schools and
+2,000 curator schools in 84 regions (840 municipalities), 3,000 pairs, 15 entered indicators and
+the 6 computed effectiveness indicators, 3 monitoring points with every value entered (135,000),
+a roadmap of 30 items per school (90,000 items), 40 events with invitations and attendance and a
+document per school — all with bulk_create. Then it times, through Django's test client in this
+process, the median of several runs of:
+
+- the national dashboard (the program's owner, the whole program);
+- a municipality's dashboard (its coordinator, the program narrowed to the municipality);
+- a school page (URL name `schools:organization`);
+- the territory list of schools (`schools:list`, all 5,000 schools, as an administrator);
+
+each also as a ratio to a page that makes one query, measured the same way.
+
+Run it against each database by DATABASE_URL (from the project folder):
+
+    python bench/national.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal python bench/national.py
+
+It creates test_<name> (PostgreSQL) or a temporary SQLite file and drops it at the end; the
+database named in DATABASE_URL is not touched. `--runs N` sets the number of timed runs.
+"""
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from django.urls import include, path, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+SUPPORTED, CURATORS = 3000, 2000
+REGIONS, MUNICIPALITIES_PER_REGION = 84, 10
+INDICATORS, ITEMS_PER_SCHOOL, EVENTS = 15, 30, 40
+
+
+def one_query(request):
+    """The yardstick: a page that makes one query of its own."""
+    from schools.models import Region
+
+    return HttpResponse(f"{Region.objects.count()}")
+
+
+urlpatterns = [
+    path("bench/one-query/", one_query, name="bench_one_query"),
+    path("", include("config.urls")),
+]
+
+
+def build():
+    from monitoring.effectiveness import add_standard_indicators
+    from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
+    from programs.models import (
+        Agreement,
+        CuratorPair,
+        Document,
+        Module,
+        Participant,
+        Program,
+    )
+    from roadmaps.models import Attendance, Event, Roadmap, RoadmapItem
+    from schools.models import Membership, Municipality, Organization, Region, SchoolStatus
+
+    started = time.perf_counter()
+    regions = Region.objects.bulk_create(
+        Region(name=f"Регион {n:02d}", code=f"{n:02d}", timezone="Europe/Moscow")
+        for n in range(1, REGIONS + 1)
+    )
+    municipalities = Municipality.objects.bulk_create(
+        Municipality(region=region, name=f"Район {n} ({region.code})")
+        for region in regions
+        for n in range(MUNICIPALITIES_PER_REGION)
+    )
+    ministry = Organization.objects.create(
+        kind=Organization.Kind.AUTHORITY,
+        region=regions[0],
+        short_name="Минпросвещения России",
+        name="Министерство просвещения Российской Федерации",
+    )
+    home = municipalities[5]
+    municipal_authority = Organization.objects.create(
+        kind=Organization.Kind.AUTHORITY,
+        region=home.region,
+        municipality=home,
+        short_name="Управление образования района",
+        name="Управление образования района",
+    )
+
+    def school(n, prefix):
+        m = municipalities[n % len(municipalities)]
+        return Organization(
+            kind=Organization.Kind.SCHOOL,
+            region_id=m.region_id,
+            municipality=m,
+            short_name=f"{prefix} № {n}",
+            name=f"Муниципальное общеобразовательное учреждение {prefix} № {n}",
+            inn=f"{7700000000 + n + (0 if prefix == 'СОШ' else 5000)}",
+        )
+
+    supported = Organization.objects.bulk_create(school(n, "СОШ") for n in range(SUPPORTED))
+    curators = Organization.objects.bulk_create(school(n, "Гимназия") for n in range(CURATORS))
+    SchoolStatus.objects.bulk_create(
+        SchoolStatus(school=s, year=2022, category=SchoolStatus.Category.LOW_RESULTS)
+        for s in supported
+    )
+    program = Program.objects.create(
+        title="Адресная методическая помощь школам с низкими образовательными результатами",
+        short_title="500+",
+        level=Program.Level.FEDERAL,
+        owner=ministry,
+        starts_on=datetime.date(2023, 1, 1),
+        ends_on=datetime.date(2023, 12, 31),
+    )
+    Participant.objects.bulk_create(
+        [Participant(program=program, organization=s, role="supported") for s in supported]
+        + [Participant(program=program, organization=c, role="curator") for c in curators],
+        batch_size=2000,
+    )
+    pairs = CuratorPair.objects.bulk_create(
+        CuratorPair(program=program, curator_school=curators[n % CURATORS], supported_school=s)
+        for n, s in enumerate(supported)
+    )
+    Agreement.objects.bulk_create(
+        Agreement(pair=p, number=str(n), signed_on=datetime.date(2023, 2, 1))
+        for n, p in enumerate(pairs)
+        if n % 3
+    )
+    modules = Module.objects.bulk_create(
+        Module(program=program, title=title, order=n)
+        for n, title in enumerate(
+            [
+                "Управленческий",
+                "Организационный",
+                "Информационно-методический",
+                "Кадровый",
+                "Оценочный",
+            ]
+        )
+    )
+    roadmaps = Roadmap.objects.bulk_create(
+        Roadmap(
+            program=program, level=Roadmap.Level.SCHOOL, organization=s, title=f"ДК {s.short_name}"
+        )
+        for s in supported
+    )
+    statuses = ["done", "done", "in_progress", "planned", "not_done", "cancelled"]
+    items = RoadmapItem.objects.bulk_create(
+        (
+            RoadmapItem(
+                roadmap=roadmap,
+                module=modules[n % len(modules)],
+                number=f"{n + 1}.",
+                order=n,
+                title=f"Мероприятие {n + 1} дорожной карты школы",
+                schedule_text="Март – май 2023",
+                starts_on=None,
+                due_on=datetime.date(2023, 1 + n % 12, 28),
+                status=statuses[n % len(statuses)],
+                completed_on=datetime.date(2023, 5, 1)
+                if statuses[n % len(statuses)] == "done"
+                else None,
+            )
+            for roadmap in roadmaps
+            for n in range(ITEMS_PER_SCHOOL)
+        ),
+        batch_size=5000,
+    )
+    through = RoadmapItem.responsible.through
+    through.objects.bulk_create(
+        (
+            through(roadmapitem_id=item.pk, organization_id=item.roadmap.organization_id)
+            for item in items
+        ),
+        batch_size=5000,
+    )
+    indicators = Indicator.objects.bulk_create(
+        Indicator(program=program, code=str(n + 1), title=f"Показатель {n + 1}", order=n)
+        for n in range(INDICATORS)
+    )
+    add_standard_indicators(program)
+    points = MonitoringPoint.objects.bulk_create(
+        [
+            MonitoringPoint(
+                program=program,
+                title="Базовое значение",
+                date=datetime.date(2022, 12, 31),
+                kind="baseline",
+            ),
+            MonitoringPoint(
+                program=program,
+                title="31.05.2023",
+                date=datetime.date(2023, 5, 31),
+                entry_deadline=datetime.date(2023, 6, 10),
+            ),
+            MonitoringPoint(
+                program=program,
+                title="29.12.2023",
+                date=datetime.date(2023, 12, 29),
+                kind="final",
+                entry_deadline=datetime.date(2024, 1, 15),
+            ),
+        ]
+    )
+    Target.objects.bulk_create(
+        Target(indicator=i, point=p, value=50 + 5 * k)
+        for i in indicators
+        for k, p in enumerate(points[1:])
+    )
+    submitted = timezone.now() - datetime.timedelta(days=30)
+    Measurement.objects.bulk_create(
+        (
+            Measurement(
+                indicator=indicator,
+                point=point,
+                organization=s,
+                value=(n * 7 + k * 13 + int(indicator.code) * 3) % 100,
+                status="submitted",
+                submitted_at=submitted,
+            )
+            for n, s in enumerate(supported)
+            for indicator in indicators
+            for k, point in enumerate(points)
+        ),
+        batch_size=5000,
+    )
+    events = Event.objects.bulk_create(
+        Event(
+            program=program,
+            title=f"Вебинар {n + 1}",
+            kind="webinar",
+            level="regional" if n % 2 else "municipal",
+            is_exchange=n % 5 == 0,
+            starts_at=timezone.now() - datetime.timedelta(days=60 - n),
+            organizer=ministry,
+        )
+        for n in range(EVENTS)
+    )
+    invited = Event.invited.through
+    invited.objects.bulk_create(
+        (
+            invited(event_id=e.pk, organization_id=s.pk)
+            for n, e in enumerate(events)
+            for s in supported[n * 75 : (n + 1) * 75]
+        ),
+        batch_size=5000,
+    )
+    Attendance.objects.bulk_create(
+        (
+            Attendance(event=e, organization=s, people_count=2)
+            for n, e in enumerate(events)
+            for s in supported[n * 75 : n * 75 + 60]
+        ),
+        batch_size=5000,
+    )
+    Document.objects.bulk_create(
+        Document(
+            program=program,
+            organization=s,
+            kind="anti_risk_program",
+            title="Антирисковая программа",
+            status=["approved", "submitted", "draft"][n % 3],
+        )
+        for n, s in enumerate(supported)
+    )
+    User = get_user_model()
+    people = {}
+    for username, organization, superuser in (
+        ("federal", ministry, False),
+        ("municipal", municipal_authority, False),
+        ("admin", None, True),
+    ):
+        user = User.objects.create(username=username, is_superuser=superuser, is_staff=superuser)
+        if organization:
+            Membership.objects.create(user=user, organization=organization, role="coordinator")
+        people[username] = user
+    local_school = next(s for s in supported if s.municipality_id == home.pk)
+    print(
+        f"Built in {time.perf_counter() - started:.1f} s: {len(supported)} supported and "
+        f"{len(curators)} curator schools, {len(items)} roadmap items, "
+        f"{Measurement.objects.count()} values, {len(events)} events."
+    )
+    return program, local_school, people
+
+
+class QueryLog:
+    """Counts (and, with --explain, times) the queries of one request."""
+
+    def __init__(self):
+        self.queries = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append((time.perf_counter() - started, sql))
+
+
+def measure(client, url, runs, explain=False, profile=False):
+    client.get(url)  # warm-up: templates, caches, connections
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        client.get(url)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
+            25
+        )
+    log = QueryLog()
+    with connection.execute_wrapper(log):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    if explain:
+        for seconds, sql in sorted(log.queries, reverse=True)[:8]:
+            print(f"    {seconds * 1000:7.1f} мс  {sql[:160]}")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), len(log.queries)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--explain", action="store_true", help="print the slowest queries")
+    parser.add_argument("--profile", action="store_true", help="print where Python spends time")
+    args = parser.parse_args()
+
+    # No setup_test_environment(): it instruments template rendering so that the test client
+    # can keep a copy of every context, which is not what a server does and costs much here.
+    settings.DEBUG = False
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        # A file, like the embedded run, not an in-memory database.
+        connection.settings_dict["TEST"]["NAME"] = str(
+            Path(tempfile.gettempdir()) / "portal_bench.sqlite3"
+        )
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        with override_settings(ROOT_URLCONF=__name__):
+            program, school, people = build()
+            if vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+
+            def client_for(user):
+                client = Client()
+                client.force_login(user)
+                return client
+
+            federal, municipal, admin = (
+                client_for(people[n]) for n in ("federal", "municipal", "admin")
+            )
+            yardstick, _ = measure(federal, reverse("bench_one_query"), args.runs)
+            pages = [
+                (
+                    "национальная сводка программы",
+                    federal,
+                    reverse("monitoring:dashboard", args=[program.pk]),
+                ),
+                (
+                    "сводка муниципалитета",
+                    municipal,
+                    reverse("monitoring:dashboard", args=[program.pk]),
+                ),
+                ("страница школы", municipal, reverse("schools:organization", args=[school.pk])),
+                ("список школ территории (5000)", admin, reverse("schools:list")),
+                ("список школ муниципалитета", municipal, reverse("schools:list")),
+            ]
+            print(
+                f"\nБаза: {vendor}; медиана {args.runs} запусков; эталон — страница с одним запросом: {yardstick * 1000:.1f} мс\n"
+            )
+            print(f"{'страница':40} {'мс':>8} {'× эталон':>9} {'запросов':>9}")
+            for title, client, url in pages:
+                seconds, queries = measure(client, url, args.runs, args.explain, args.profile)
+                print(f"{title:40} {seconds * 1000:8.1f} {seconds / yardstick:9.1f} {queries:9d}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

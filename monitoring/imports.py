@@ -1,0 +1,322 @@
+"""Import of indicator values for one monitoring point from an Excel template.
+
+The template (`values_template`) has a row per supported school of the program and a column per
+entered indicator («1. Доля обучающихся…»), filled with the values already saved. The coordinator
+fills it in and uploads it; `plan_values_import` reads it and returns a `ValuesImportPlan` —
+values to create, to change (old → new), unchanged, and every wrong cell with its reason. An
+empty cell changes nothing. `plan.apply(user)` writes everything in one transaction, and a plan
+with any error is never applied.
+
+Imported values are «отправлено» (submitted) with the time of the import, as if the school had
+sent them: approval stays with the curator or coordinator. An approved value is not overwritten.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from programs.models import Participant
+from schools.models import Organization
+from schools.xlsx import (
+    Column,
+    ImportFileError,
+    RowError,
+    cell_text,
+    normalize,
+    read_sheet,
+    style_header,
+)
+
+from .models import Indicator, Measurement
+
+SCHOOL = Column("Школа", "school", required=True)
+INN = Column("ИНН", "inn")
+MUNICIPALITY = Column("Муниципалитет", "municipality")
+FIXED = [SCHOOL, INN, MUNICIPALITY]
+_FIXED_HEADERS = {normalize(c.header) for c in FIXED}
+_YES = {"да", "1", "yes", "+"}
+_NO = {"нет", "0", "no", "-"}
+
+
+def indicator_header(indicator):
+    return f"{indicator.code}. {indicator.title}"[:200]
+
+
+def _code_of(header):
+    """«1.2. Доля …» → «1.2»: the code is what precedes the first «. » (or the whole header)."""
+    text = cell_text(header)
+    match = re.match(r"^\s*(.+?)\.(\s|$)", text)
+    return normalize(match.group(1) if match else text)
+
+
+@dataclass
+class ValueChange:
+    row: int
+    school: Organization
+    indicator: Indicator
+    old: Decimal | None
+    new: Decimal
+    measurement: Measurement | None
+
+    @property
+    def action(self):
+        if self.measurement is None:
+            return "create"
+        return "same" if self.old == self.new else "update"
+
+
+@dataclass
+class ValuesImportPlan:
+    point: object
+    changes: list
+    errors: list
+
+    @property
+    def creates(self):
+        return [c for c in self.changes if c.action == "create"]
+
+    @property
+    def updates(self):
+        return [c for c in self.changes if c.action == "update"]
+
+    @property
+    def unchanged(self):
+        return [c for c in self.changes if c.action == "same"]
+
+    @property
+    def is_valid(self):
+        return not self.errors
+
+    def apply(self, user):
+        if self.errors:
+            raise ValueError("A plan with errors is never applied.")
+        now = timezone.now()
+        with transaction.atomic():
+            bulk_create_with_history(
+                [
+                    Measurement(
+                        indicator=c.indicator,
+                        point=self.point,
+                        organization=c.school,
+                        value=c.new,
+                        status=Measurement.Status.SUBMITTED,
+                        submitted_at=now,
+                        entered_by=user,
+                        comment="Загружено из Excel",
+                    )
+                    for c in self.creates
+                ],
+                Measurement,
+                batch_size=1000,
+                default_user=user,
+            )
+            changed = []
+            for change in self.updates:
+                measurement = change.measurement
+                measurement.value = change.new
+                measurement.status = Measurement.Status.SUBMITTED
+                measurement.submitted_at = now
+                measurement.entered_by = user
+                measurement.revision += 1
+                changed.append(measurement)
+            bulk_update_with_history(
+                changed,
+                Measurement,
+                ["value", "status", "submitted_at", "entered_by", "revision"],
+                batch_size=1000,
+                default_user=user,
+            )
+            touched = {c.school.pk for c in self.creates + self.updates}
+            allowed = set(
+                Organization.objects.data_editable_by(user)
+                .filter(pk__in=touched)
+                .values_list("pk", flat=True)
+            )
+            if allowed != touched:
+                raise PermissionDenied("Часть школ вам недоступна.")
+        return {"created": len(self.creates), "updated": len(self.updates)}
+
+
+def entered_indicators(program):
+    return list(
+        program.indicators.filter(method=Indicator.Method.ENTERED, level=Indicator.Level.SCHOOL)
+    )
+
+
+def program_schools(program):
+    return (
+        Organization.objects.filter(
+            pk__in=Participant.objects.filter(program=program).values("organization")
+        )
+        .select_related("municipality")
+        .order_by("municipality__name", "short_name")
+    )
+
+
+def parse_value(raw, indicator):
+    """The cell as a Decimal checked by the indicator's unit; ValidationError in Russian."""
+    if isinstance(raw, bool):
+        value = Decimal(int(raw))
+    elif isinstance(raw, int | float):
+        value = Decimal(str(raw))
+    else:
+        text = cell_text(raw).replace("\u00a0", "").replace(" ", "")
+        if indicator.unit == Indicator.Unit.YES_NO and text.casefold() in _YES | _NO:
+            value = Decimal(1 if text.casefold() in _YES else 0)
+        else:
+            text = text.rstrip("%").replace(",", ".")
+            try:
+                value = Decimal(text)
+            except InvalidOperation as error:
+                raise ValidationError(f"«{cell_text(raw)}» — не число.") from error
+    if not value.is_finite():
+        raise ValidationError("Значение должно быть числом.")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError("Не больше двух знаков после запятой.")
+    if abs(value) >= Decimal(10) ** 10:
+        raise ValidationError("Слишком большое число.")
+    indicator.check_value(value)
+    return value.quantize(Decimal("0.01"))
+
+
+def plan_values_import(content, point, user):
+    program = point.program
+    indicators = entered_indicators(program)
+    sheet = read_sheet(content, FIXED, allow_extra=True)
+    by_code = {normalize(i.code): i for i in indicators}
+    columns = {}  # cell index -> indicator
+    unknown = []
+    for header, index in sheet.headers.items():
+        if header in _FIXED_HEADERS:
+            continue
+        indicator = by_code.get(_code_of(header))
+        if indicator is None:
+            unknown.append(header)
+        else:
+            columns[index] = indicator
+    if unknown:
+        raise ImportFileError(
+            "Столбцы не соответствуют показателям программы: "
+            + ", ".join(f"«{u}»" for u in unknown)
+            + ". Скачайте шаблон заново."
+        )
+    if not columns:
+        raise ImportFileError("В файле нет столбцов показателей. Скачайте шаблон заново.")
+
+    schools = list(program_schools(program))
+    by_inn = {s.inn: s for s in schools if s.inn}
+    by_name = {normalize(s.short_name): s for s in schools}
+    editable = set(
+        Organization.objects.data_editable_by(user)
+        .filter(pk__in=[s.pk for s in schools])
+        .values_list("pk", flat=True)
+    )
+    saved = {
+        (m.organization_id, m.indicator_id): m
+        for m in Measurement.objects.filter(point=point, indicator__in=indicators)
+    }
+    errors, changes, seen = [], [], {}
+    for number, row in sheet.rows:
+        name, inn = cell_text(row["school"]), cell_text(row["inn"])
+        school = by_inn.get(inn) if inn else None
+        school = school or by_name.get(normalize(name))
+        if school is None:
+            errors.append(
+                RowError(number, SCHOOL.header, f"Школа «{name or inn}» не участвует в программе.")
+            )
+            continue
+        if school.pk not in editable:
+            errors.append(
+                RowError(number, SCHOOL.header, "Вы не можете вносить значения этой школы.")
+            )
+            continue
+        if school.pk in seen:
+            errors.append(
+                RowError(number, SCHOOL.header, f"Школа уже есть в строке {seen[school.pk]}.")
+            )
+            continue
+        seen[school.pk] = number
+        cells = row["_cells"]
+        for index, indicator in columns.items():
+            raw = cells[index] if index < len(cells) else None
+            if cell_text(raw) == "":
+                continue
+            header = indicator_header(indicator)
+            try:
+                value = parse_value(raw, indicator)
+            except ValidationError as error:
+                errors.append(RowError(number, header, " ".join(error.messages)))
+                continue
+            measurement = saved.get((school.pk, indicator.pk))
+            old = measurement.value if measurement else None
+            if (
+                measurement is not None
+                and measurement.status == Measurement.Status.APPROVED
+                and old != value
+            ):
+                errors.append(
+                    RowError(
+                        number,
+                        header,
+                        "Значение уже утверждено; изменить его можно после возврата на доработку.",
+                    )
+                )
+                continue
+            changes.append(ValueChange(number, school, indicator, old, value, measurement))
+    return ValuesImportPlan(point=point, changes=changes, errors=errors)
+
+
+def values_template(point, user):
+    """The workbook to fill: a row per school of the program the user may enter values for,
+    a column per entered indicator, with the values already saved."""
+    program = point.program
+    indicators = entered_indicators(program)
+    schools = (
+        program_schools(program)
+        .filter(
+            pk__in=Participant.objects.filter(
+                program=program, role=Participant.Role.SUPPORTED
+            ).values("organization")
+        )
+        .filter(pk__in=Organization.objects.data_editable_by(user).values("pk"))
+    )
+    saved = {
+        (m.organization_id, m.indicator_id): m.value
+        for m in Measurement.objects.filter(point=point, indicator__in=indicators)
+    }
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Значения"
+    sheet.append([c.header for c in FIXED] + [indicator_header(i) for i in indicators])
+    for school in schools:
+        sheet.append(
+            [school.short_name, school.inn, str(school.municipality or "")]
+            + [
+                float(v) if (v := saved.get((school.pk, i.pk))) is not None else None
+                for i in indicators
+            ]
+        )
+    style_header(sheet, [36, 14, 24] + [18] * len(indicators))
+    about = book.create_sheet("Показатели")
+    about.append(["Номер", "Показатель", "Единица", "Что вводить"])
+    hints = {
+        Indicator.Unit.PERCENT: "число от 0 до 100",
+        Indicator.Unit.COUNT: "целое число",
+        Indicator.Unit.SCORE: "число не меньше 0",
+        Indicator.Unit.YES_NO: "да или нет",
+    }
+    for indicator in indicators:
+        about.append(
+            [indicator.code, indicator.title, indicator.get_unit_display(), hints[indicator.unit]]
+        )
+    about.append([])
+    about.append([f"Точка мониторинга: {point.title} ({point.date:%d.%m.%Y})"])
+    about.append(["Пустая ячейка не меняет сохранённое значение."])
+    style_header(about, [10, 70, 14, 20])
+    return book

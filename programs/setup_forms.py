@@ -1,0 +1,443 @@
+"""Forms with which coordinators set a program up: its passport, tasks, stages and modules,
+participants, curator pairs with their curators and agreements.
+
+Every choice a form offers comes from the access rules (`Organization.objects.editable_by`,
+`Region.objects.covered_by`…), so a posted id outside the user's territory is refused like any
+other wrong value, with a Russian message beside the field.
+"""
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+from django.forms import inlineformset_factory
+from django.utils import timezone
+
+from schools.formtools import ConstraintFieldErrorsMixin
+from schools.models import Municipality, Organization, Region, SchoolStatus
+
+from .models import Agreement, Curator, CuratorPair, Module, Participant, Program, Stage, Task
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def program_schools(program, user):
+    """Schools a coordinator may bring into the program: those of the program's territory that
+    the user may change (`Organization.objects.editable_by`)."""
+    schools = Organization.objects.editable_by(user).schools()
+    if program.municipality_id:
+        return schools.filter(municipality_id=program.municipality_id)
+    if program.region_id:
+        return schools.filter(region_id=program.region_id)
+    return schools
+
+
+# --- Uploads ---------------------------------------------------------------------------------
+# A small validator of our own for agreements until a shared one exists (schools/uploads.py is
+# planned by the documents' engineer); it checks the extension, the size and the first bytes,
+# so that a renamed executable is not stored as «соглашение.pdf».
+
+AGREEMENT_TYPES = {
+    ".pdf": (b"%PDF",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".docx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG",),
+}
+
+
+def validate_agreement_file(upload):
+    if not isinstance(upload, UploadedFile):
+        return
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in AGREEMENT_TYPES:
+        raise ValidationError("Допустимы файлы PDF, DOC, DOCX, ODT, JPG и PNG.")
+    limit = settings.MAX_UPLOAD_MB
+    if upload.size > limit * 1024 * 1024:
+        raise ValidationError(f"Файл больше {limit} МБ.")
+    if upload.size == 0:
+        raise ValidationError("Файл пуст.")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(AGREEMENT_TYPES[suffix]):
+        raise ValidationError("Содержимое файла не соответствует его расширению.")
+
+
+# --- Passport --------------------------------------------------------------------------------
+
+
+def owner_choices(user):
+    """Authorities that may own a program the user sets up: those in the territory they
+    coordinate. Who has none may not create programs."""
+    return Organization.objects.editable_by(user).filter(kind=Organization.Kind.AUTHORITY)
+
+
+class ProgramForm(ConstraintFieldErrorsMixin, forms.ModelForm):
+    """The program's passport. Owner, region and municipality are limited to what the user
+    coordinates, so the saved program is always one they may set up."""
+
+    constraint_fields = {
+        "program_ends_after_start": "ends_on",
+        "program_municipal_has_municipality": "municipality",
+        "program_has_region": "region",
+    }
+
+    class Meta:
+        model = Program
+        fields = [
+            "title",
+            "short_title",
+            "level",
+            "owner",
+            "operator",
+            "region",
+            "municipality",
+            "starts_on",
+            "ends_on",
+            "order_number",
+            "order_date",
+            "order_title",
+            "goal",
+            "description",
+            "status",
+            "is_public",
+        ]
+        widgets = {
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+            "order_date": DATE_WIDGET,
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "order_title": forms.Textarea(attrs={"rows": 2}),
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance if self.instance.pk else None
+        self.fields["owner"].queryset = _with_current(
+            owner_choices(user), current and current.owner_id
+        )
+        self.fields["operator"].queryset = _with_current(
+            Organization.objects.visible_to(user).filter(kind=Organization.Kind.METHODICAL_CENTER),
+            current and current.operator_id,
+        )
+        self.fields["region"].queryset = _with_current(
+            Region.objects.covered_by(user, coordinator=True), current and current.region_id
+        )
+        self.fields["municipality"].queryset = _with_current(
+            Municipality.objects.covered_by(user, coordinator=True).select_related("region"),
+            current and current.municipality_id,
+        )
+        self.fields["owner"].empty_label = "— выберите орган управления —"
+
+    def clean(self):
+        data = super().clean()
+        municipality = data.get("municipality")
+        if municipality and not data.get("region"):
+            data["region"] = municipality.region
+        if data.get("level") in (Program.Level.REGIONAL, Program.Level.FEDERAL) and municipality:
+            self.add_error(
+                "municipality", "Муниципалитет указывается только у муниципальной программы."
+            )
+        return data
+
+
+def _with_current(queryset, current_id):
+    """Keep the value already saved selectable even if it lies outside today's choices."""
+    if current_id:
+        return queryset.model.objects.filter(Q(pk__in=queryset.values("pk")) | Q(pk=current_id))
+    return queryset
+
+
+# --- Tasks, stages, modules ------------------------------------------------------------------
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["order", "number", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = ["order", "title", "starts_on", "ends_on", "description"]
+        widgets = {
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "Окончание этапа не может быть раньше начала.")
+        return data
+
+
+class ModuleForm(ConstraintFieldErrorsMixin, forms.ModelForm):
+    constraint_fields = {"module_unique_title": "title"}
+
+    class Meta:
+        model = Module
+        fields = ["order", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class PartFormSet(forms.BaseInlineFormSet):
+    """Rows of a program's part; two rows with the same title in one post are refused too."""
+
+    unique_title_message = None
+
+    def clean(self):
+        super().clean()
+        if not self.unique_title_message:
+            return
+        seen = set()
+        for form in self.forms:
+            if not form.is_valid() or form in self.deleted_forms:
+                continue
+            title = (form.cleaned_data.get("title") or "").strip().casefold()
+            if title and title in seen:
+                form.add_error("title", self.unique_title_message)
+            seen.add(title)
+
+
+class ModuleFormSet(PartFormSet):
+    unique_title_message = "Модуль с таким названием уже есть в списке."
+
+
+PART_FORMSETS = {
+    "tasks": (
+        "Задачи",
+        inlineformset_factory(Program, Task, form=TaskForm, extra=2, can_delete=True),
+    ),
+    "stages": (
+        "Этапы",
+        inlineformset_factory(Program, Stage, form=StageForm, extra=1, can_delete=True),
+    ),
+    "modules": (
+        "Модули",
+        inlineformset_factory(
+            Program, Module, form=ModuleForm, formset=ModuleFormSet, extra=2, can_delete=True
+        ),
+    ),
+}
+
+
+# --- Participants ----------------------------------------------------------------------------
+
+
+class CandidateFilterForm(forms.Form):
+    """Which schools of the territory to list: by their status categories of a year."""
+
+    year = forms.IntegerField(label="Год идентификации", min_value=2000, max_value=2100)
+    categories = forms.MultipleChoiceField(
+        label="Категории",
+        choices=SchoolStatus.Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    municipality = forms.ModelChoiceField(
+        label="Муниципалитет", queryset=Municipality.objects.none(), required=False
+    )
+    q = forms.CharField(label="Название или ИНН", required=False)
+
+    def __init__(self, *args, program, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        municipalities = Municipality.objects.covered_by(user)
+        if program.municipality_id:
+            municipalities = municipalities.filter(pk=program.municipality_id)
+        elif program.region_id:
+            municipalities = municipalities.filter(region_id=program.region_id)
+        self.fields["municipality"].queryset = municipalities
+
+    def filter(self, schools):
+        if not self.is_valid():
+            return schools.none()
+        data = self.cleaned_data
+        if data["categories"]:
+            schools = schools.filter(
+                pk__in=SchoolStatus.objects.filter(
+                    year=data["year"], category__in=data["categories"]
+                ).values("school")
+            )
+        if data["municipality"]:
+            schools = schools.filter(municipality=data["municipality"])
+        if data["q"]:
+            q = data["q"].strip()
+            schools = schools.filter(Q(short_name__icontains=q) | Q(name__icontains=q) | Q(inn=q))
+        return schools
+
+
+class AddParticipantsForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Роль",
+        choices=Participant.Role.choices,
+        error_messages={"required": "Выберите роль участников."},
+    )
+    organizations = forms.ModelMultipleChoiceField(
+        label="Школы",
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Школа вне вашей территории или не найдена фильтром.",
+            "invalid_pk_value": "Неверный выбор школы.",
+        },
+    )
+    add_all = forms.BooleanField(label="Добавить все найденные школы", required=False)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = candidates
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not data.get("add_all")
+            and not data.get("organizations")
+            and not self.has_error("organizations")
+        ):
+            self.add_error(
+                "organizations", "Отметьте хотя бы одну школу или добавьте все найденные."
+            )
+        return data
+
+
+# --- Pairs -----------------------------------------------------------------------------------
+
+
+class PairForm(ConstraintFieldErrorsMixin, forms.ModelForm):
+    """A pair «школа-куратор → школа адресной поддержки»; saving it also makes both schools
+    participants of the program in their roles."""
+
+    constraint_fields = {
+        "pair_one_curator_per_supported_school": "supported_school",
+        "pair_school_not_own_curator": "supported_school",
+    }
+
+    class Meta:
+        model = CuratorPair
+        fields = ["number", "curator_school", "supported_school"]
+
+    def __init__(self, *args, program, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.program = program
+        schools = program_schools(program, user)
+        participants = Organization.objects.filter(participations__program=program).schools()
+        choices = Organization.objects.filter(
+            Q(pk__in=schools.values("pk")) | Q(pk__in=participants.values("pk"))
+        ).select_related("municipality")
+        for name in ("curator_school", "supported_school"):
+            self.fields[name].queryset = choices
+            self.fields[name].error_messages["invalid_choice"] = (
+                "Выберите школу из списка: эта школа вне вашей территории."
+            )
+
+    def clean(self):
+        data = super().clean()
+        curator, supported = data.get("curator_school"), data.get("supported_school")
+        if curator and supported and curator == supported:
+            self.add_error("supported_school", "Школа не может курировать сама себя.")
+        return data
+
+    def save(self, commit=True):
+        pair = super().save(commit=commit)
+        if commit:
+            for organization, role in (
+                (pair.curator_school, Participant.Role.CURATOR),
+                (pair.supported_school, Participant.Role.SUPPORTED),
+            ):
+                Participant.objects.get_or_create(
+                    program=pair.program, organization=organization, role=role
+                )
+        return pair
+
+
+class CuratorForm(ConstraintFieldErrorsMixin, forms.ModelForm):
+    constraint_fields = {"curator_unique_user_in_pair": "user"}
+
+    class Meta:
+        model = Curator
+        fields = ["organization", "user", "full_name", "position", "appointed_on"]
+        widgets = {"appointed_on": DATE_WIDGET}
+
+    def __init__(self, *args, pair, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.pair = pair
+        sides = [pair.curator_school_id, pair.supported_school_id]
+        self.fields["organization"].queryset = Organization.objects.filter(pk__in=sides)
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__organization__in=sides, is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["user"].label_from_instance = _person
+        self.fields["user"].required = False
+        self.fields["user"].help_text = "Сотрудник одной из школ пары — получит доступ куратора"
+
+    def clean(self):
+        data = super().clean()
+        user, organization = data.get("user"), data.get("organization")
+        if not user and not data.get("full_name"):
+            self.add_error("full_name", "Укажите пользователя или ФИО куратора.")
+        if (
+            user
+            and organization
+            and not user.memberships.filter(organization=organization).exists()
+        ):
+            self.add_error("user", "Этот пользователь не работает в выбранной школе.")
+        return data
+
+
+def _person(user):
+    name = user.get_full_name()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["number", "signed_on", "file", "note"]
+        widgets = {"signed_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].validators.append(validate_agreement_file)
+        self.fields[
+            "file"
+        ].help_text = f"PDF, DOC, DOCX, ODT, JPG или PNG, не больше {settings.MAX_UPLOAD_MB} МБ"
+
+    def clean_signed_on(self):
+        signed_on = self.cleaned_data.get("signed_on")
+        if signed_on and signed_on > timezone.localdate():
+            raise ValidationError("Дата подписания не может быть в будущем.")
+        return signed_on
+
+
+class PairPartFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if issubclass(self.form, CuratorForm):
+            kwargs["pair"] = self.instance
+        return kwargs
+
+
+CuratorFormSet = inlineformset_factory(
+    CuratorPair, Curator, form=CuratorForm, formset=PairPartFormSet, extra=1, can_delete=True
+)
+AgreementFormSet = inlineformset_factory(
+    CuratorPair, Agreement, form=AgreementForm, formset=PairPartFormSet, extra=1, can_delete=True
+)

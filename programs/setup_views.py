@@ -1,0 +1,275 @@
+"""Set-up of a program by its coordinators, in the portal: passport, tasks, stages, modules,
+participants, curator pairs with curators and agreements.
+
+Every view: the program must be visible (`visible_or_404`, else 404) and editable
+(`Program.objects.editable_by`, else 403). Requests are atomic (ATOMIC_REQUESTS), so a form
+error or a refused re-check leaves nothing half-saved.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from schools.access import require, visible_or_404
+from schools.models import SchoolStatus
+
+from .models import Agreement, CuratorPair, Participant, Program
+from .setup_forms import (
+    PART_FORMSETS,
+    AddParticipantsForm,
+    AgreementFormSet,
+    CandidateFilterForm,
+    CuratorFormSet,
+    PairForm,
+    ProgramForm,
+    owner_choices,
+    program_schools,
+)
+from .tables import PairTable, ParticipantTable
+
+CANDIDATES_SHOWN = 200
+
+
+def editable_program(request, pk):
+    """The program if the user may set it up; 404 if they do not see it, 403 if they only see
+    it."""
+    program = visible_or_404(
+        Program.objects.select_related("owner", "operator", "region", "municipality"),
+        request.user,
+        pk=pk,
+    )
+    return require(Program.objects.editable_by(request.user), program)
+
+
+def program_create(request):
+    if not owner_choices(request.user).exists():
+        raise PermissionDenied("Создавать программы могут координаторы органов управления.")
+    form = ProgramForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        program = form.save()
+        # The choices make this hold; checked again so that a rule change cannot leave a
+        # program nobody may set up.
+        require(Program.objects.editable_by(request.user), program)
+        messages.success(request, f"Программа «{program}» создана. Заполните её разделы.")
+        return redirect("programs:setup", pk=program.pk)
+    return render(request, "programs/setup/program_form.html", {"form": form})
+
+
+def program_setup(request, pk):
+    """The passport form and an overview of the sections still to fill."""
+    program = editable_program(request, pk)
+    form = ProgramForm(request.POST or None, instance=program, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        require(Program.objects.editable_by(request.user), program)
+        messages.success(request, "Паспорт программы сохранён.")
+        return redirect("programs:setup", pk=program.pk)
+    counts = {
+        "tasks": program.tasks.count(),
+        "stages": program.stages.count(),
+        "modules": program.modules.count(),
+        "participants": program.participants.count(),
+        "pairs": program.pairs.count(),
+        "roadmaps": program.roadmaps.count(),
+        "points": program.points.count(),
+        "indicators": program.indicators.count(),
+        "events": program.events.count(),
+    }
+    return render(
+        request,
+        "programs/setup/program_setup.html",
+        {"program": program, "form": form, "counts": counts, "active": "passport"},
+    )
+
+
+def program_parts(request, pk, part):
+    """Tasks, stages or modules of a program, as one formset."""
+    if part not in PART_FORMSETS:
+        raise Http404
+    program = editable_program(request, pk)
+    title, formset_class = PART_FORMSETS[part]
+    formset = formset_class(request.POST or None, instance=program, prefix=part)
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, f"{title}: изменения сохранены.")
+        return redirect("programs:setup_parts", pk=program.pk, part=part)
+    return render(
+        request,
+        "programs/setup/program_parts.html",
+        {"program": program, "formset": formset, "title": title, "active": part},
+    )
+
+
+def participants(request, pk):
+    """Current participants, and schools of the territory to add, filtered by their status
+    categories of a year."""
+    program = editable_program(request, pk)
+    source = (request.POST if request.method == "POST" else request.GET).copy()
+    if not source.get("year"):
+        # Identification is made by the results of the year before the program's.
+        source["year"] = program.year - 1
+    candidate_filter = CandidateFilterForm(source, program=program, user=request.user)
+    candidates = candidate_filter.filter(program_schools(program, request.user))
+    form = AddParticipantsForm(
+        request.POST if request.method == "POST" else None, candidates=candidates
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = candidates if form.cleaned_data["add_all"] else form.cleaned_data["organizations"]
+        added = _add(program, chosen, form.cleaned_data["role"])
+        messages.success(request, f"Добавлено участников: {added}.")
+        return redirect(_participants_url(program, source))
+    year = candidate_filter.cleaned_data["year"] if candidate_filter.is_valid() else None
+    shown = list(
+        candidates.select_related("municipality").prefetch_related(
+            Prefetch(
+                "statuses",
+                queryset=SchoolStatus.objects.filter(year=year),
+                to_attr="year_statuses",
+            ),
+            Prefetch(
+                "participations",
+                queryset=Participant.objects.filter(program=program),
+                to_attr="in_program",
+            ),
+        )[: CANDIDATES_SHOWN + 1]
+    )
+    table = ParticipantTable(
+        program.participants.select_related("organization__municipality"), orderable=True
+    )
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "programs/setup/participants.html",
+        {
+            "program": program,
+            "table": table,
+            "candidate_filter": candidate_filter,
+            "form": form,
+            "candidates": shown[:CANDIDATES_SHOWN],
+            "more_candidates": len(shown) > CANDIDATES_SHOWN,
+            "candidate_count": candidates.count(),
+            "year": year,
+            "active": "participants",
+        },
+    )
+
+
+def _add(program, organizations, role):
+    existing = set(
+        Participant.objects.filter(program=program, role=role).values_list(
+            "organization_id", flat=True
+        )
+    )
+    new = [
+        Participant(program=program, organization_id=pk, role=role)
+        for pk in organizations.values_list("pk", flat=True)
+        if pk not in existing
+    ]
+    Participant.objects.bulk_create(new)
+    return len(new)
+
+
+def _participants_url(program, data):
+    query = {k: data.getlist(k) for k in ("year", "categories", "municipality", "q") if k in data}
+    url = reverse("programs:setup_participants", args=[program.pk])
+    return f"{url}?{urlencode(query, doseq=True)}" if query else url
+
+
+@require_POST
+def participant_remove(request, pk):
+    participant = get_object_or_404(Participant.objects.select_related("program"), pk=pk)
+    program = editable_program(request, participant.program_id)
+    role_field = {
+        Participant.Role.CURATOR: "curator_school",
+        Participant.Role.SUPPORTED: "supported_school",
+    }.get(participant.role)
+    if role_field and program.pairs.filter(**{role_field: participant.organization_id}).exists():
+        messages.error(
+            request,
+            f"«{participant.organization}» входит в пару этой программы: сначала удалите пару.",
+        )
+    else:
+        participant.delete()
+        messages.success(request, f"«{participant.organization}» больше не участник программы.")
+    return redirect("programs:setup_participants", pk=program.pk)
+
+
+def pairs(request, pk):
+    program = editable_program(request, pk)
+    form = PairForm(request.POST or None, program=program, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        pair = form.save()
+        messages.success(request, f"Пара «{pair}» добавлена. Назначьте кураторов.")
+        return redirect("programs:setup_pair", pk=pair.pk)
+    table = PairTable(
+        program.pairs.select_related("curator_school", "supported_school").prefetch_related(
+            "curators__user", "agreements"
+        ),
+        orderable=False,
+    )
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "programs/setup/pairs.html",
+        {"program": program, "form": form, "table": table, "active": "pairs"},
+    )
+
+
+def pair_setup(request, pk):
+    """A pair's curators and agreements."""
+    pair = get_object_or_404(
+        CuratorPair.objects.visible_to(request.user).select_related(
+            "program", "curator_school", "supported_school"
+        ),
+        pk=pk,
+    )
+    program = editable_program(request, pair.program_id)
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    curators = CuratorFormSet(data, instance=pair, prefix="curators")
+    agreements = AgreementFormSet(data, files, instance=pair, prefix="agreements")
+    if request.method == "POST" and curators.is_valid() and agreements.is_valid():
+        curators.save()
+        agreements.save()
+        messages.success(request, "Кураторы и соглашения пары сохранены.")
+        return redirect("programs:setup_pair", pk=pair.pk)
+    return render(
+        request,
+        "programs/setup/pair_form.html",
+        {
+            "program": program,
+            "pair": pair,
+            "curators": curators,
+            "agreements": agreements,
+            "active": "pairs",
+        },
+    )
+
+
+@require_POST
+def pair_delete(request, pk):
+    pair = get_object_or_404(CuratorPair.objects.visible_to(request.user), pk=pk)
+    program = editable_program(request, pair.program_id)
+    if pair.roadmaps.exists():
+        messages.error(request, "У пары есть дорожная карта: сначала удалите её.")
+        return redirect("programs:setup_pair", pk=pair.pk)
+    pair.delete()
+    messages.success(request, f"Пара «{pair}» удалена.")
+    return redirect("programs:setup_pairs", pk=program.pk)
+
+
+def agreement_file(request, pk):
+    """The agreement's file, to those who see the pair."""
+    agreement = get_object_or_404(
+        Agreement.objects.filter(pair__in=CuratorPair.objects.visible_to(request.user)), pk=pk
+    )
+    if not agreement.file:
+        raise Http404
+    return FileResponse(agreement.file.open("rb"), as_attachment=True)

@@ -1,0 +1,161 @@
+"""Forms of events: the event itself (times in the program region's time zone — the view
+activates it around the form) and the attendance marked after it."""
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from programs.models import Participant
+from schools.formtools import ConstraintFieldErrorsMixin
+from schools.models import Organization
+
+from .models import Attendance, Event, RoadmapItem
+from .setup_forms import program_organizations
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+
+
+class EventForm(ConstraintFieldErrorsMixin, forms.ModelForm):
+    constraint_fields = {"event_ends_after_start": "ends_at"}
+
+    link = forms.URLField(label="Ссылка", required=False, assume_scheme="https", max_length=200)
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "level",
+            "is_exchange",
+            "starts_at",
+            "ends_at",
+            "place",
+            "link",
+            "organizer",
+            "item",
+            "description",
+            "invited",
+        ]
+        widgets = {
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "invited": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, program, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.program = program
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = DATETIME_FORMATS
+            self.fields[name].help_text = f"Время региона программы ({program.timezone_name})"
+        organizations = program_organizations(program, user)
+        self.fields["organizer"].queryset = organizations
+        self.fields["invited"].queryset = Organization.objects.filter(
+            participations__program=program
+        ).distinct()
+        self.fields["invited"].required = False
+        self.fields["item"].queryset = RoadmapItem.objects.filter(
+            roadmap__program=program
+        ).select_related("roadmap")
+        self.fields["item"].label_from_instance = lambda item: (
+            f"{item.number} {item.title[:80]} ({item.roadmap.title[:40]})".strip()
+        )
+        if not self.instance.pk and not self.is_bound:
+            # By default every supported school of the program is invited.
+            self.initial["invited"] = list(
+                Participant.objects.filter(
+                    program=program, role=Participant.Role.SUPPORTED
+                ).values_list("organization", flat=True)
+            )
+
+
+class AttendanceRowForm(forms.Form):
+    """One invited organization: was it there, and how many people came."""
+
+    organization = forms.IntegerField(widget=forms.HiddenInput)
+    present = forms.BooleanField(label="Участвовала", required=False)
+    people_count = forms.IntegerField(
+        label="Участников, чел.",
+        required=False,
+        min_value=1,
+        max_value=10000,
+        error_messages={"min_value": "Не меньше 1 участника."},
+    )
+    note = forms.CharField(label="Примечание", required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("present")
+            and not data.get("people_count")
+            and not self.has_error("people_count")
+        ):
+            self.add_error("people_count", "Укажите, сколько человек участвовало.")
+        return data
+
+
+class BaseAttendanceFormSet(forms.BaseFormSet):
+    def __init__(self, *args, event, organizations, **kwargs):
+        self.event = event
+        self.organizations = {o.pk: o for o in organizations}
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            pk = form.cleaned_data.get("organization")
+            if pk not in self.organizations or pk in seen:
+                raise forms.ValidationError("Список приглашённых изменился: обновите страницу.")
+            seen.add(pk)
+        if self.event.starts_at > timezone.now() and any(
+            form.cleaned_data.get("present") for form in self.forms
+        ):
+            raise forms.ValidationError("Участие отмечается после начала мероприятия.")
+
+    def save(self):
+        """Replace the event's attendance by what the form says."""
+        present = {
+            form.cleaned_data["organization"]: form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data.get("present")
+        }
+        listed = list(self.organizations)
+        self.event.attendances.filter(organization__in=listed).exclude(
+            organization__in=list(present)
+        ).delete()
+        existing = {a.organization_id: a for a in self.event.attendances.all()}
+        new, changed = [], []
+        for pk, data in present.items():
+            attendance = existing.get(pk)
+            if attendance is None:
+                new.append(
+                    Attendance(
+                        event=self.event,
+                        organization_id=pk,
+                        people_count=data["people_count"],
+                        note=data["note"],
+                    )
+                )
+            elif (attendance.people_count, attendance.note) != (data["people_count"], data["note"]):
+                attendance.people_count, attendance.note = data["people_count"], data["note"]
+                changed.append(attendance)
+        Attendance.objects.bulk_create(new)
+        Attendance.objects.bulk_update(changed, ["people_count", "note"])
+        return len(present)
+
+
+AttendanceFormSet = forms.formset_factory(AttendanceRowForm, formset=BaseAttendanceFormSet, extra=0)
+
+
+def attendance_organizations(event):
+    """Who can be marked: the invited organizations and any already marked."""
+    return (
+        Organization.objects.filter(Q(invitations=event) | Q(attendances__event=event))
+        .distinct()
+        .select_related("municipality")
+        .order_by("short_name")
+    )

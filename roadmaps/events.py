@@ -1,0 +1,270 @@
+"""Events of a program: a list and a month calendar, the event form, and attendance marked
+after the event.
+
+Times are entered and shown in the program region's time zone (`Program.timezone_name`): each
+view renders inside `timezone.override`, so forms read the typed time in that zone and
+templates print it there, whatever server the request lands on.
+
+Access: the list and calendar follow `Event.objects.visible_to` through the program; creating,
+changing and marking attendance follow `Event.objects.editable_by` (the program's coordinators).
+"""
+
+import calendar
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from programs.models import Program
+from programs.setup_views import editable_program
+from schools.access import require, visible_or_404
+from schools.exports import wants_xlsx, xlsx_response
+
+from .event_forms import AttendanceFormSet, EventForm, attendance_organizations
+from .filters import EventFilter
+from .models import Attendance, Event
+from .tables import EventTable
+
+MONTHS = [
+    "Январь",
+    "Февраль",
+    "Март",
+    "Апрель",
+    "Май",
+    "Июнь",
+    "Июль",
+    "Август",
+    "Сентябрь",
+    "Октябрь",
+    "Ноябрь",
+    "Декабрь",
+]
+WEEKDAYS = ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"]
+
+
+def _visible_program(request, pk):
+    return visible_or_404(
+        Program.objects.select_related("region", "municipality__region"), request.user, pk=pk
+    )
+
+
+def _may_edit(request, program):
+    return Program.objects.editable_by(request.user).filter(pk=program.pk).exists()
+
+
+def event_list(request, pk):
+    program = _visible_program(request, pk)
+    with timezone.override(program.timezone_name):
+        events = Event.objects.visible_to(request.user).filter(program=program)
+        filterset = EventFilter(request.GET or None, queryset=_with_counts(events))
+        can_edit = _may_edit(request, program)
+        table = EventTable(
+            filterset.qs.select_related("item"), exclude=() if can_edit else ("manage",)
+        )
+        if wants_xlsx(request):
+            return xlsx_response(table, f"Мероприятия — {program.short_title}")
+        RequestConfig(request, paginate={"per_page": 25}).configure(table)
+        return render(
+            request,
+            "roadmaps/events/event_list.html",
+            {
+                "program": program,
+                "filter": filterset,
+                "table": table,
+                "can_edit": can_edit,
+                "active": "events",
+                "timezone_name": program.timezone_name,
+            },
+        )
+
+
+def _with_counts(events):
+    attended = (
+        Attendance.objects.filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    invited = (
+        Event.invited.through.objects.filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return events.annotate(
+        attended_count=Coalesce(Subquery(attended, output_field=IntegerField()), Value(0)),
+        invited_count=Coalesce(Subquery(invited, output_field=IntegerField()), Value(0)),
+    )
+
+
+def event_calendar(request, pk):
+    """A month grid, Monday first, in the region's time zone; ?month=2023-05."""
+    program = _visible_program(request, pk)
+    zone = ZoneInfo(program.timezone_name)
+    today = timezone.localtime(timezone.now(), zone).date()
+    month = _month(request.GET.get("month"), today)
+    first = month
+    last = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+    grid_start = first - timedelta(days=first.weekday())
+    grid_end = last + timedelta(days=6 - last.weekday())
+    events = (
+        Event.objects.visible_to(request.user)
+        .filter(
+            program=program,
+            starts_at__gte=datetime.combine(grid_start, time.min, tzinfo=zone),
+            starts_at__lt=datetime.combine(grid_end + timedelta(days=1), time.min, tzinfo=zone),
+        )
+        .order_by("starts_at")
+    )
+    by_day = {}
+    for event in events:
+        by_day.setdefault(timezone.localtime(event.starts_at, zone).date(), []).append(event)
+    weeks, day = [], grid_start
+    while day <= grid_end:
+        week = []
+        for _ in range(7):
+            week.append(
+                {
+                    "date": day,
+                    "in_month": day.month == month.month,
+                    "today": day == today,
+                    "events": by_day.get(day, []),
+                }
+            )
+            day += timedelta(days=1)
+        weeks.append(week)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = last + timedelta(days=1)
+    with timezone.override(zone):
+        return render(
+            request,
+            "roadmaps/events/calendar.html",
+            {
+                "program": program,
+                "weeks": weeks,
+                "weekdays": WEEKDAYS,
+                "month_title": f"{MONTHS[month.month - 1]} {month.year}",
+                "previous": f"{previous:%Y-%m}",
+                "following": f"{following:%Y-%m}",
+                "this_month": f"{today:%Y-%m}",
+                "can_edit": _may_edit(request, program),
+                "active": "events",
+                "timezone_name": program.timezone_name,
+            },
+        )
+
+
+def _month(text, today):
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        return today.replace(day=1)
+
+
+def event_create(request, pk):
+    program = editable_program(request, pk)
+    with timezone.override(program.timezone_name):
+        form = EventForm(request.POST or None, program=program, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            event = form.save()
+            messages.success(
+                request, f"Мероприятие «{event}» добавлено. После него отметьте участие."
+            )
+            return redirect("roadmaps:events", pk=program.pk)
+        return render(
+            request,
+            "roadmaps/events/event_form.html",
+            {"program": program, "form": form, "event": None, "active": "events"},
+        )
+
+
+def _editable_event(request, pk):
+    event = visible_or_404(
+        Event.objects.select_related("program__region", "program__municipality__region"),
+        request.user,
+        pk=pk,
+    )
+    return require(Event.objects.editable_by(request.user), event)
+
+
+def event_edit(request, pk):
+    event = _editable_event(request, pk)
+    program = event.program
+    with timezone.override(program.timezone_name):
+        form = EventForm(request.POST or None, instance=event, program=program, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, "Мероприятие сохранено.")
+            return redirect("roadmaps:event", pk=event.pk)
+        return render(
+            request,
+            "roadmaps/events/event_form.html",
+            {"program": program, "form": form, "event": event, "active": "events"},
+        )
+
+
+@require_POST
+def event_delete(request, pk):
+    event = _editable_event(request, pk)
+    program = event.program
+    event.delete()
+    messages.success(request, f"Мероприятие «{event}» удалено.")
+    return redirect("roadmaps:events", pk=program.pk)
+
+
+def attendance(request, pk):
+    """Mark who attended: every invited organization, present or not, and how many people."""
+    event = _editable_event(request, pk)
+    organizations = list(attendance_organizations(event))
+    marked = {a.organization_id: a for a in event.attendances.all()}
+    initial = [
+        {
+            "organization": org.pk,
+            "present": org.pk in marked,
+            "people_count": marked[org.pk].people_count if org.pk in marked else None,
+            "note": marked[org.pk].note if org.pk in marked else "",
+        }
+        for org in organizations
+    ]
+    formset = AttendanceFormSet(
+        request.POST or None,
+        initial=initial,
+        event=event,
+        organizations=organizations,
+        prefix="attendance",
+    )
+    if request.method == "POST" and formset.is_valid():
+        count = formset.save()
+        messages.success(request, f"Участие отмечено: организаций — {count}.")
+        return redirect("roadmaps:event", pk=event.pk)
+    names = {org.pk: org for org in organizations}
+    rows = [(form, names.get(_int(form["organization"].value()))) for form in formset]
+    with timezone.override(event.program.timezone_name):
+        return render(
+            request,
+            "roadmaps/events/attendance.html",
+            {
+                "program": event.program,
+                "event": event,
+                "formset": formset,
+                "rows": rows,
+                "started": event.starts_at <= timezone.now(),
+                "active": "events",
+            },
+        )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

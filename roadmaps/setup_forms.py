@@ -1,0 +1,230 @@
+"""Forms of the roadmap set-up: a roadmap, its items with deadlines parsed as typed, and the
+roadmaps of all supported schools at once."""
+
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+
+from programs.models import Participant
+from schools.formtools import ConstraintFieldErrorsMixin
+from schools.models import Organization
+
+from .models import Roadmap, RoadmapItem
+from .schedule import parse_schedule
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def program_organizations(program, user, roadmap=None):
+    """Organizations that may be named in a program's roadmap: its participants (for a school's
+    or a pair's roadmap, that school or pair only — a national program has thousands), its owner
+    and operator, and the authorities and centres the user coordinates."""
+    if roadmap is not None and roadmap.level == Roadmap.Level.SCHOOL:
+        taking_part = Q(pk=roadmap.organization_id)
+    elif roadmap is not None and roadmap.level == Roadmap.Level.PAIR:
+        taking_part = Q(pk__in=[roadmap.pair.curator_school_id, roadmap.pair.supported_school_id])
+    else:
+        taking_part = Q(pk__in=Participant.objects.filter(program=program).values("organization"))
+    return Organization.objects.filter(
+        taking_part
+        | Q(pk__in=[program.owner_id, program.operator_id or 0])
+        | Q(
+            pk__in=Organization.objects.editable_by(user)
+            .filter(kind__in=Organization.TERRITORIAL_KINDS)
+            .values("pk")
+        )
+    )
+
+
+class RoadmapForm(ConstraintFieldErrorsMixin, forms.ModelForm):
+    constraint_fields = {
+        "roadmap_school_has_organization": "organization",
+        "roadmap_pair_has_pair": "pair",
+    }
+
+    class Meta:
+        model = Roadmap
+        fields = ["title", "level", "organization", "pair"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, program, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.program = program
+        self.fields["organization"].queryset = program_organizations(program, user)
+        self.fields["pair"].queryset = program.pairs.select_related(
+            "curator_school", "supported_school"
+        )
+        self.fields["organization"].help_text = "Для дорожной карты школы или муниципалитета"
+        self.fields["pair"].help_text = "Для дорожной карты пары «куратор — школа»"
+
+    def clean(self):
+        data = super().clean()
+        level = data.get("level")
+        if level == Roadmap.Level.PAIR and data.get("organization"):
+            self.add_error("organization", "У дорожной карты пары школа задаётся парой.")
+        if level != Roadmap.Level.PAIR and data.get("pair"):
+            self.add_error("pair", "Пара указывается только у дорожной карты пары.")
+        return data
+
+
+class SchoolRoadmapsForm(forms.Form):
+    """Give every supported school of the program its own roadmap, optionally with the items
+    of an existing roadmap as the starting plan."""
+
+    title = forms.CharField(
+        label="Название",
+        initial="Дорожная карта школы",
+        max_length=900,
+        help_text="К названию добавится краткое название школы",
+    )
+    copy_from = forms.ModelChoiceField(
+        label="Скопировать мероприятия из",
+        queryset=Roadmap.objects.none(),
+        required=False,
+        empty_label="— без мероприятий —",
+    )
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["copy_from"].queryset = program.roadmaps.all()
+
+
+class RoadmapItemForm(forms.ModelForm):
+    """An item. Its dates come from the deadline wording (`parse_schedule`, shown live beside
+    the field); «даты вручную» keeps the dates typed instead."""
+
+    manual_dates = forms.BooleanField(
+        label="Даты вручную",
+        required=False,
+        help_text="Отметьте, если даты не следуют из формулировки срока",
+    )
+
+    class Meta:
+        model = RoadmapItem
+        fields = [
+            "module",
+            "number",
+            "title",
+            "schedule_text",
+            "manual_dates",
+            "starts_on",
+            "due_on",
+            "responsible",
+            "responsible_note",
+            "expected_result",
+            "target",
+            "risk_factors",
+        ]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "responsible_note": forms.Textarea(attrs={"rows": 2}),
+            "expected_result": forms.Textarea(attrs={"rows": 2}),
+            "starts_on": DATE_WIDGET,
+            "due_on": DATE_WIDGET,
+            "responsible": forms.SelectMultiple(attrs={"size": 6}),
+            "risk_factors": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, roadmap, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.roadmap = roadmap
+        program = self.program = roadmap.program
+        self.fields["module"].queryset = program.modules.all()
+        chosen = (
+            list(self.instance.responsible.values_list("pk", flat=True))
+            if (self.instance.pk)
+            else []
+        )
+        self.fields["responsible"].queryset = program_organizations(
+            program, user, roadmap
+        ) | Organization.objects.filter(pk__in=chosen)
+        self.fields["target"].queryset = (
+            self.fields["target"]
+            .queryset.filter(indicator__program=program)
+            .select_related("indicator", "point")
+        )
+        self.fields["target"].label_from_instance = _target_label
+        self.fields["schedule_text"].widget.attrs.update(
+            {
+                "hx-get": _preview_url(program),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{self.add_prefix('schedule')}-preview",
+                "hx-swap": "innerHTML",
+                "autocomplete": "off",
+            }
+        )
+        self.preview_id = f"{self.add_prefix('schedule')}-preview"
+        if self.instance.pk and not self.is_bound:
+            parsed = parse_schedule(
+                self.instance.schedule_text, year=program.year, period=program.period
+            )
+            self.initial["manual_dates"] = (parsed.starts_on, parsed.due_on) != (
+                self.instance.starts_on,
+                self.instance.due_on,
+            )
+
+    @property
+    def schedule(self):
+        """The dates of the wording now in the field, for the preview drawn with the page."""
+        return parse_schedule(
+            self["schedule_text"].value() or "", year=self.program.year, period=self.program.period
+        )
+
+    def clean(self):
+        data = super().clean()
+        starts_on, due_on = data.get("starts_on"), data.get("due_on")
+        if data.get("manual_dates"):
+            if not starts_on and not due_on:
+                self.add_error("due_on", "Укажите срок или снимите отметку «даты вручную».")
+        else:
+            schedule = parse_schedule(
+                data.get("schedule_text") or "", year=self.program.year, period=self.program.period
+            )
+            data["starts_on"], data["due_on"] = schedule.starts_on, schedule.due_on
+            self.instance.recurring = schedule.recurring
+            starts_on, due_on = schedule.starts_on, schedule.due_on
+        if starts_on and due_on and due_on < starts_on:
+            self.add_error("due_on", "Срок мероприятия не может быть раньше его начала.")
+        return data
+
+    def save(self, commit=True):
+        item = super().save(commit=False)
+        if item.pk is None:
+            last = item.roadmap.items.order_by("-order").values_list("order", flat=True).first()
+            item.order = 0 if last is None else last + 1
+        if commit:
+            item.save()
+            self.save_m2m()
+        return item
+
+
+def _target_label(target):
+    point = target.point.title if target.point_id else "порог программы"
+    return f"{target.indicator.code}. {target.indicator.title[:60]} — {point}: {target}"
+
+
+def _preview_url(program):
+    return f"{reverse('roadmaps:schedule_preview')}?program={program.pk}"
+
+
+class ReorderForm(forms.Form):
+    """The new order of a roadmap's items, as their ids (from drag and drop)."""
+
+    items = forms.CharField()
+
+    def __init__(self, *args, roadmap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roadmap = roadmap
+
+    def clean_items(self):
+        raw = self.cleaned_data["items"]
+        try:
+            ids = [int(part) for part in raw.split(",") if part.strip()]
+        except ValueError as error:
+            raise forms.ValidationError("Неверный порядок мероприятий.") from error
+        existing = set(self.roadmap.items.values_list("pk", flat=True))
+        if len(ids) != len(set(ids)) or set(ids) != existing:
+            raise forms.ValidationError(
+                "Список мероприятий изменился: обновите страницу и повторите."
+            )
+        return ids

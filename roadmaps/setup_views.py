@@ -1,0 +1,237 @@
+"""Set-up of a program's roadmaps: roadmaps, their items (with the deadline parsed as it is
+typed), the order of items (move up/down, or drag with JavaScript), and roadmaps for all
+supported schools at once.
+
+Access: the program's roadmaps page needs `Program.objects.editable_by`; a roadmap's items need
+`Roadmap.objects.editable_by` (coordinators of the program, and a pair's curators for the
+pair's roadmap). Not seen: 404; seen but not theirs: 403.
+"""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from programs.models import Participant, Program
+from programs.setup_views import editable_program
+from schools.access import require, visible_or_404
+
+from .models import Roadmap, RoadmapItem
+from .schedule import parse_schedule
+from .setup_forms import ReorderForm, RoadmapForm, RoadmapItemForm, SchoolRoadmapsForm
+
+
+def roadmaps(request, pk):
+    """A program's roadmaps, a form for a new one, and roadmaps for every supported school."""
+    program = editable_program(request, pk)
+    form = RoadmapForm(
+        request.POST if "create" in request.POST else None, program=program, user=request.user
+    )
+    bulk = SchoolRoadmapsForm(
+        request.POST if "bulk" in request.POST else None, program=program, prefix="bulk"
+    )
+    if request.method == "POST" and form.is_bound and form.is_valid():
+        roadmap = form.save()
+        messages.success(request, f"Дорожная карта «{roadmap}» создана. Добавьте мероприятия.")
+        return redirect("roadmaps:setup_roadmap", pk=roadmap.pk)
+    if request.method == "POST" and bulk.is_bound and bulk.is_valid():
+        created = _school_roadmaps(program, **bulk.cleaned_data)
+        messages.success(request, f"Создано дорожных карт школ: {created}.")
+        return redirect("roadmaps:setup", pk=program.pk)
+    listed = (
+        program.roadmaps.select_related("organization", "pair__supported_school")
+        .annotate(item_count=Count("items"))
+        .order_by("level", "title")
+    )
+    return render(
+        request,
+        "roadmaps/setup/roadmaps.html",
+        {
+            "program": program,
+            "roadmaps": listed,
+            "form": form,
+            "bulk": bulk,
+            "active": "roadmaps",
+        },
+    )
+
+
+def _school_roadmaps(program, title, copy_from):
+    """One roadmap per supported school that has none, with copies of the template's items."""
+    have = program.roadmaps.filter(level=Roadmap.Level.SCHOOL).values("organization")
+    schools = (
+        Participant.objects.filter(program=program, role=Participant.Role.SUPPORTED)
+        .exclude(organization__in=have)
+        .select_related("organization")
+    )
+    new = [
+        Roadmap(
+            program=program,
+            level=Roadmap.Level.SCHOOL,
+            organization=p.organization,
+            title=f"{title} — {p.organization.short_name}",
+        )
+        for p in schools
+    ]
+    Roadmap.objects.bulk_create(new)
+    if copy_from is not None and new:
+        template = list(copy_from.items.all())
+        RoadmapItem.objects.bulk_create(
+            [
+                RoadmapItem(
+                    roadmap=roadmap,
+                    module_id=item.module_id,
+                    number=item.number,
+                    order=item.order,
+                    title=item.title,
+                    schedule_text=item.schedule_text,
+                    starts_on=item.starts_on,
+                    due_on=item.due_on,
+                    recurring=item.recurring,
+                    responsible_note=item.responsible_note,
+                    expected_result=item.expected_result,
+                )
+                for roadmap in new
+                for item in template
+            ],
+            batch_size=1000,
+        )
+    return len(new)
+
+
+def editable_roadmap(request, pk):
+    roadmap = visible_or_404(Roadmap.objects.select_related("program"), request.user, pk=pk)
+    return require(Roadmap.objects.editable_by(request.user), roadmap)
+
+
+def roadmap_setup(request, pk):
+    """The items of a roadmap in order, with a form to add one."""
+    roadmap = editable_roadmap(request, pk)
+    form = RoadmapItemForm(request.POST or None, roadmap=roadmap, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        item = form.save()
+        messages.success(request, f"Мероприятие «{item}» добавлено.")
+        return redirect(f"{request.path}#item-{item.pk}")
+    items = roadmap.items.select_related("module").prefetch_related("responsible")
+    return render(
+        request,
+        "roadmaps/setup/roadmap_setup.html",
+        {
+            "program": roadmap.program,
+            "roadmap": roadmap,
+            "items": items,
+            "form": form,
+            "may_set_up_program": Program.objects.editable_by(request.user)
+            .filter(pk=roadmap.program_id)
+            .exists(),
+            "active": "roadmaps",
+        },
+    )
+
+
+def editable_item(request, pk):
+    item = visible_or_404(
+        RoadmapItem.objects.select_related("roadmap__program"), request.user, pk=pk
+    )
+    return require(RoadmapItem.objects.editable_by(request.user), item)
+
+
+def item_edit(request, pk):
+    item = editable_item(request, pk)
+    form = RoadmapItemForm(
+        request.POST or None, instance=item, roadmap=item.roadmap, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Мероприятие сохранено.")
+        return redirect(f"{_setup_url(item.roadmap)}#item-{item.pk}")
+    return render(
+        request,
+        "roadmaps/setup/item_form.html",
+        {"program": item.roadmap.program, "roadmap": item.roadmap, "item": item, "form": form},
+    )
+
+
+def _setup_url(roadmap):
+    return reverse("roadmaps:setup_roadmap", args=[roadmap.pk])
+
+
+@require_POST
+def item_delete(request, pk):
+    item = editable_item(request, pk)
+    roadmap = item.roadmap
+    item.delete()
+    messages.success(request, f"Мероприятие «{item}» удалено.")
+    return redirect("roadmaps:setup_roadmap", pk=roadmap.pk)
+
+
+@require_POST
+def item_move(request, pk):
+    """Move an item one place up or down: the fallback of drag and drop, without JavaScript."""
+    item = editable_item(request, pk)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest("direction: up или down")
+    ids = list(item.roadmap.items.values_list("pk", flat=True))
+    index = ids.index(item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(ids):
+        ids[index], ids[other] = ids[other], ids[index]
+        _renumber(item.roadmap, ids)
+    return redirect(f"{_setup_url(item.roadmap)}#item-{item.pk}")
+
+
+@require_POST
+def reorder(request, pk):
+    """Save the order of all items at once (drag and drop posts the ids in their new order)."""
+    roadmap = editable_roadmap(request, pk)
+    form = ReorderForm(request.POST, roadmap=roadmap)
+    if not form.is_valid():
+        if request.htmx:
+            return render(
+                request,
+                "roadmaps/setup/_reorder_result.html",
+                {"error": form.errors["items"][0]},
+                status=400,
+            )
+        messages.error(request, form.errors["items"][0])
+        return redirect("roadmaps:setup_roadmap", pk=roadmap.pk)
+    _renumber(roadmap, form.cleaned_data["items"])
+    if request.htmx:
+        return render(request, "roadmaps/setup/_reorder_result.html", {"error": None})
+    messages.success(request, "Порядок мероприятий сохранён.")
+    return redirect("roadmaps:setup_roadmap", pk=roadmap.pk)
+
+
+def _renumber(roadmap, ids):
+    items = {i.pk: i for i in roadmap.items.all()}
+    changed = []
+    for order, pk in enumerate(ids):
+        if items[pk].order != order:
+            items[pk].order = order
+            changed.append(items[pk])
+    # Revisions guard the item form against lost updates; a new order is not a content change.
+    RoadmapItem.objects.bulk_update(changed, ["order"])
+
+
+def schedule_preview(request):
+    """The dates `parse_schedule` derives from the wording being typed (htmx partial)."""
+    program = visible_or_404(
+        Program.objects.all(), request.user, pk=_int(request.GET.get("program"))
+    )
+    text = next((value for key, value in request.GET.items() if key.endswith("schedule_text")), "")
+    schedule = parse_schedule(text, year=program.year, period=program.period)
+    return render(
+        request,
+        "roadmaps/setup/_schedule_preview.html",
+        {"schedule": schedule, "text": text.strip()},
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

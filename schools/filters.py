@@ -1,0 +1,81 @@
+"""Filters (django-filter) of the school list."""
+
+import django_filters
+from django import forms
+from django.apps import apps
+from django.db.models import Q
+
+from .models import Municipality, Organization, Region, SchoolStatus
+
+# Beyond this many municipalities (a federal or administrator's view) the list waits for a
+# region: a select of 840 options is slow to draw and no use to read.
+MANY_MUNICIPALITIES = 150
+
+
+def municipality_choices(user, data):
+    """Municipalities to offer in a filter: those the user covers, within the chosen region."""
+    covered = Municipality.objects.covered_by(user).select_related("region")
+    region = (data or {}).get("region", "")
+    if region.isdigit():
+        return covered.filter(region_id=int(region))
+    if covered.count() > MANY_MUNICIPALITIES:
+        chosen = (data or {}).get("municipality", "")
+        return covered.filter(pk=int(chosen)) if chosen.isdigit() else covered.none()
+    return covered
+
+
+class SchoolFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Название, ИНН или код", method="search")
+    region = django_filters.ModelChoiceFilter(
+        label="Регион", queryset=Region.objects.none(), empty_label="любой"
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label="Муниципалитет", queryset=Municipality.objects.none(), empty_label="любой"
+    )
+    year = django_filters.NumberFilter(label="Год идентификации", method="noop")
+    category = django_filters.MultipleChoiceFilter(
+        label="Категория",
+        choices=SchoolStatus.Category.choices,
+        method="in_category",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    # `schools` imports no other app; the program and role are read by name.
+    program = django_filters.ModelChoiceFilter(
+        label="Участвует в программе",
+        queryset=None,
+        method="in_program",
+        empty_label="в любой или ни в какой",
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["q", "region", "municipality", "year", "category", "program"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        Program = apps.get_model("programs", "Program")
+        self.filters["region"].queryset = Region.objects.covered_by(user)
+        self.filters["municipality"].queryset = municipality_choices(user, self.data)
+        self.filters["program"].queryset = Program.objects.visible_to(user)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(short_name__icontains=value) | Q(name__icontains=value) | Q(inn=value) | Q(code=value)
+        )
+
+    def in_category(self, queryset, name, value):
+        if not value:
+            return queryset
+        statuses = SchoolStatus.objects.filter(category__in=value)
+        year = self.form.cleaned_data.get("year")
+        if year:
+            statuses = statuses.filter(year=year)
+        return queryset.filter(pk__in=statuses.values("school"))
+
+    def noop(self, queryset, name, value):
+        # The year narrows the category filter; on its own it filters nothing.
+        return queryset
+
+    def in_program(self, queryset, name, value):
+        return queryset.filter(pk__in=value.participants.values("organization"))

@@ -1,0 +1,43 @@
+"""Small pieces shared by the set-up forms of every app.
+
+`ConstraintFieldErrorsMixin` turns a database constraint that a form's data would break into a
+Russian message beside the field it concerns, so that the database refusal (IntegrityError, a
+500) is never what a person sees. Django's model validation already checks these constraints,
+but it skips any that names a field the form does not show (the program of a formset row) and
+reports the rest above the form, away from the field.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+class ConstraintFieldErrorsMixin:
+    """For a ModelForm: `constraint_fields` maps a constraint's name to the form field beside
+    which its violation message is shown. The instance must carry the fields that the form does
+    not show (set them in `__init__`) so that the constraint can be checked."""
+
+    constraint_fields: dict[str, str] = {}
+
+    def _post_clean(self):
+        super()._post_clean()
+        instance = self.instance
+        model = type(instance)
+        for constraint in model._meta.constraints:
+            field = self.constraint_fields.get(constraint.name)
+            if field is None or field not in self.fields or self.has_error(field):
+                continue
+            try:
+                constraint.validate(model, instance)
+            except ValidationError as error:
+                self._drop_non_field_messages(error.messages)
+                self.add_error(field, error.messages)
+
+    def _drop_non_field_messages(self, messages):
+        """The model's own check may already have put the same message above the form."""
+        errors = self._errors.get(NON_FIELD_ERRORS)
+        if not errors:
+            return
+        kept = [e for e in errors.as_data() if not set(e.messages) & set(messages)]
+        if kept:
+            errors.data = kept
+        else:
+            del self._errors[NON_FIELD_ERRORS]

@@ -1,0 +1,199 @@
+"""Reading an uploaded Excel workbook for an import, and keeping it between the preview and the
+confirmation.
+
+An import is two requests: the upload shows a preview (what will be created or changed, and
+every wrong row with its reason), the confirmation applies it. Between them the file is kept in
+the user's session under a random token — the session lives in the database, so any app server
+behind the load balancer can take the confirmation — and it is read and validated again on
+confirm, so the preview is never trusted blindly.
+
+Both imports (schools, indicator values) use `read_sheet` for the workbook and `RowError` for
+their messages; each defines its own columns. `workbook_response` writes a template.
+"""
+
+import base64
+import io
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+
+MAX_IMPORT_MB = 5
+_SESSION_KEY = "xlsx_imports"
+# A person rarely has more than one import open; older ones are forgotten.
+_KEPT = 3
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: not Excel, empty, no data, missing columns."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A wrong row: its number in the sheet (as Excel shows it), the column, the reason."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    required: bool = False
+
+
+def normalize(text):
+    """Compare names the way people type them: case, «ё», quotes and spaces do not matter."""
+    text = str(text or "").casefold().replace("ё", "е")
+    for quote in "«»\"'“”„":
+        text = text.replace(quote, "")
+    return " ".join(text.split())
+
+
+def cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+@dataclass
+class Sheet:
+    """Data rows of the first sheet: `rows` are (row number, {key: value}); `extra_headers`
+    are the columns the import did not define (an import may read them itself)."""
+
+    rows: list
+    headers: dict  # normalized header -> column index
+
+
+def read_sheet(content, columns, *, allow_extra=False):
+    """Read the first sheet. The first row names the columns (in any order); empty rows are
+    skipped. Raises ImportFileError with a Russian message when the file as a whole is wrong."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not content:
+        raise ImportFileError("Файл пуст.")
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError(
+            "Файл не является книгой Excel (.xlsx). Скачайте шаблон и заполните его."
+        ) from error
+    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            raise ImportFileError("В книге нет листов.")
+        all_rows = sheet.iter_rows(values_only=True)
+        header_row = next(all_rows, None)
+        if not header_row or not any(cell_text(v) for v in header_row):
+            raise ImportFileError("В первой строке листа должны быть названия столбцов.")
+        headers = {}
+        for index, value in enumerate(header_row):
+            name = normalize(cell_text(value))
+            if name and name not in headers:
+                headers[name] = index
+        missing = [c.header for c in columns if c.required and normalize(c.header) not in headers]
+        if missing:
+            raise ImportFileError(
+                "Нет обязательных столбцов: " + ", ".join(f"«{m}»" for m in missing) + "."
+            )
+        positions = {c.key: headers.get(normalize(c.header)) for c in columns}
+        rows = []
+        for number, values in enumerate(all_rows, start=2):
+            if not values or not any(cell_text(v) for v in values):
+                continue
+            row = {
+                key: (values[index] if index is not None and index < len(values) else None)
+                for key, index in positions.items()
+            }
+            if allow_extra:
+                row["_cells"] = values
+            rows.append((number, row))
+    finally:
+        book.close()
+    if not rows:
+        raise ImportFileError("В файле нет строк с данными.")
+    return Sheet(rows=rows, headers=headers)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Файл Excel (.xlsx)",
+        help_text=f"Заполненный шаблон, не больше {MAX_IMPORT_MB} МБ",
+        error_messages={
+            "required": "Выберите файл.",
+            "empty": "Файл пуст.",
+            "invalid": "Файл не получен; выберите его снова.",
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() != ".xlsx":
+            raise ValidationError("Нужен файл Excel с расширением .xlsx (шаблон со страницы).")
+        if upload.size > MAX_IMPORT_MB * 1024 * 1024:
+            raise ValidationError(f"Файл больше {MAX_IMPORT_MB} МБ.")
+        return upload
+
+
+def stash(request, kind, content, params):
+    """Keep an uploaded file in the session until it is confirmed; returns its token."""
+    kept = dict(request.session.get(_SESSION_KEY, {}))
+    while len(kept) >= _KEPT:
+        kept.pop(next(iter(kept)))
+    token = secrets.token_urlsafe(16)
+    kept[token] = {
+        "kind": kind,
+        "content": base64.b64encode(content).decode("ascii"),
+        "params": params,
+    }
+    request.session[_SESSION_KEY] = kept
+    return token
+
+
+def unstash(request, kind, token):
+    """The (content, params) kept under the token for this kind of import, or None."""
+    entry = request.session.get(_SESSION_KEY, {}).get(token or "")
+    if not entry or entry["kind"] != kind:
+        return None
+    return base64.b64decode(entry["content"]), entry["params"]
+
+
+def forget(request, token):
+    kept = dict(request.session.get(_SESSION_KEY, {}))
+    if kept.pop(token, None) is not None:
+        request.session[_SESSION_KEY] = kept
+
+
+def workbook_response(book, filename):
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    return response
+
+
+def style_header(sheet, widths):
+    """Bold, frozen header row and readable column widths in a template."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
