@@ -26,6 +26,7 @@ from schools.models import Organization
 from schools.xlsx import (
     Column,
     ImportFileError,
+    ImportPlan,
     RowError,
     cell_text,
     normalize,
@@ -72,26 +73,10 @@ class ValueChange:
 
 
 @dataclass
-class ValuesImportPlan:
+class ValuesImportPlan(ImportPlan):
     point: object
     changes: list
     errors: list
-
-    @property
-    def creates(self):
-        return [c for c in self.changes if c.action == "create"]
-
-    @property
-    def updates(self):
-        return [c for c in self.changes if c.action == "update"]
-
-    @property
-    def unchanged(self):
-        return [c for c in self.changes if c.action == "same"]
-
-    @property
-    def is_valid(self):
-        return not self.errors
 
     def apply(self, user):
         if self.errors:

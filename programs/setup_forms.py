@@ -6,19 +6,17 @@ Every choice a form offers comes from the access rules (`Organization.objects.ed
 other wrong value, with a Russian message beside the field.
 """
 
-from pathlib import Path
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
 from schools.formtools import ConstraintFieldErrorsMixin
 from schools.models import Municipality, Organization, Region, SchoolStatus
+from schools.uploads import ACCEPT, FORMATS_TEXT, validate_upload
 
 from .models import Agreement, Curator, CuratorPair, Module, Participant, Program, Stage, Task
 
@@ -34,40 +32,6 @@ def program_schools(program, user):
     if program.region_id:
         return schools.filter(region_id=program.region_id)
     return schools
-
-
-# --- Uploads ---------------------------------------------------------------------------------
-# A small validator of our own for agreements until a shared one exists (schools/uploads.py is
-# planned by the documents' engineer); it checks the extension, the size and the first bytes,
-# so that a renamed executable is not stored as «соглашение.pdf».
-
-AGREEMENT_TYPES = {
-    ".pdf": (b"%PDF",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".docx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG",),
-}
-
-
-def validate_agreement_file(upload):
-    if not isinstance(upload, UploadedFile):
-        return
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in AGREEMENT_TYPES:
-        raise ValidationError("Допустимы файлы PDF, DOC, DOCX, ODT, JPG и PNG.")
-    limit = settings.MAX_UPLOAD_MB
-    if upload.size > limit * 1024 * 1024:
-        raise ValidationError(f"Файл больше {limit} МБ.")
-    if upload.size == 0:
-        raise ValidationError("Файл пуст.")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(AGREEMENT_TYPES[suffix]):
-        raise ValidationError("Содержимое файла не соответствует его расширению.")
 
 
 # --- Passport --------------------------------------------------------------------------------
@@ -415,10 +379,10 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].validators.append(validate_agreement_file)
-        self.fields[
-            "file"
-        ].help_text = f"PDF, DOC, DOCX, ODT, JPG или PNG, не больше {settings.MAX_UPLOAD_MB} МБ"
+        # The same check as every upload of the portal: type, size and content.
+        self.fields["file"].validators.append(validate_upload)
+        self.fields["file"].help_text = f"{FORMATS_TEXT}; не больше {settings.MAX_UPLOAD_MB} МБ."
+        self.fields["file"].widget.attrs["accept"] = ACCEPT
 
     def clean_signed_on(self):
         signed_on = self.cleaned_data.get("signed_on")

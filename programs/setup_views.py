@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from django_tables2 import RequestConfig
 
 from schools.access import require, visible_or_404
 from schools.models import SchoolStatus
+from schools.uploads import file_response
 
 from .models import Agreement, CuratorPair, Participant, Program
 from .setup_forms import (
@@ -270,6 +271,4 @@ def agreement_file(request, pk):
     agreement = get_object_or_404(
         Agreement.objects.filter(pair__in=CuratorPair.objects.visible_to(request.user)), pk=pk
     )
-    if not agreement.file:
-        raise Http404
-    return FileResponse(agreement.file.open("rb"), as_attachment=True)
+    return file_response(agreement.file, agreement.file.name.rsplit("/", 1)[-1])

@@ -17,7 +17,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from .models import Municipality, Organization, Region, SchoolStatus
-from .xlsx import Column, RowError, cell_text, normalize, read_sheet, style_header
+from .xlsx import Column, ImportPlan, RowError, cell_text, normalize, read_sheet, style_header
 
 COLUMNS = [
     Column("Краткое название", "short_name", required=True),
@@ -89,30 +89,14 @@ class SchoolChange:
 
 
 @dataclass
-class SchoolImportPlan:
+class SchoolImportPlan(ImportPlan):
     region: Region
     changes: list
     errors: list
 
     @property
-    def creates(self):
-        return [c for c in self.changes if c.action == "create"]
-
-    @property
-    def updates(self):
-        return [c for c in self.changes if c.action == "update"]
-
-    @property
-    def unchanged(self):
-        return [c for c in self.changes if c.action == "same"]
-
-    @property
     def status_count(self):
         return sum(len(c.statuses) for c in self.changes)
-
-    @property
-    def is_valid(self):
-        return not self.errors
 
     def apply(self, user):
         """Write the plan in one transaction; every school touched must end up within the

@@ -42,6 +42,30 @@ class RowError:
     message: str
 
 
+class ImportPlan:
+    """What an import would do: its `changes` (each with an `action`: create, update or same)
+    and its `errors` (RowError). A plan with any error is never applied."""
+
+    changes: list
+    errors: list
+
+    @property
+    def creates(self):
+        return [c for c in self.changes if c.action == "create"]
+
+    @property
+    def updates(self):
+        return [c for c in self.changes if c.action == "update"]
+
+    @property
+    def unchanged(self):
+        return [c for c in self.changes if c.action == "same"]
+
+    @property
+    def is_valid(self):
+        return not self.errors
+
+
 @dataclass(frozen=True)
 class Column:
     header: str

@@ -15,7 +15,6 @@ from monitoring.models import Measurement, MonitoringPoint, Target
 from programs.models import Participant
 from roadmaps.models import Roadmap, RoadmapItem
 from tests import factories as f
-from tests.staff_helpers import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,6 @@ from monitoring.models import Indicator, Target
 from programs.models import Document, Participant
 from roadmaps.models import Event, RoadmapItem
 from tests import factories as f
-from tests.staff_helpers import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

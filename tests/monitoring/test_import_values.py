@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from monitoring.imports import indicator_header
 from monitoring.models import Indicator, Measurement
 from tests import factories as f
-from tests.staff_helpers import fast_passwords, xlsx  # noqa: F401
+from tests.staff_helpers import xlsx
 
 pytestmark = pytest.mark.django_db
 

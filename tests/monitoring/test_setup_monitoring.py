@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from monitoring.models import Indicator, MonitoringPoint, Target
 from tests import factories as f
-from tests.staff_helpers import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from monitoring.models import Indicator
 from programs.models import Program
 from roadmaps.models import Event, Roadmap, RoadmapItem
 from tests import factories as f
-from tests.staff_helpers import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

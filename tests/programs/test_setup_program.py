@@ -10,7 +10,6 @@ from django.urls import reverse
 from programs.models import Agreement, Curator, CuratorPair, Module, Participant, Program, Stage
 from schools.models import SchoolStatus
 from tests import factories as f
-from tests.staff_helpers import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -341,13 +340,23 @@ def test_curators_and_a_signed_agreement_are_saved_with_the_file(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("программа.exe", b"MZ\x90\x00", "Допустимы файлы PDF, DOC, DOCX, ODT, JPG и PNG."),
+        (
+            "программа.exe",
+            b"MZ\x90\x00",
+            "Файл «программа.exe» не принят: допустимы только файлы "
+            "PDF, DOC, DOCX, ODT, XLS, XLSX, ODS, JPG, PNG.",
+        ),
         (
             "соглашение.pdf",
             b"MZ\x90\x00 not a pdf",
-            "Содержимое файла не соответствует его расширению.",
+            "Содержимое файла «соглашение.pdf» не соответствует формату .pdf: файл повреждён "
+            "или переименован.",
         ),
-        ("большой.pdf", b"%PDF" + b"0" * (1024 * 1024 + 10), "Файл больше 1 МБ."),
+        (
+            "большой.pdf",
+            b"%PDF-" + b"0" * (1024 * 1024 + 10),
+            "Файл «большой.pdf» слишком большой (1,0\xa0МБ): допустимо не больше 1 МБ.",
+        ),
     ],
 )
 def test_a_wrong_agreement_file_is_refused_beside_the_field(

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from roadmaps.models import Attendance, Event
 from tests import factories as f
-from tests.staff_helpers import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from django.urls import reverse
 from programs.models import Participant
 from roadmaps.models import Roadmap, RoadmapItem
 from tests import factories as f
-from tests.staff_helpers import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

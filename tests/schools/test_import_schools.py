@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from schools.imports import COLUMNS
 from schools.models import Organization, SchoolStatus
-from tests.staff_helpers import fast_passwords, xlsx  # noqa: F401
+from tests.staff_helpers import xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from programs.models import Program
 from schools.models import SchoolStatus
 from tests import factories as f
-from tests.staff_helpers import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
