@@ -3,11 +3,7 @@ events held with attendance, the monitoring points with completeness and values,
 reviewed, and the pairs.
 
 The report is a list of section functions (`SECTIONS`), each taking the `Period` and returning
-a `Section` or None. A new section is one function added to that list, e.g.
-
-    def effectiveness_section(period):
-        from monitoring.effectiveness import ...
-        return Section("Показатели эффективности").add(Table(...))
+a `Section` or None; a new section is one function added to that list.
 
 `Period` carries the program, the user (every query goes through their access rules), the
 dates, «today» in the program's zone, and the data several sections share, read once.
@@ -22,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.db.models import Count, Prefetch
 
+from monitoring.effectiveness import compute_all
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Document, Program, Review
 from roadmaps.models import Attendance, Event, RoadmapItem
@@ -397,6 +394,49 @@ def documents_section(period):
     )
 
 
+def effectiveness_section(period):
+    """The effectiveness indicators the portal computes from its own data, against the
+    thresholds of the program's order. They are figures of the whole program, so only those who
+    oversee it (as on its dashboard) get them; schools and curators see their own part."""
+    if not Program.objects.overseen_by(period.user).filter(pk=period.program.pk).exists():
+        return None
+    results = compute_all(period.program, now=period.now)
+    if not results:
+        return None
+    rows = []
+    for result in results:
+        verdict = {True: Cell("достигнут", "good"), False: Cell("не достигнут", "bad")}.get(
+            result.met, "нет порога" if result.threshold is None else "нет данных"
+        )
+        rows.append(
+            Row(
+                [
+                    result.indicator.code,
+                    result.indicator.title,
+                    result.value_display,
+                    result.basis_display,
+                    str(result.threshold) if result.threshold is not None else None,
+                    verdict,
+                ]
+            )
+        )
+    return Section("Показатели эффективности").add(
+        Table(
+            "Показатели эффективности",
+            [
+                Column("№", width="6%"),
+                Column("Показатель", width="40%"),
+                Column("Значение", width="11%"),
+                Column("Основание", width="11%"),
+                Column("Порог", width="18%"),
+                Column("Итог", width="14%"),
+            ],
+            rows,
+            note="По состоянию на дату формирования отчёта, по всей программе.",
+        )
+    )
+
+
 SECTIONS = [
     summary_section,
     pairs_section,
@@ -404,6 +444,7 @@ SECTIONS = [
     events_section,
     monitoring_section,
     documents_section,
+    effectiveness_section,
 ]
 
 

@@ -6,8 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from monitoring.reports import half_year
-from monitoring.reports.document import Section, tone_of, value_of
+from monitoring.reports.document import tone_of, value_of
 from monitoring.reports.formatting import display
 from monitoring.reports.half_year import default_period
 from monitoring.reports.kinds import KINDS
@@ -269,12 +268,45 @@ def test_half_year_names_every_pair(world, filled):
     assert pairs.data_rows[0].values[4] == "№ 7 от 01.02.2023"
 
 
-def test_a_half_year_section_is_one_function_added_to_the_list(world, filled, monkeypatch):
-    def effectiveness_section(period):
-        return Section("Показатели эффективности")
+def test_half_year_shows_effectiveness_against_the_orders_thresholds(world, filled):
+    from monitoring.models import Indicator, Target
 
-    monkeypatch.setattr(half_year, "SECTIONS", [*half_year.SECTIONS, effectiveness_section])
-    assert first_half(world).sections[-1].heading == "Показатели эффективности"
+    # Two pairs, one with a signed agreement: 50 % against «не менее 100 %».
+    add_schools(world, filled, 1)
+    Target.objects.create(
+        indicator=f.IndicatorFactory(
+            program=world.program,
+            code="3.3.3",
+            title="Имеется соглашение о сетевом взаимодействии",
+            method=Indicator.Method.AGREEMENTS_SHARE,
+        ),
+        value=100,
+        text="у всех пар",
+    )
+    pairs = world.program.pairs.order_by("pk")
+    pairs.last().agreements.update(signed_on=None)
+    signed = sum(1 for pair in pairs if pair.agreements.filter(signed_on__isnull=False).exists())
+    assert (signed, pairs.count()) == (1, 2)
+    rows = table(first_half(world), "Показатели эффективности").data_rows
+    assert [r.values[:5] for r in rows] == [
+        ["3.3.3", "Имеется соглашение о сетевом взаимодействии", "50 %", "1 из 2", "у всех пар"]
+    ]
+    assert value_of(rows[0].cells[5]) == "не достигнут"
+    assert tone_of(rows[0].cells[5]) == "bad"
+
+
+def test_half_year_leaves_program_wide_effectiveness_to_those_who_oversee_it(world, filled):
+    from monitoring.models import Indicator
+
+    f.IndicatorFactory(program=world.program, method=Indicator.Method.ITEMS_DONE_SHARE)
+    assert "Показатели эффективности" in [s.heading for s in first_half(world).sections]
+    school_report = KINDS["half-year"].build(
+        world.program,
+        world.school,
+        starts_on=datetime.date(2023, 1, 1),
+        ends_on=datetime.date(2023, 6, 30),
+    )
+    assert "Показатели эффективности" not in [s.heading for s in school_report.sections]
 
 
 # School card
