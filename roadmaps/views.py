@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Count, F
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -179,15 +180,30 @@ def evidence_file(request, pk):
 
 
 def event_detail(request, pk):
+    """An event: when (in its region's time zone), where, who was invited and who came."""
     event = visible_or_404(
-        Event.objects.select_related("program", "organizer"), request.user, pk=pk
+        Event.objects.select_related(
+            "program__region", "program__municipality__region", "organizer", "item"
+        ),
+        request.user,
+        pk=pk,
     )
+    attendances = {a.organization_id: a for a in event.attendances.select_related("organization")}
+    invited = list(event.invited.order_by("short_name"))
+    # Organizations that came without an invitation are listed too.
+    invited_ids = {org.pk for org in invited}
+    rows = [(org, attendances.get(org.pk)) for org in invited] + [
+        (a.organization, a) for org_id, a in attendances.items() if org_id not in invited_ids
+    ]
     return render(
         request,
         "roadmaps/event_detail.html",
         {
             "event": event,
-            "invited": event.invited.all(),
-            "attendances": event.attendances.select_related("organization"),
+            "program": event.program,
+            "rows": rows,
+            "came": len(attendances),
+            "held": event.starts_at <= timezone.now(),
+            "can_edit": Event.objects.editable_by(request.user).filter(pk=pk).exists(),
         },
     )
