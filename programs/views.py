@@ -56,7 +56,7 @@ def program_detail(request, pk):
             ),
             "roadmaps": program.roadmaps.visible_to(user)
             .with_progress()
-            .select_related("organization", "pair"),
+            .select_related("organization", "pair__curator_school", "pair__supported_school"),
             "events": events[:10],
             "events_count": events.count(),
             "indicators": indicators,

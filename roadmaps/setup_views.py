@@ -41,7 +41,9 @@ def roadmaps(request, pk):
         messages.success(request, f"Создано дорожных карт школ: {created}.")
         return redirect("roadmaps:setup", pk=program.pk)
     listed = (
-        program.roadmaps.select_related("organization", "pair__supported_school")
+        program.roadmaps.select_related(
+            "organization", "pair__curator_school", "pair__supported_school"
+        )
         .annotate(item_count=Count("items"))
         .order_by("level", "title")
     )

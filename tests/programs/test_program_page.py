@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from programs.models import Participant
+from roadmaps.models import Roadmap
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,9 @@ def test_the_program_page_makes_the_same_queries_for_5_and_50_schools(scene, wor
             indicator = f.IndicatorFactory(program=world.program, code=f"x{n}")
             f.TargetFactory(indicator=indicator, point=scene.inside.point, organization=None)
             f.RoadmapFactory(program=world.program, title=f"ДК {n}")
+            f.RoadmapFactory(
+                program=world.program, level=Roadmap.Level.PAIR, pair=pair, title=f"ДК пары {n}"
+            )
 
     def queries():
         with CaptureQueriesContext(connection) as captured:

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs.models import Participant
@@ -65,6 +67,26 @@ def test_every_supported_school_gets_a_roadmap_with_the_template_items(world, as
             "Самоанализ",
             "Антирисковая программа",
         ]
+
+
+def test_the_roadmaps_set_up_page_makes_the_same_queries_for_5_and_50_pairs(world, as_user):
+    client = as_user(world.coordinator)
+    url = reverse("roadmaps:setup", args=[world.program.pk])
+
+    def grow(count):
+        for _ in range(count):
+            pair = f.CuratorPairFactory(program=world.program)
+            f.RoadmapFactory(program=world.program, level=Roadmap.Level.PAIR, pair=pair)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    grow(5)
+    few = queries()
+    grow(45)
+    assert queries() == few
 
 
 @pytest.fixture
