@@ -56,8 +56,11 @@ class EventForm(ConstraintFieldErrorsMixin, forms.ModelForm):
             participations__program=program
         ).distinct()
         self.fields["invited"].required = False
+        # Items of roadmaps the user sees (a national program's coordinator does not see every
+        # school's roadmap), and the one already chosen.
         self.fields["item"].queryset = RoadmapItem.objects.filter(
-            roadmap__program=program
+            Q(pk__in=RoadmapItem.objects.visible_to(user).filter(roadmap__program=program))
+            | Q(pk=self.instance.item_id or 0)
         ).select_related("roadmap")
         self.fields["item"].label_from_instance = lambda item: (
             f"{item.number} {item.title[:80]} ({item.roadmap.title[:40]})".strip()

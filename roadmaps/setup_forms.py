@@ -84,9 +84,9 @@ class SchoolRoadmapsForm(forms.Form):
         empty_label="— без мероприятий —",
     )
 
-    def __init__(self, *args, program, **kwargs):
+    def __init__(self, *args, roadmaps, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["copy_from"].queryset = program.roadmaps.all()
+        self.fields["copy_from"].queryset = roadmaps
 
 
 class RoadmapItemForm(forms.ModelForm):

@@ -29,8 +29,11 @@ def roadmaps(request, pk):
     form = RoadmapForm(
         request.POST if "create" in request.POST else None, program=program, user=request.user
     )
+    # A national program's coordinator does not see every school's roadmap: list and copy
+    # only those they see.
+    visible = Roadmap.objects.visible_to(request.user).filter(program=program)
     bulk = SchoolRoadmapsForm(
-        request.POST if "bulk" in request.POST else None, program=program, prefix="bulk"
+        request.POST if "bulk" in request.POST else None, roadmaps=visible, prefix="bulk"
     )
     if request.method == "POST" and form.is_bound and form.is_valid():
         roadmap = form.save()
@@ -41,9 +44,7 @@ def roadmaps(request, pk):
         messages.success(request, f"Создано дорожных карт школ: {created}.")
         return redirect("roadmaps:setup", pk=program.pk)
     listed = (
-        program.roadmaps.select_related(
-            "organization", "pair__curator_school", "pair__supported_school"
-        )
+        visible.select_related("organization", "pair__curator_school", "pair__supported_school")
         .annotate(item_count=Count("items"))
         .order_by("level", "title")
     )

@@ -1,13 +1,15 @@
 """Events: the form (times in the region's zone), invitations, attendance, list and calendar."""
 
 import datetime
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from roadmaps.models import Attendance, Event
+from programs.models import Program
+from roadmaps.models import Attendance, Event, Roadmap
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +81,42 @@ def test_an_event_is_tied_to_an_item_of_the_program(world, as_user):
         reverse("roadmaps:event_create", args=[world.program.pk]), event_data(item=item.pk)
     )
     assert Event.objects.get().item == item
+
+
+@pytest.fixture
+def national(world):
+    """A federal program owned by the region's ministry, with a school roadmap in the region
+    and one in another region, which the ministry's coordinator sets up but does not see."""
+    program = f.ProgramFactory(
+        owner=world.ministry, level=Program.Level.FEDERAL, region=None, municipality=None
+    )
+    far_school = f.OrganizationFactory(short_name="МКОУ «Дальняя СОШ»")
+    near = f.RoadmapFactory(
+        program=program, level=Roadmap.Level.SCHOOL, organization=world.supported_school
+    )
+    far = f.RoadmapFactory(
+        program=program,
+        level=Roadmap.Level.SCHOOL,
+        organization=far_school,
+        title="Дорожная карта дальней школы",
+    )
+    return SimpleNamespace(
+        program=program,
+        near_item=f.RoadmapItemFactory(roadmap=near, title="Самоанализ Русскинской СОШ"),
+        far_item=f.RoadmapItemFactory(roadmap=far, title="Самоанализ дальней школы"),
+    )
+
+
+def test_the_event_form_offers_only_the_items_the_coordinator_sees(world, as_user, national):
+    client = as_user(world.region_coordinator)
+    assert client.get(national.far_item.get_absolute_url()).status_code == 404
+    url = reverse("roadmaps:event_create", args=[national.program.pk])
+    response = client.get(url)
+    assert list(response.context["form"].fields["item"].queryset) == [national.near_item]
+    assert "Самоанализ дальней школы" not in response.content.decode()
+    response = client.post(url, event_data(item=national.far_item.pk))
+    assert "Выберите корректный вариант" in response.context["form"].errors["item"][0]
+    assert not Event.objects.exists()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programs.models import Participant
+from programs.models import Participant, Program
 from roadmaps.models import Roadmap, RoadmapItem
 from tests import factories as f
 
@@ -67,6 +67,33 @@ def test_every_supported_school_gets_a_roadmap_with_the_template_items(world, as
             "Самоанализ",
             "Антирисковая программа",
         ]
+
+
+def test_the_set_up_page_lists_and_copies_only_the_roadmaps_the_coordinator_sees(world, as_user):
+    program = f.ProgramFactory(
+        owner=world.ministry, level=Program.Level.FEDERAL, region=None, municipality=None
+    )
+    near = f.RoadmapFactory(
+        program=program,
+        level=Roadmap.Level.SCHOOL,
+        organization=world.supported_school,
+        title="Дорожная карта Русскинской СОШ",
+    )
+    far = f.RoadmapFactory(
+        program=program,
+        level=Roadmap.Level.SCHOOL,
+        organization=f.OrganizationFactory(),
+        title="Дорожная карта дальней школы",
+    )
+    client = as_user(world.region_coordinator)
+    assert client.get(far.get_absolute_url()).status_code == 404
+    url = reverse("roadmaps:setup", args=[program.pk])
+    response = client.get(url)
+    assert list(response.context["roadmaps"]) == [near]
+    assert list(response.context["bulk"].fields["copy_from"].queryset) == [near]
+    assert "Дорожная карта дальней школы" not in response.content.decode()
+    response = client.post(url, {"bulk": "1", "bulk-title": "ДК", "bulk-copy_from": far.pk})
+    assert "Выберите корректный вариант" in response.context["bulk"].errors["copy_from"][0]
 
 
 def test_the_roadmaps_set_up_page_makes_the_same_queries_for_5_and_50_pairs(world, as_user):
