@@ -390,11 +390,12 @@ class MeasurementQuerySet(models.QuerySet):
 
     def approvable_by(self, user):
         """Values the user may approve or return: the curators of the school's pair in that
-        program, and coordinators of its territory."""
+        program, and coordinators of its territory or of the program, among the values they
+        see (a national program's coordinator does not see every school)."""
         r = reach(user)
         if r.is_admin:
             return self.all()
-        return self.filter(
+        return self.visible_to(user).filter(
             any_of(
                 r.territory("organization__region", "organization__municipality", coordinator=True),
                 Q(point__program__in=Program.objects.editable_by(user)),

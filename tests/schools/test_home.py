@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from monitoring.models import Measurement
-from programs.models import Document, Participant
+from programs.models import Document, Participant, Program
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +77,32 @@ def test_the_curator_sees_values_waiting_for_approval(scene, world, as_user):
         1,
     )
     assert home(as_user(world.school)).context["awaiting_count"] == 0
+
+
+def test_values_of_schools_out_of_sight_do_not_wait_for_approval(world, as_user):
+    """A national program's coordinator (through its owner) may set it up, but a school of
+    another region is out of their sight: its values are neither listed nor approvable."""
+    program = f.ProgramFactory(
+        owner=world.ministry, level=Program.Level.FEDERAL, region=None, municipality=None
+    )
+    far_school = f.OrganizationFactory(short_name="МКОУ «Дальняя СОШ»")
+    f.ParticipantFactory(program=program, organization=far_school)
+    point = f.MonitoringPointFactory(program=program)
+    value = f.MeasurementFactory(
+        indicator=f.IndicatorFactory(program=program),
+        point=point,
+        organization=far_school,
+        value=5,
+        status=Measurement.Status.SUBMITTED,
+    )
+    client = as_user(world.region_coordinator)
+    assert (
+        client.get(reverse("monitoring:entry", args=[point.pk, far_school.pk])).status_code == 404
+    )
+    assert value not in Measurement.objects.approvable_by(world.region_coordinator)
+    response = home(client)
+    assert response.context["awaiting_count"] == 0
+    assert "Дальняя СОШ" not in response.content.decode()
 
 
 def test_the_school_sees_values_and_documents_returned_to_it(scene, world, as_user):
