@@ -60,7 +60,6 @@ from .tables import (
     effectiveness_row_table,
 )
 
-SUBMITTED = (Measurement.Status.SUBMITTED, Measurement.Status.APPROVED)
 EXPORT_NAMES = {
     "responsible": "Исполнение по ответственным",
     "modules": "Исполнение по модулям",
@@ -339,7 +338,7 @@ def completeness(program, scope, points):
             Measurement.objects.filter(
                 point__in=points,
                 indicator__in=entered,
-                status__in=SUBMITTED,
+                status__in=Measurement.SENT,
                 organization__in=schools,
             )
             .values("point_id", "organization_id")
@@ -554,7 +553,7 @@ def point_completeness(request, pk):
     )
     expected = entered.count()
     mine = Measurement.objects.filter(
-        point=point, indicator__in=entered, organization=OuterRef("pk"), status__in=SUBMITTED
+        point=point, indicator__in=entered, organization=OuterRef("pk"), status__in=Measurement.SENT
     )
     counted = mine.order_by().values("organization").annotate(n=Count("pk")).values("n")
     schools = (

@@ -7,7 +7,7 @@ from django import forms
 
 from schools.revisions import RevisionFormMixin
 
-from .models import Indicator, Measurement
+from .models import Indicator
 
 YES_NO_CHOICES = [("", "—"), ("1", "да"), ("0", "нет")]
 
@@ -151,14 +151,11 @@ class MeasurementReviewForm(RevisionFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         action = cleaned.get("action")
-        status = self.measurement.status
+        measurement = self.measurement
         if action == self.RETURN and not cleaned.get("comment", "").strip():
             self.add_error("comment", "Укажите, что нужно исправить.")
-        if action == self.APPROVE and status != Measurement.Status.SUBMITTED:
+        if action == self.APPROVE and not measurement.can_be_approved:
             self.add_error(None, "Утвердить можно только отправленное на проверку значение.")
-        if action == self.RETURN and status not in (
-            Measurement.Status.SUBMITTED,
-            Measurement.Status.APPROVED,
-        ):
+        if action == self.RETURN and not measurement.can_be_returned:
             self.add_error(None, "Вернуть можно только отправленное или утверждённое значение.")
         return cleaned

@@ -418,6 +418,10 @@ class Measurement(RevisionedModel):
         APPROVED = "approved", "утверждено"
         RETURNED = "returned", "возвращено на доработку"
 
+    # Values the school has sent: waiting for a verdict, or approved. They count as submitted
+    # in completeness figures, and an approver may return them.
+    SENT = (Status.SUBMITTED, Status.APPROVED)
+
     indicator = models.ForeignKey(
         Indicator, models.CASCADE, related_name="measurements", verbose_name="показатель"
     )
@@ -490,6 +494,14 @@ class Measurement(RevisionedModel):
 
     def __str__(self):
         return f"{self.indicator.code} @ {self.point}: {self.value}"
+
+    @property
+    def can_be_approved(self):
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def can_be_returned(self):
+        return self.status in self.SENT
 
     @property
     def is_locked(self):

@@ -133,15 +133,7 @@ def _entry_page(request, point, school, *, sheet=None, review_forms=None):
         row["review"] = None
         if m is not None and m.pk in review_forms:
             row["review"] = review_forms[m.pk]
-        elif (
-            m is not None
-            and m.pk in approvable
-            and m.status
-            in (
-                Measurement.Status.SUBMITTED,
-                Measurement.Status.APPROVED,
-            )
-        ):
+        elif m is not None and m.pk in approvable and m.can_be_returned:
             row["review"] = MeasurementReviewForm(measurement=m)
     records = defaultdict(list)
     for record in Measurement.history.filter(

@@ -278,12 +278,11 @@ def monitoring_section(period):
     )
     # An indicator kept as one program-wide value is not one the schools are expected to enter.
     school_indicators -= {indicator_id for indicator_id, _, org_id, _, _ in rows if org_id is None}
-    counted = (Measurement.Status.SUBMITTED, Measurement.Status.APPROVED)
     values, submitted = {}, Counter()
     for indicator_id, point_id, org_id, value, status in rows:
         if status == Measurement.Status.APPROVED:
             values.setdefault((indicator_id, point_id), {})[org_id] = value
-        if org_id is not None and indicator_id in school_indicators and status in counted:
+        if org_id is not None and indicator_id in school_indicators and status in Measurement.SENT:
             submitted[point_id, org_id] += 1
     supported = period.supported
     rows, lagging = [], []

@@ -199,6 +199,24 @@ def test_only_a_submitted_value_is_approved(side, world, as_user):
     assert draft.status == "draft"
 
 
+@pytest.mark.parametrize(
+    ("status", "approved", "returned"),
+    [("draft", False, False), ("submitted", True, True), ("approved", False, True)],
+)
+def test_what_a_value_awaits_follows_from_its_status(status, approved, returned):
+    measurement = Measurement(status=status)
+    assert (measurement.can_be_approved, measurement.can_be_returned) == (approved, returned)
+
+
+def test_an_approved_value_is_offered_for_return_but_not_for_approval(side, world, as_user):
+    m = side.measurement
+    review(as_user(world.coordinator), m, "approve")
+    page = as_user(world.coordinator).get(entry_url(side)).content.decode()
+    row = page[page.index(f'form="review-{m.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert 'value="return"' in row and 'value="approve"' not in row
+
+
 def test_an_approved_value_may_be_returned_by_an_approver(side, world, as_user):
     m = side.measurement
     review(as_user(world.coordinator), m, "approve")
