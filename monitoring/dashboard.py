@@ -319,11 +319,7 @@ def _cutoff(point, zone):
 def completeness(program, scope, points):
     """For each point: schools that submitted every entered school indicator, some, none, and
     those that submitted after the deadline. One query per point."""
-    entered = list(
-        program.indicators.filter(
-            method=Indicator.Method.ENTERED, level=Indicator.Level.SCHOOL
-        ).values_list("pk", flat=True)
-    )
+    entered = list(program.indicators.entered().of_schools().values_list("pk", flat=True))
     schools = supported_schools(program, scope)
     total = schools.count()
     zone = ZoneInfo(program.timezone_name)
@@ -548,9 +544,7 @@ def point_completeness(request, pk):
     """Who has not submitted a point's values, and who submitted late."""
     point = get_object_or_404(MonitoringPoint.objects.visible_to(request.user), pk=pk)
     program, scope = program_and_scope(request, point.program_id)
-    entered = program.indicators.filter(
-        method=Indicator.Method.ENTERED, level=Indicator.Level.SCHOOL
-    )
+    entered = program.indicators.entered().of_schools()
     expected = entered.count()
     mine = Measurement.objects.filter(
         point=point, indicator__in=entered, organization=OuterRef("pk"), status__in=Measurement.SENT

@@ -129,9 +129,7 @@ class ValuesImportPlan(ImportPlan):
 
 
 def entered_indicators(program):
-    return list(
-        program.indicators.filter(method=Indicator.Method.ENTERED, level=Indicator.Level.SCHOOL)
-    )
+    return list(program.indicators.entered().of_schools())
 
 
 def program_schools(program):

@@ -131,6 +131,12 @@ class Indicator(models.Model):
     def is_computed(self):
         return self.method != self.Method.ENTERED
 
+    @property
+    def is_entered_at_school(self):
+        """Whether each school types in its value: `IndicatorQuerySet.entered().of_schools()`
+        for one indicator already fetched."""
+        return not self.is_computed and self.level == self.Level.SCHOOL
+
     def check_value(self, value):
         """The unit's rule for a value, with a message for the person who typed it."""
         if value is None:

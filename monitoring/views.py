@@ -74,7 +74,7 @@ def point_detail(request, pk):
         .order_by("short_name")
     )
     indicators = list(point.program.indicators.visible_to(user).order_by("order", "code"))
-    entered = [i for i in indicators if not i.is_computed and i.level == i.Level.SCHOOL]
+    entered = [i for i in indicators if i.is_entered_at_school]
     rows = _completeness(point, user, schools, len(entered))
     missing_only = request.GET.get("missing") == "1"
     return render(

@@ -260,11 +260,7 @@ def monitoring_section(period):
         return section.add(Paragraph("В периоде нет точек мониторинга."))
     program, user = period.program, period.user
     indicators = list(Indicator.objects.visible_to(user).filter(program=program))
-    school_indicators = {
-        i.pk
-        for i in indicators
-        if i.level == Indicator.Level.SCHOOL and i.method == Indicator.Method.ENTERED
-    }
+    school_indicators = {i.pk for i in indicators if i.is_entered_at_school}
     targets = {
         (t.indicator_id, t.point_id): t
         for t in Target.objects.filter(

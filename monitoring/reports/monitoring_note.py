@@ -164,9 +164,7 @@ class NoteData:
         return [
             i
             for i in self.indicators
-            if i.level == Indicator.Level.SCHOOL
-            and i.method == Indicator.Method.ENTERED
-            and (i.pk, None) not in self.reported
+            if i.is_entered_at_school and (i.pk, None) not in self.reported
         ]
 
 

@@ -123,3 +123,14 @@ def test_the_data_entry_sheet_makes_the_same_queries_for_5_and_50_indicators(
     few = count_queries(client, url)
     add_indicators(world, side, 45)
     assert count_queries(client, url) == few
+
+
+@pytest.mark.parametrize("level", Indicator.Level.values)
+@pytest.mark.parametrize("method", [Indicator.Method.ENTERED, Indicator.Method.ITEMS_DONE_SHARE])
+def test_an_indicator_says_whether_schools_enter_it_as_its_queryset_does(world, level, method):
+    indicator = f.IndicatorFactory(program=world.program, level=level, method=method)
+    entered_at_schools = Indicator.objects.entered().of_schools().filter(pk=indicator.pk).exists()
+    assert indicator.is_entered_at_school is entered_at_schools
+    assert entered_at_schools is (
+        level == Indicator.Level.SCHOOL and method == Indicator.Method.ENTERED
+    )
