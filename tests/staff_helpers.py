@@ -14,3 +14,23 @@ def xlsx(rows):
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def import_decision(response):
+    """What an import's preview offers, read from the page: the address the corrected file is
+    sent to (None without errors) and the confirmation's address and token (None with errors).
+    Both previews draw it with the one include `schools/import/_decision.html`."""
+    import re
+
+    assert "schools/import/_decision.html" in [t.name for t in response.templates]
+    html = response.content.decode()
+    upload = re.search(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', html)
+    confirm = re.search(
+        r'<form method="post" action="([^"]+)" class="mb-3">\s*<input type="hidden" '
+        r'name="csrfmiddlewaretoken"[^>]*><input type="hidden" name="token" value="([^"]*)">',
+        html,
+    )
+    return (
+        upload.group(1) if upload else None,
+        (confirm.group(1), confirm.group(2)) if confirm else None,
+    )

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from monitoring.imports import indicator_header
 from monitoring.models import Indicator, Measurement
 from tests import factories as f
-from tests.staff_helpers import xlsx
+from tests.staff_helpers import import_decision, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,8 @@ def test_good_values_are_previewed_then_saved_as_submitted(world, setup, as_user
     preview = upload(world, client, point, content)
     plan = preview.context["plan"]
     assert plan.errors == [] and len(plan.creates) == 2
+    confirm_url = reverse("monitoring:import_values_confirm", args=[world.program.pk])
+    assert import_decision(preview) == (None, (confirm_url, preview.context["token"]))
     assert not Measurement.objects.exists()
     client.post(
         reverse("monitoring:import_values_confirm", args=[world.program.pk]),
@@ -91,6 +93,8 @@ def test_one_wrong_cell_saves_nothing_and_is_named_with_its_row_and_column(world
         (4, indicator_header(yes_no), "«может быть» — не число."),
     ]
     assert response.context["token"] is None
+    upload_url = reverse("monitoring:import_values", args=[world.program.pk])
+    assert import_decision(response) == (upload_url, None)
     assert not Measurement.objects.exists()
 
 

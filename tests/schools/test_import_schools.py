@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from schools.imports import COLUMNS
 from schools.models import Organization, SchoolStatus
-from tests.staff_helpers import xlsx
+from tests.staff_helpers import import_decision, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,10 @@ def test_a_good_file_is_previewed_then_saved_on_confirmation(world, as_user):
     assert [c.short_name for c in plan.creates] == ["МБОУ «Лянторская СОШ № 3»"]
     assert [c.short_name for c in plan.updates] == [world.supported_school.short_name]
     assert plan.status_count == 3
+    assert import_decision(preview) == (
+        None,
+        (reverse("schools:import_confirm"), preview.context["token"]),
+    )
     # Nothing is saved by the preview.
     assert Organization.objects.count() == before
     token = preview.context["token"]
@@ -121,6 +125,7 @@ def test_a_file_with_one_wrong_row_saves_nothing_and_names_the_row_column_and_re
         (5, "ИНН", "ИНН — 10 или 12 цифр."),
     ]
     assert response.context["token"] is None
+    assert import_decision(response) == (reverse("schools:import"), None)
     page = response.content.decode()
     assert "Неизвестная категория «хорошие»" in page and "Подтвердить загрузку" not in page
     assert not Organization.objects.filter(short_name__startswith="Школа ").exists()
