@@ -10,6 +10,7 @@ from programs.models import Document, Participant, Review
 from roadmaps.models import Evidence, ItemReport, RoadmapItem
 from schools.models import RiskFactor, RiskLevel, RiskProfile, SchoolStatus
 from tests import factories as f
+from tests.scene import make_profile
 
 APPROVED = Measurement.Status.APPROVED
 AWARE = datetime.UTC
@@ -168,16 +169,12 @@ def fill_program(world):
     staff = RiskFactor.objects.create(
         code="1", title="Дефицит педагогических кадров", group="Кадры", order=1
     )
-    earlier = RiskProfile.objects.create(
-        school=world.supported_school, assessed_on=datetime.date(2022, 10, 1)
-    )
-    later = RiskProfile.objects.create(
-        school=world.supported_school, assessed_on=datetime.date(2023, 10, 1)
-    )
-    RiskLevel.objects.create(profile=earlier, factor=motivation, level=RiskLevel.Level.HIGH)
-    RiskLevel.objects.create(profile=later, factor=motivation, level=RiskLevel.Level.LOW)
-    RiskLevel.objects.create(profile=earlier, factor=staff, level=RiskLevel.Level.LOW)
-    RiskLevel.objects.create(profile=later, factor=staff, level=RiskLevel.Level.MEDIUM)
+    level = RiskLevel.Level
+    for assessed_on, levels in (
+        (datetime.date(2022, 10, 1), [level.HIGH, level.LOW]),
+        (datetime.date(2023, 10, 1), [level.LOW, level.MEDIUM]),
+    ):
+        make_profile(world.supported_school, [motivation, staff], levels, assessed_on)
 
     return SimpleNamespace(
         program=program,

@@ -13,14 +13,9 @@ from monitoring.reports.kinds import KINDS
 from programs.models import Program
 from tests import factories as f
 
-from .reporting import add_schools, facts, fill_program, paragraphs, row_of, section, table
+from .reporting import add_schools, facts, paragraphs, row_of, section, table
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def filled(world):
-    return fill_program(world)
 
 
 def build(slug, subject, user, **params):

@@ -3,14 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from .reporting import fill_program, pdf_text, workbook
+from .reporting import pdf_text, workbook
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def filled(world):
-    return fill_program(world)
 
 
 def test_it_writes_the_pdf_of_a_report(world, filled, tmp_path):

@@ -13,7 +13,6 @@ from monitoring.reports.xlsx import HEADER_ROW, render_xlsx, sheet_title
 from .reporting import (
     add_schools,
     expected_row,
-    fill_program,
     pdf_fonts,
     pdf_page_texts,
     pdf_reader,
@@ -25,22 +24,6 @@ from .reporting import (
 pytestmark = pytest.mark.django_db
 
 PT_SANS = re.compile(r"^/[A-Z]{6}\+PT-?Sans(-Bold|-Italic)?$")
-
-
-@pytest.fixture
-def filled(world):
-    return fill_program(world)
-
-
-def subject_of(slug, world, filled):
-    return {
-        "passport": world.program,
-        "roadmap": filled.roadmap,
-        "note": filled.points.spring,
-        "half-year": world.program,
-        "school": world.supported_school,
-        "events": world.program,
-    }[slug]
 
 
 @pytest.fixture
@@ -113,9 +96,9 @@ def test_the_pdf_reads_no_file_but_the_bundled_fonts():
 
 
 @pytest.mark.parametrize("slug", list(KINDS))
-def test_the_workbook_holds_the_same_rows_as_every_table(world, filled, slug):
+def test_the_workbook_holds_the_same_rows_as_every_table(world, filled, subjects, slug):
     add_schools(world, filled, 3)
-    report = KINDS[slug].build(subject_of(slug, world, filled), world.coordinator)
+    report = KINDS[slug].build(subjects[slug], world.coordinator)
     book = workbook(render_xlsx(report))
     assert book.sheetnames[0] == "Сводка"
     sheets = book.worksheets[1:]

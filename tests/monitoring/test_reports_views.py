@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from monitoring.reports.kinds import KINDS
 
-from .reporting import add_schools, fill_program, pdf_text, workbook
+from .reporting import add_schools, pdf_text, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -23,23 +23,6 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-@pytest.fixture
-def filled(world):
-    return fill_program(world)
-
-
-@pytest.fixture
-def subjects(world, filled):
-    return {
-        "passport": world.program,
-        "roadmap": filled.roadmap,
-        "note": filled.points.spring,
-        "half-year": world.program,
-        "school": world.supported_school,
-        "events": world.program,
-    }
 
 
 def url(slug, subject, fmt="page", query=""):
