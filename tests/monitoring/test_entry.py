@@ -244,9 +244,11 @@ def test_after_the_deadline_only_a_coordinator_changes_values(side, world, as_us
 def test_a_locked_point_takes_no_values_from_the_school(side, world, as_user):
     side.point.locked = True
     side.point.save()
+    before = values(side)
     assert (
         as_user(world.school).post(entry_url(side), sheet_data(side, count="5")).status_code == 403
     )
+    assert "2" not in values(side) and values(side) == before
 
 
 def test_a_value_changed_meanwhile_is_not_overwritten(side, world, as_user):

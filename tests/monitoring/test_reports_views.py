@@ -75,6 +75,10 @@ def test_the_coordinator_downloads_every_report_in_every_format(
 def test_people_who_see_the_subject_see_its_report(world, as_user, subjects, person, slug):
     response = as_user(world.people[person]).get(url(slug, subjects[slug]))
     assert response.status_code == 200
+    page = response.content.decode()
+    assert KINDS[slug].title in page
+    assert response.context["report"].sections
+    assert f'href="{url(slug, subjects[slug], "pdf")}"' in page
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

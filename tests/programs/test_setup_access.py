@@ -187,6 +187,9 @@ def test_the_agreement_file_is_given_to_those_who_see_the_pair(world, as_user, s
     agreement = f.AgreementFactory(pair=world.pair)
     agreement.file.save("соглашение.pdf", ContentFile(b"%PDF-1.4 test"))
     url = reverse("programs:agreement_file", args=[agreement.pk])
+    response = as_user(world.curator).get(url)
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    assert response["Content-Disposition"].startswith("attachment")
     got = {name: as_user(user).get(url).status_code for name, user in world.people.items()}
     assert got == {
         "coordinator": 200,
