@@ -363,11 +363,11 @@ class MeasurementQuerySet(models.QuerySet):
     def editable_by(self, user):
         """Values the user may enter: the school's staff and coordinators of its territory. The
         point's deadline is checked by `MonitoringPoint.values_changeable_by`, the approval
-        lock by `Measurement.is_locked`."""
+        lock by `Measurement.is_locked`. Never more than the user sees."""
         r = reach(user)
         if r.is_admin:
             return self.all()
-        return self.filter(
+        return self.visible_to(user).filter(
             any_of(
                 r.changes_school_data("organization"),
                 Q(organization__isnull=True)

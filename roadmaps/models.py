@@ -42,11 +42,13 @@ class RoadmapQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         """Roadmaps whose items the user may add, change and reorder: coordinators of the
-        program, and the curators of a pair for the pair's roadmap."""
+        program, and the curators of a pair for the pair's roadmap. Never more than the user
+        sees: a coordinator of a federal program's owner does not change the roadmap of a
+        school outside their territory."""
         r = reach(user)
         if r.is_admin:
             return self.all()
-        return self.filter(
+        return self.visible_to(user).filter(
             any_of(
                 Q(program__in=Program.objects.editable_by(user)),
                 Q(pair__in=r.pairs) if r.pairs else None,

@@ -169,3 +169,33 @@ def test_documents_are_seen_by_assigned_experts_only(world):
     assert ids(Document.objects.editable_by(w.school)) == {document.pk}
     assert not Document.objects.editable_by(w.curator).exists()
     assert not Document.objects.visible_to(w.outsider).exists()
+
+
+def test_what_a_user_may_change_never_exceeds_what_they_see(world):
+    """The ministry owns a federal program with a school in another region: its coordinator sets
+    the program up, but neither sees nor changes that school's roadmap and values."""
+    from programs.models import Program as ProgramModel
+
+    federal = f.ProgramFactory(
+        owner=world.ministry, level=ProgramModel.Level.FEDERAL, region=None, municipality=None
+    )
+    far_school = f.OrganizationFactory()  # in a region of its own
+    f.ParticipantFactory(program=federal, organization=far_school)
+    roadmap = f.RoadmapFactory(program=federal, level=Roadmap.Level.SCHOOL, organization=far_school)
+    item = f.RoadmapItemFactory(roadmap=roadmap)
+    value = f.MeasurementFactory(
+        indicator=f.IndicatorFactory(program=federal),
+        point=f.MonitoringPointFactory(program=federal),
+        organization=far_school,
+    )
+    coordinator = world.region_coordinator
+    assert federal in ProgramModel.objects.editable_by(coordinator)
+    assert roadmap not in Roadmap.objects.visible_to(coordinator)
+    assert roadmap not in Roadmap.objects.editable_by(coordinator)
+    assert item not in RoadmapItem.objects.editable_by(coordinator)
+    assert value not in Measurement.objects.editable_by(coordinator)
+    for model in (Roadmap, RoadmapItem, Measurement):
+        for person in world.people.values():
+            editable = set(model.objects.editable_by(person).values_list("pk", flat=True))
+            visible = set(model.objects.visible_to(person).values_list("pk", flat=True))
+            assert editable <= visible, (model.__name__, person.username)
