@@ -68,8 +68,8 @@ urlpatterns = [
 
 
 def build():
-    from monitoring.effectiveness import add_standard_indicators
     from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
+    from monitoring.standard import add_standard_indicators
     from programs.models import (
         Agreement,
         CuratorPair,
@@ -381,12 +381,12 @@ def main():
                 (
                     "национальная сводка программы",
                     federal,
-                    reverse("monitoring:dashboard", args=[program.pk]),
+                    reverse("dashboards:dashboard", args=[program.pk]),
                 ),
                 (
                     "сводка муниципалитета",
                     municipal,
-                    reverse("monitoring:dashboard", args=[program.pk]),
+                    reverse("dashboards:dashboard", args=[program.pk]),
                 ),
                 ("страница школы", municipal, reverse("schools:organization", args=[school.pk])),
                 ("список школ территории (5000)", admin, reverse("schools:list")),

@@ -275,10 +275,10 @@ def main():
     from django.test.utils import setup_test_environment
     from pypdf import PdfReader
 
-    from monitoring.reports.html import render_document
-    from monitoring.reports.kinds import KINDS
-    from monitoring.reports.pdf import html_to_pdf, render_pdf
-    from monitoring.reports.xlsx import render_xlsx
+    from reports.html import render_document
+    from reports.kinds import KINDS
+    from reports.pdf import html_to_pdf, render_pdf
+    from reports.xlsx import render_xlsx
 
     setup_test_environment()
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)

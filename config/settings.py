@@ -44,10 +44,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "core",
     "schools",
     "programs",
-    "roadmaps",
     "monitoring",
+    "roadmaps",
+    "dashboards",
+    "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -13,13 +13,13 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.access import reach, visible_or_404
+from core.uploads import file_response
 from monitoring.models import Measurement, MonitoringPoint
 from monitoring.summaries import school_indicator_rows
 from programs.models import Curator, CuratorPair, Document, Participant, Program
 from roadmaps.models import Roadmap, RoadmapItem
-from schools.access import reach, visible_or_404
 from schools.models import Organization, RiskFactor, RiskLevel, RiskProfile
-from schools.uploads import file_response
 
 # Home lists show this many rows; the counts beside them are of everything.
 HOME_ROWS = 20

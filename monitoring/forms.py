@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
-from schools.revisions import RevisionFormMixin
+from core.revisions import RevisionFormMixin
 
 from .models import Indicator
 

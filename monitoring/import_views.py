@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.xlsx import ImportFileError, UploadForm, forget, stash, unstash, workbook_response
 from programs.setup_views import editable_program
-from schools.xlsx import ImportFileError, UploadForm, forget, stash, unstash, workbook_response
 
 from .imports import plan_values_import, values_template
 from .setup_forms import ValuesUploadForm

@@ -21,9 +21,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from programs.models import Participant
-from schools.models import Organization
-from schools.xlsx import (
+from core.xlsx import (
     Column,
     ImportFileError,
     ImportPlan,
@@ -33,6 +31,8 @@ from schools.xlsx import (
     read_sheet,
     style_header,
 )
+from programs.models import Participant
+from schools.models import Organization
 
 from .models import Indicator, Measurement
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.access import any_of, reach
+from core.revisions import RevisionedModel
 from programs.models import Program
-from schools.access import any_of, reach
-from schools.models import Organization, RevisionedModel
+from schools.models import Organization
 
 
 class ProgramScopedQuerySet(models.QuerySet):
@@ -87,6 +88,17 @@ class Indicator(models.Model):
         ITEMS_DONE_SHARE = "items_done_share", "доля выполненных мероприятий дорожной карты"
         AGREEMENTS_SHARE = "agreements_share", "доля пар с подписанным соглашением"
         DOCUMENTS_APPROVED_SHARE = "documents_approved_share", "доля одобренных документов школ"
+
+    # Computed indicators that are a share of rows (in %) and those that are a count.
+    SHARE_METHODS = frozenset(
+        {
+            Method.ATTENDANCE_SHARE,
+            Method.ITEMS_DONE_SHARE,
+            Method.AGREEMENTS_SHARE,
+            Method.DOCUMENTS_APPROVED_SHARE,
+        }
+    )
+    COUNT_METHODS = frozenset({Method.EXCHANGE_EVENTS_REGIONAL, Method.EXCHANGE_EVENTS_MUNICIPAL})
 
     program = models.ForeignKey(
         Program, models.CASCADE, related_name="indicators", verbose_name="программа"

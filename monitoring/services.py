@@ -7,7 +7,7 @@ import copy
 from django.db import transaction
 from django.utils import timezone
 
-from schools.revisions import StaleRevision, claim, create_or_stale
+from core.revisions import StaleRevision, claim, create_or_stale
 
 from .models import Measurement
 

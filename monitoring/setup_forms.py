@@ -4,10 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
-from schools.formtools import ConstraintFieldErrorsMixin
+from core.formtools import ConstraintFieldErrorsMixin
 from schools.models import Organization
 
-from .effectiveness import COUNT_METHODS, SHARE_METHODS
 from .models import Indicator, MonitoringPoint, Target
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -60,9 +59,9 @@ class IndicatorForm(ConstraintFieldErrorsMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         method, unit = data.get("method"), data.get("unit")
-        if method in SHARE_METHODS and unit != Indicator.Unit.PERCENT:
+        if method in Indicator.SHARE_METHODS and unit != Indicator.Unit.PERCENT:
             self.add_error("unit", "Этот показатель вычисляется в процентах: выберите «%».")
-        if method in COUNT_METHODS and unit != Indicator.Unit.COUNT:
+        if method in Indicator.COUNT_METHODS and unit != Indicator.Unit.COUNT:
             self.add_error("unit", "Этот показатель — число мероприятий: выберите «количество».")
         if (
             self.instance.pk

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from programs.setup_views import editable_program
 
-from .effectiveness import add_standard_indicators
 from .models import Indicator, MonitoringPoint
 from .setup_forms import IndicatorForm, MonitoringPointForm, TargetFormSetFactory
+from .standard import add_standard_indicators
 
 
 def points(request, pk):

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import dashboard, import_views, setup_views, views
-from .reports import views as reports
+from . import import_views, setup_views, views
 
 app_name = "monitoring"
 
@@ -9,9 +8,6 @@ urlpatterns = [
     path("points/<int:pk>/", views.point_detail, name="point"),
     path("points/<int:pk>/schools/<int:school_pk>/", views.entry, name="entry"),
     path("values/<int:pk>/review/", views.review, name="review"),
-    path("reports/<slug:slug>/<int:pk>/", reports.report_page, name="report"),
-    path("reports/<slug:slug>/<int:pk>/pdf/", reports.report_pdf, name="report_pdf"),
-    path("reports/<slug:slug>/<int:pk>/xlsx/", reports.report_xlsx, name="report_xlsx"),
     # Set-up (monitoring/setup_views.py).
     path("program/<int:pk>/points/setup/", setup_views.points, name="setup_points"),
     path("points/<int:pk>/edit/", setup_views.point_edit, name="point_edit"),
@@ -24,19 +20,6 @@ urlpatterns = [
     ),
     path("indicators/<int:pk>/edit/", setup_views.indicator_edit, name="indicator_edit"),
     path("indicators/<int:pk>/delete/", setup_views.indicator_delete, name="indicator_delete"),
-    # Dashboards (monitoring/dashboard.py).
-    path("program/<int:pk>/dashboard/", dashboard.dashboard, name="dashboard"),
-    path("territory/", dashboard.territory, name="territory"),
-    path(
-        "indicators/<int:pk>/dashboard/", dashboard.indicator_dashboard, name="indicator_dashboard"
-    ),
-    path("indicators/<int:pk>/chart/", dashboard.indicator_chart, name="indicator_chart"),
-    path(
-        "indicators/<int:pk>/effectiveness/",
-        dashboard.effectiveness_detail,
-        name="effectiveness",
-    ),
-    path("points/<int:pk>/completeness/", dashboard.point_completeness, name="completeness"),
     # Import of values (monitoring/import_views.py).
     path("program/<int:pk>/import/", import_views.import_values, name="import_values"),
     path(

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from schools.access import require, visible_or_404
-from schools.history import history_rows
-from schools.revisions import StaleRevision
+from core.access import require, visible_or_404
+from core.history import history_rows
+from core.revisions import StaleRevision
 
 from . import services
 from .forms import EntrySheet, MeasurementReviewForm

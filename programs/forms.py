@@ -3,9 +3,9 @@ for review, and the reviewer's verdict."""
 
 from django import forms
 
+from core.revisions import RevisionFormMixin
+from core.uploads import UploadField
 from schools.models import RiskFactor
-from schools.revisions import RevisionFormMixin
-from schools.uploads import UploadField
 
 from .models import Document
 

@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from schools.exports import XlsxExportMixin
+from core.exports import XlsxExportMixin
 
 from .filters import ProgramFilter
 from .models import CuratorPair, Participant, Program

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from schools.access import any_of, reach
-from schools.models import Municipality, Organization, Region, RevisionedModel, RiskFactor
+from core.access import any_of, reach
+from core.revisions import RevisionedModel
+from schools.models import Municipality, Organization, Region, RiskFactor
 
 
 class ProgramQuerySet(models.QuerySet):

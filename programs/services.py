@@ -4,8 +4,8 @@ reviewer's verdict."""
 from django.db import transaction
 from django.utils import timezone
 
-from schools.revisions import claim
-from schools.uploads import discard_on_failure
+from core.revisions import claim
+from core.uploads import discard_on_failure
 
 from .models import Document, DocumentVersion, Review
 

@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
-from schools.formtools import ConstraintFieldErrorsMixin
+from core.formtools import ConstraintFieldErrorsMixin
+from core.uploads import ACCEPT, FORMATS_TEXT, validate_upload
 from schools.models import Municipality, Organization, Region, SchoolStatus
-from schools.uploads import ACCEPT, FORMATS_TEXT, validate_upload
 
 from .models import Agreement, Curator, CuratorPair, Module, Participant, Program, Stage, Task
 

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from schools.access import require, visible_or_404
+from core.access import require, visible_or_404
+from core.uploads import file_response
 from schools.models import SchoolStatus
-from schools.uploads import file_response
 
 from .models import Agreement, CuratorPair, Participant, Program
 from .setup_forms import (

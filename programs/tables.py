@@ -1,5 +1,5 @@
 """Tables (django-tables2) of programs, their participants and pairs; each also exports to
-.xlsx through `schools.exports`."""
+.xlsx through `core.exports`."""
 
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join

@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from schools.access import require, visible_or_404
-from schools.history import history_rows
+from core.access import require, visible_or_404
+from core.history import history_rows
+from core.revisions import StaleRevision
+from core.uploads import file_response
 from schools.models import Organization
-from schools.revisions import StaleRevision
-from schools.uploads import file_response
 
 from . import services
 from .forms import DocumentForm, DocumentReviewForm, DocumentSubmitForm, DocumentVersionForm

@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from core.access import require, visible_or_404
+from core.exports import wants_xlsx, xlsx_response
 from programs.models import Program
 from programs.setup_views import editable_program
-from schools.access import require, visible_or_404
-from schools.exports import wants_xlsx, xlsx_response
 
 from .event_forms import AttendanceFormSet, EventForm, attendance_organizations
 from .filters import EventFilter

@@ -4,8 +4,8 @@ roadmap list."""
 from django import forms
 from django.utils import timezone
 
-from schools.revisions import RevisionFormMixin
-from schools.uploads import MultipleUploadField
+from core.revisions import RevisionFormMixin
+from core.uploads import MultipleUploadField
 
 from .models import RoadmapItem
 

@@ -4,9 +4,9 @@ late), sorting, pages and an Excel export."""
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
+from core.access import visible_or_404
+from core.exports import wants_xlsx, xlsx_response
 from programs.models import Program
-from schools.access import visible_or_404
-from schools.exports import wants_xlsx, xlsx_response
 
 from .filters import ItemFilter
 from .models import Roadmap, RoadmapItem

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.access import any_of, reach
+from core.revisions import RevisionedModel
 from programs.models import CuratorPair, Module, Program
-from schools.access import any_of, reach
-from schools.models import Organization, RevisionedModel, RiskFactor
+from schools.models import Organization, RiskFactor
 
 from .schedule import parse_schedule
 

@@ -3,9 +3,9 @@ and stores the report with its evidence files."""
 
 from django.db import transaction
 
-from schools.access import reach
-from schools.revisions import claim
-from schools.uploads import discard_on_failure
+from core.access import reach
+from core.revisions import claim
+from core.uploads import discard_on_failure
 
 from .models import Evidence, ItemReport
 

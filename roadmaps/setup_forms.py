@@ -5,8 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 
+from core.formtools import ConstraintFieldErrorsMixin
 from programs.models import Participant
-from schools.formtools import ConstraintFieldErrorsMixin
 from schools.models import Organization
 
 from .models import Roadmap, RoadmapItem

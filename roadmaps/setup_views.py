@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.access import require, visible_or_404
 from programs.models import Participant, Program
 from programs.setup_views import editable_program
-from schools.access import require, visible_or_404
 
 from .models import Roadmap, RoadmapItem
 from .schedule import parse_schedule

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from schools.access import require, visible_or_404
-from schools.history import history_rows
-from schools.revisions import StaleRevision
-from schools.uploads import file_response
+from core.access import require, visible_or_404
+from core.history import history_rows
+from core.revisions import StaleRevision
+from core.uploads import file_response
 
 from . import services
 from .filters import RoadmapItemFilter

@@ -4,8 +4,9 @@ catalogue, and the choice of two profiles to compare."""
 from django import forms
 from django.utils import timezone
 
+from core.revisions import RevisionFormMixin
+
 from .models import RiskFactor, RiskLevel, RiskProfile
-from .revisions import RevisionFormMixin
 
 
 class RiskProfileForm(RevisionFormMixin, forms.ModelForm):

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.xlsx import ImportFileError, UploadForm, forget, stash, unstash, workbook_response
+
 from .imports import CATEGORY_HINT, COLUMNS, plan_school_import, school_template
 from .models import Region
-from .xlsx import ImportFileError, UploadForm, forget, stash, unstash, workbook_response
 
 KIND = "schools"
 

@@ -16,8 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from openpyxl import Workbook
 
+from core.xlsx import Column, ImportPlan, RowError, cell_text, normalize, read_sheet, style_header
+
 from .models import Municipality, Organization, Region, SchoolStatus
-from .xlsx import Column, ImportPlan, RowError, cell_text, normalize, read_sheet, style_header
 
 COLUMNS = [
     Column("Краткое название", "short_name", required=True),

@@ -6,7 +6,8 @@ from django.db.models import Prefetch
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from .exports import XlsxExportMixin
+from core.exports import XlsxExportMixin
+
 from .filters import SchoolFilter
 from .models import Municipality, Organization, SchoolStatus
 from .tables import SchoolTable

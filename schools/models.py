@@ -7,22 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .access import any_of, reach
-
-
-class RevisionedModel(models.Model):
-    """A row that two people may edit at once. Forms carry the `revision` they were built from;
-    a save that finds a newer revision is refused instead of overwriting the other change."""
-
-    revision = models.PositiveIntegerField("редакция", default=1, editable=False)
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            self.revision += 1
-        super().save(*args, **kwargs)
+from core.access import any_of, reach
+from core.revisions import RevisionedModel
 
 
 class RegionQuerySet(models.QuerySet):

@@ -2,8 +2,9 @@
 
 from django.db import IntegrityError, transaction
 
+from core.revisions import claim
+
 from .models import RiskLevel
-from .revisions import claim
 
 
 def save_risk_profile(form, user):

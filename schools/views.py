@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 
-from .access import require, visible_or_404
+from core.access import require, visible_or_404
+from core.revisions import StaleRevision
+
 from .forms import RiskCompareForm, RiskProfileForm
 from .models import Organization, RiskFactor, RiskLevel, RiskProfile
-from .revisions import StaleRevision
 from .services import save_risk_profile
 
 

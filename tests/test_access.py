@@ -2,10 +2,10 @@
 
 import pytest
 
+from core.access import reach
 from monitoring.models import Measurement
 from programs.models import Document, Program
 from roadmaps.models import Roadmap, RoadmapItem
-from schools.access import reach
 from schools.models import Organization
 
 from . import factories as f

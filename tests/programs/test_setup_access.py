@@ -65,10 +65,10 @@ ACTIONS = [
 # Pages of watching a program: its overseers only (schools and curators see the program but
 # not the whole of it).
 WATCHING = [
-    ("monitoring:dashboard", "program"),
-    ("monitoring:indicator_dashboard", "indicator"),
-    ("monitoring:indicator_chart", "indicator"),
-    ("monitoring:completeness", "point"),
+    ("dashboards:dashboard", "program"),
+    ("dashboards:indicator_dashboard", "indicator"),
+    ("dashboards:indicator_chart", "indicator"),
+    ("dashboards:completeness", "point"),
 ]
 
 EXPECTED = {
@@ -214,7 +214,7 @@ def test_school_import_is_for_coordinators_of_a_territory(world, as_user):
 
 
 def test_the_territory_page_is_for_staff_of_authorities(world, as_user):
-    url = reverse("monitoring:territory")
+    url = reverse("dashboards:territory")
     got = statuses(world, as_user, url)
     assert got == {
         "coordinator": 200,
@@ -234,12 +234,12 @@ def test_a_municipalitys_staff_see_a_regional_program_narrowed_to_their_municipa
     )
     f.ParticipantFactory(program=regional, organization=world.outsider_school)
     client = as_user(world.other_coordinator)
-    response = client.get(reverse("monitoring:dashboard", args=[regional.pk]))
+    response = client.get(reverse("dashboards:dashboard", args=[regional.pk]))
     assert response.status_code == 200
     assert response.context["scope"].municipality == world.other_municipality
     # Another municipality of the region is not theirs to look at.
     other = client.get(
-        reverse("monitoring:dashboard", args=[regional.pk]),
+        reverse("dashboards:dashboard", args=[regional.pk]),
         {"municipality": world.municipality.pk},
     )
     assert other.status_code == 403

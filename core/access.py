@@ -1,0 +1,192 @@
+"""Where a user sits, worked out once per request, and the Q objects that follow from it.
+
+Every access rule of the portal is a queryset method (`Program.objects.visible_to(user)`,
+`Measurement.objects.editable_by(user)`, ...). They all start from a `Reach`: the territory the
+user's authority or methodical centre covers, the schools where they work, and the schools they
+curate. `Reach` holds only ids, so the querysets stay flat filters whose cost does not grow with
+the number of rows a page shows.
+
+This module lives in `core`, which every app may import and which imports no app: the models
+it reads (memberships, organizations, curator pairs) are looked up by name in the app registry
+and through reverse lookups, never by import.
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+NOTHING = Q(pk__in=[])
+
+
+def any_of(*conditions: Q) -> Q:
+    """OR the conditions together; no conditions means no rows (never "all rows")."""
+    conditions = [c for c in conditions if c is not None]
+    return reduce(or_, conditions) if conditions else NOTHING
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The ids a user's access follows from. Build it with `reach(user)`."""
+
+    is_admin: bool = False
+    user_id: int | None = None
+    # Territory of the authorities and methodical centres where the user works.
+    regions: frozenset[int] = field(default_factory=frozenset)
+    municipalities: frozenset[int] = field(default_factory=frozenset)
+    # The part of it where the user is a coordinator, and so may change things.
+    coordinator_regions: frozenset[int] = field(default_factory=frozenset)
+    coordinator_municipalities: frozenset[int] = field(default_factory=frozenset)
+    organizations: frozenset[int] = field(default_factory=frozenset)
+    coordinator_organizations: frozenset[int] = field(default_factory=frozenset)
+    # Schools where the user works, with their branches; those where they may change data.
+    schools: frozenset[int] = field(default_factory=frozenset)
+    editor_schools: frozenset[int] = field(default_factory=frozenset)
+    # Supported schools of the pairs where the user is a curator, and those pairs.
+    curated_schools: frozenset[int] = field(default_factory=frozenset)
+    pairs: frozenset[int] = field(default_factory=frozenset)
+    pair_programs: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.is_admin or bool(self.coordinator_regions or self.coordinator_municipalities)
+
+    @property
+    def is_territorial(self) -> bool:
+        return self.is_admin or bool(self.regions or self.municipalities)
+
+    @property
+    def is_curator(self) -> bool:
+        return bool(self.pairs)
+
+    def territory(self, region: str, municipality: str, *, coordinator: bool = False) -> Q:
+        """Rows whose region/municipality (given as lookup paths) lie in the user's territory."""
+        regions = self.coordinator_regions if coordinator else self.regions
+        municipalities = self.coordinator_municipalities if coordinator else self.municipalities
+        return any_of(
+            Q(**{f"{region}__in": regions}) if regions else None,
+            Q(**{f"{municipality}__in": municipalities}) if municipalities else None,
+        )
+
+    def sees_organization(self, path: str = "") -> Q:
+        """Rows tied (through the lookup `path`; empty for organizations themselves) to an
+        organization the user may see."""
+        ids = self.schools | self.curated_schools | self.organizations
+        return any_of(
+            self.territory(_join(path, "region"), _join(path, "municipality")),
+            Q(**{f"{path or 'pk'}__in": ids}) if ids else None,
+        )
+
+    def changes_school_data(self, path: str = "") -> Q:
+        """Rows of a school (through `path`) whose progress and data the user may change:
+        the school's own staff, or a coordinator of its territory."""
+        return any_of(
+            self.territory(_join(path, "region"), _join(path, "municipality"), coordinator=True),
+            Q(**{f"{path or 'pk'}__in": self.editor_schools}) if self.editor_schools else None,
+        )
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}__{name}" if path else name
+
+
+ANONYMOUS = Reach()
+
+
+def reach(user) -> Reach:
+    """The user's `Reach`, computed with three queries and kept on the user object, which
+    Django builds anew for every request, so a change of membership counts from the next one."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_portal_reach", None)
+    if cached is not None:
+        return cached
+    result = Reach(is_admin=True, user_id=user.pk) if user.is_superuser else _compute(user)
+    user._portal_reach = result
+    return result
+
+
+def _compute(user) -> Reach:
+    from django.apps import apps
+
+    Membership = apps.get_model("schools", "Membership")
+    Organization = apps.get_model("schools", "Organization")
+
+    regions, municipalities = set(), set()
+    coordinator_regions, coordinator_municipalities = set(), set()
+    organizations, coordinator_organizations = set(), set()
+    schools, editor_schools = set(), set()
+    memberships = Membership.objects.filter(user=user).values_list(
+        "organization_id",
+        "organization__kind",
+        "organization__region_id",
+        "organization__municipality_id",
+        "role",
+    )
+    for org_id, kind, region_id, municipality_id, role in memberships:
+        organizations.add(org_id)
+        changes = role in (Membership.Role.COORDINATOR, Membership.Role.STAFF)
+        if role == Membership.Role.COORDINATOR:
+            coordinator_organizations.add(org_id)
+        if kind in Organization.TERRITORIAL_KINDS:
+            # A regional body (no municipality) covers its region; a municipal one, its municipality.
+            if municipality_id is None:
+                regions.add(region_id)
+                if role == Membership.Role.COORDINATOR:
+                    coordinator_regions.add(region_id)
+            else:
+                municipalities.add(municipality_id)
+                if role == Membership.Role.COORDINATOR:
+                    coordinator_municipalities.add(municipality_id)
+        elif kind == Organization.Kind.SCHOOL:
+            schools.add(org_id)
+            if changes:
+                editor_schools.add(org_id)
+    if schools:
+        for branch_id, parent_id in Organization.objects.filter(parent_id__in=schools).values_list(
+            "id", "parent_id"
+        ):
+            schools.add(branch_id)
+            if parent_id in editor_schools:
+                editor_schools.add(branch_id)
+    curated = Organization.objects.filter(supported_pairs__curators__user=user).values_list(
+        "id", "supported_pairs__id", "supported_pairs__program_id"
+    )
+    curated_schools, pairs, pair_programs = set(), set(), set()
+    for school_id, pair_id, program_id in curated:
+        curated_schools.add(school_id)
+        pairs.add(pair_id)
+        pair_programs.add(program_id)
+    return Reach(
+        user_id=user.pk,
+        regions=frozenset(regions),
+        municipalities=frozenset(municipalities),
+        coordinator_regions=frozenset(coordinator_regions),
+        coordinator_municipalities=frozenset(coordinator_municipalities),
+        organizations=frozenset(organizations),
+        coordinator_organizations=frozenset(coordinator_organizations),
+        schools=frozenset(schools),
+        editor_schools=frozenset(editor_schools),
+        curated_schools=frozenset(curated_schools),
+        pairs=frozenset(pairs),
+        pair_programs=frozenset(pair_programs),
+    )
+
+
+def visible_or_404(queryset, user, **lookup):
+    """The object, if the user may see it; a 404 otherwise, so that outsiders cannot even
+    learn that it exists."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def require(allowed_queryset, obj):
+    """Refuse with 403 unless `obj` is in `allowed_queryset` (an `editable_by(user)` and the
+    like): the user sees the object but may not change it."""
+    from django.core.exceptions import PermissionDenied
+
+    if not allowed_queryset.filter(pk=obj.pk).exists():
+        raise PermissionDenied("Недостаточно прав для изменения.")
+    return obj

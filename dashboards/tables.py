@@ -1,0 +1,334 @@
+"""Tables (django-tables2) of the dashboards: execution by responsible, completeness of a
+monitoring point, one indicator per school, and the rows behind an effectiveness figure. Each
+exports to .xlsx through `core.exports`."""
+
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+
+from monitoring.models import Target
+from schools.models import Organization
+
+_NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+
+
+def _number(value):
+    if value is None:
+        return "—"
+    value = Decimal(value).quantize(Decimal("0.01")).normalize()
+    return format(value, "f").replace(".", ",")
+
+
+class NumberColumn(tables.Column):
+    def render(self, value):
+        return _number(value)
+
+
+class ResponsibleTable(tables.Table):
+    organization = tables.Column("Ответственный", accessor="organization__short_name")
+    total = tables.Column("Мероприятий", attrs=_NUMBER)
+    done = tables.Column("Выполнено", attrs=_NUMBER)
+    late = tables.Column("Просрочено", attrs=_NUMBER)
+    share = tables.Column("Выполнено, %", empty_values=(), orderable=False, attrs=_NUMBER)
+
+    class Meta:
+        empty_text = "Ответственные не указаны."
+        attrs = {"class": "table table-sm align-middle"}
+        orderable = False
+
+    def render_late(self, value):
+        return format_html('<span class="late fw-bold">{}</span>', value) if value else "0"
+
+    def render_share(self, record):
+        total = record["total"]
+        return f"{record['done'] * 100 / total:.1f}".replace(".", ",") if total else "—"
+
+    value_share = render_share
+
+
+class CompletenessTable(tables.Table):
+    short_name = tables.Column("Школа", linkify=True)
+    municipality = tables.Column("Муниципалитет", accessor="municipality__name")
+    submitted = tables.Column("Сдано значений", attrs=_NUMBER)
+    last_submitted = tables.DateTimeColumn(verbose_name="Последняя отправка", format="d.m.Y H:i")
+    late = tables.BooleanColumn("С опозданием", yesno="да,—")
+    state = tables.Column("Состояние", empty_values=(), orderable=False)
+
+    class Meta:
+        model = Organization
+        fields = ()
+        sequence = ("short_name", "municipality", "submitted", "last_submitted", "late", "state")
+        order_by = ("submitted", "short_name")
+        empty_text = "Таких школ нет."
+        attrs = {"class": "table table-sm align-middle"}
+
+    def __init__(self, *args, expected, **kwargs):
+        self.expected = expected
+        super().__init__(*args, **kwargs)
+
+    def render_submitted(self, value):
+        return f"{value} из {self.expected}"
+
+    def value_submitted(self, value):
+        return value
+
+    def value_last_submitted(self, value):
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
+
+    def _state(self, record):
+        if record.submitted >= self.expected and self.expected:
+            return "сдано полностью"
+        return "не сдано" if record.submitted == 0 else "сдано частично"
+
+    def render_state(self, record):
+        state = self._state(record)
+        color = {"сдано полностью": "success", "не сдано": "danger"}.get(state, "warning")
+        return format_html('<span class="badge text-bg-{}">{}</span>', color, state)
+
+    def value_state(self, record):
+        return self._state(record)
+
+
+class IndicatorSchoolsTable(tables.Table):
+    """One indicator across schools: a column per monitoring point, then the change since the
+    baseline and the target at the last point."""
+
+    short_name = tables.Column("Школа", linkify=True)
+    municipality = tables.Column("Муниципалитет", accessor="municipality__name")
+
+    class Meta:
+        model = Organization
+        fields = ()
+        order_by = ("short_name",)
+        empty_text = "Школ нет."
+        attrs = {"class": "table table-sm align-middle"}
+
+    def __init__(self, data, *, points, baseline, last, indicator, program_target, **kwargs):
+        self.points, self.baseline, self.last = points, baseline, last
+        self.indicator, self.program_target = indicator, program_target
+        extra = [
+            (f"p{p.pk}", NumberColumn(p.title, accessor=f"p{p.pk}", attrs=_NUMBER)) for p in points
+        ]
+        at = f" ({last.title})" if last else ""
+        extra += [
+            (
+                "change",
+                tables.Column(
+                    f"Изменение с базового{at}", empty_values=(), orderable=False, attrs=_NUMBER
+                ),
+            ),
+            ("target", tables.Column(f"Цель{at}", empty_values=(), orderable=False, attrs=_NUMBER)),
+            ("met", tables.Column("Достигнута", empty_values=(), orderable=False)),
+        ]
+        super().__init__(data, extra_columns=extra, **kwargs)
+
+    def _values(self, record):
+        first = getattr(record, f"p{self.baseline.pk}") if self.baseline else None
+        last = getattr(record, f"p{self.last.pk}") if self.last else None
+        return first, last
+
+    def _target(self, record):
+        own = getattr(record, "own_target", None)
+        if own is not None:
+            return Target(value=own, comparison=(self.program_target or Target()).comparison)
+        return self.program_target
+
+    def render_change(self, record):
+        first, last = self._values(record)
+        if first is None or last is None or self.baseline == self.last:
+            return "—"
+        change = last - first
+        better = change > 0 if self.indicator.direction == "up" else change < 0
+        worse = change < 0 if self.indicator.direction == "up" else change > 0
+        css = "text-success" if better else "text-danger" if worse else ""
+        sign = "+" if change > 0 else ""
+        return format_html('<span class="{}">{}{}</span>', css, sign, _number(change))
+
+    def value_change(self, record):
+        first, last = self._values(record)
+        return None if first is None or last is None else last - first
+
+    def render_target(self, record):
+        target = self._target(record)
+        return f"{target.get_comparison_display()} {_number(target.value)}" if target else "—"
+
+    value_target = render_target
+
+    def _met(self, record):
+        target = self._target(record)
+        _, last = self._values(record)
+        return target.is_met_by(last) if target else None
+
+    def render_met(self, record):
+        met = self._met(record)
+        if met is None:
+            return "—"
+        return format_html(
+            '<span class="badge text-bg-{}">{}</span>',
+            "success" if met else "danger",
+            "да" if met else "нет",
+        )
+
+    def value_met(self, record):
+        met = self._met(record)
+        return "—" if met is None else ("да" if met else "нет")
+
+
+# --- Rows behind an effectiveness figure -----------------------------------------------------
+
+
+class _Rows(tables.Table):
+    reason = tables.Column("Причина", orderable=False)
+
+    class Meta:
+        attrs = {"class": "table table-sm align-middle"}
+        empty_text = "Нет строк."
+
+
+class SchoolRows(_Rows):
+    short_name = tables.Column("Школа", linkify=True)
+    municipality = tables.Column("Муниципалитет", accessor="municipality__name")
+
+    class Meta(_Rows.Meta):
+        sequence = ("short_name", "municipality", "reason")
+        order_by = ("short_name",)
+
+
+class EventRows(_Rows):
+    starts_at = tables.DateTimeColumn(verbose_name="Начало", format="d.m.Y H:i")
+    title = tables.Column("Мероприятие", linkify=True)
+    level = tables.Column("Уровень")
+    is_exchange = tables.BooleanColumn("Обмен опытом", yesno="да,—")
+
+    class Meta(_Rows.Meta):
+        sequence = ("starts_at", "title", "level", "is_exchange", "reason")
+        order_by = ("starts_at",)
+
+    def value_starts_at(self, value):
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+
+
+class ItemRows(_Rows):
+    number = tables.Column("№")
+    title = tables.Column("Мероприятие", linkify=True)
+    roadmap = tables.Column("Дорожная карта", accessor="roadmap__title")
+    due_on = tables.DateColumn(verbose_name="Срок", format="d.m.Y")
+    status = tables.Column("Состояние")
+
+    class Meta(_Rows.Meta):
+        sequence = ("number", "title", "roadmap", "due_on", "status", "reason")
+        order_by = ("roadmap", "number")
+
+    def render_title(self, value):
+        return value if len(value) <= 140 else value[:139] + "…"
+
+
+class PairRows(_Rows):
+    number = tables.Column("№")
+    curator_school = tables.Column("Школа-куратор", accessor="curator_school__short_name")
+    supported_school = tables.Column(
+        "Школа адресной поддержки", accessor="supported_school__short_name"
+    )
+
+    class Meta(_Rows.Meta):
+        sequence = ("number", "curator_school", "supported_school", "reason")
+        order_by = ("supported_school",)
+
+
+class DocumentRows(_Rows):
+    title = tables.Column("Документ", linkify=True)
+    organization = tables.Column("Школа", accessor="organization__short_name")
+    kind = tables.Column("Вид")
+    status = tables.Column("Состояние")
+
+    class Meta(_Rows.Meta):
+        sequence = ("title", "organization", "kind", "status", "reason")
+        order_by = ("organization", "title")
+
+
+ROW_TABLES = {
+    "school": SchoolRows,
+    "event": EventRows,
+    "item": ItemRows,
+    "pair": PairRows,
+    "document": DocumentRows,
+}
+
+
+def effectiveness_row_table(kind, rows, **kwargs):
+    return ROW_TABLES[kind](rows, **kwargs)
+
+
+# --- The dashboard's summary tables, for their Excel files -----------------------------------
+
+
+class ModuleTable(tables.Table):
+    title = tables.Column("Модуль")
+    total = tables.Column("Мероприятий")
+    done = tables.Column("Выполнено")
+    share = tables.Column("Выполнено, %")
+    late = tables.Column("Просрочено")
+
+
+class EffectivenessTable(tables.Table):
+    code = tables.Column("№", accessor="indicator__code")
+    title = tables.Column("Показатель", accessor="indicator__title")
+    value = tables.Column("Значение", accessor="value_display")
+    basis = tables.Column("Основа расчёта", accessor="basis_display")
+    threshold = tables.Column("Порог", empty_values=())
+    met = tables.Column("Итог", empty_values=())
+
+    def value_threshold(self, record):
+        return str(record.threshold) if record.threshold else "не задан"
+
+    def value_met(self, record):
+        return {None: "нет данных", True: "выполнен", False: "не выполнен"}[record.met]
+
+
+class CompletenessSummaryTable(tables.Table):
+    point = tables.Column("Точка", accessor="point__title")
+    deadline = tables.Column("Приём до", accessor="point__entry_deadline")
+    expected = tables.Column("Школ")
+    complete = tables.Column("Сдали полностью")
+    partial = tables.Column("Частично")
+    missing = tables.Column("Не сдали")
+    late = tables.Column("С опозданием")
+
+    def value_deadline(self, value):
+        return value.strftime("%d.%m.%Y") if value else ""
+
+
+class IndicatorSummaryTable(tables.Table):
+    """Averages point by point, with the targets, and the schools that met the plan."""
+
+    code = tables.Column("№", accessor="indicator__code")
+    title = tables.Column("Показатель", accessor="indicator__title")
+
+    def __init__(self, rows, *, points, **kwargs):
+        extra = []
+        for index, point in enumerate(points):
+            extra.append((f"avg{index}", _CellColumn(point.title, index, "average")))
+            extra.append((f"plan{index}", _CellColumn(f"План: {point.title}", index, "target")))
+        extra += [
+            ("met", tables.Column("Достигли плана", accessor="met")),
+            ("measured", tables.Column("Школ со значением", accessor="measured")),
+            ("improved", tables.Column("Улучшили", accessor="improved")),
+            ("worsened", tables.Column("Ухудшили", accessor="worsened")),
+        ]
+        super().__init__(rows, extra_columns=extra, **kwargs)
+
+
+class _CellColumn(tables.Column):
+    def __init__(self, verbose_name, index, key):
+        self.index, self.key = index, key
+        super().__init__(verbose_name, empty_values=(), orderable=False)
+
+    def value(self, record, **kwargs):
+        cell = record.cells[self.index][self.key]
+        if self.key == "target":
+            return f"{cell.get_comparison_display()} {_number(cell.value)}" if cell else ""
+        return _number(cell) if cell is not None else ""
+
+    render = value

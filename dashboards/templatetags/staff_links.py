@@ -1,0 +1,26 @@
+"""Which of the department staff's pages a user may open, for the navigation and the program
+page: asked of the same access rules as the views, so a link is shown only where it leads."""
+
+from django import template
+
+from core.access import reach
+from programs.models import Program
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def staff_links(context, program=None):
+    """`{% staff_links program as links %}`: links.setup, links.dashboard, links.territory."""
+    user = context["request"].user
+    if not user.is_authenticated:
+        return {}
+    # Staff of an authority or methodical centre; `reach` is computed once per request anyway.
+    territorial = reach(user).is_territorial
+    links = {"territory": territorial}
+    if program is not None:
+        links["setup"] = Program.objects.editable_by(user).filter(pk=program.pk).exists()
+        links["dashboard"] = territorial or (
+            Program.objects.overseen_by(user).filter(pk=program.pk).exists()
+        )
+    return links

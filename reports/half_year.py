@@ -1,0 +1,475 @@
+"""Сводный отчёт за период (раз в полугодие): the items due in the period and their status, the
+events held with attendance, the monitoring points with completeness and values, the documents
+reviewed, and the pairs.
+
+The report is a list of section functions (`SECTIONS`), each taking the `Period` and returning
+a `Section` or None; a new section is one function added to that list.
+
+`Period` carries the program, the user (every query goes through their access rules), the
+dates, «today» in the program's zone, and the data several sections share, read once.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.db.models import Count, Prefetch
+
+from dashboards.effectiveness import compute_all
+from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
+from programs.models import Document, Program, Review
+from roadmaps.models import Attendance, Event, RoadmapItem
+from schools.models import Organization
+
+from .common import (
+    APPROVED_NOTE,
+    ReportKind,
+    filename,
+    made_at,
+    mean,
+    running_header,
+    share,
+    supported_schools,
+    unit_label,
+)
+from .document import Cell, Column, Facts, GroupRow, Paragraph, Report, Row, Section, Table
+from .formatting import percent_text
+from .passport import pairs_queryset, pairs_table
+from .roadmap_execution import ITEM_COLUMNS, item_row, item_rows, items_queryset
+
+TITLE = "Сводный отчёт"
+
+
+def half_year_of(day):
+    if day.month <= 6:
+        return date(day.year, 1, 1), date(day.year, 6, 30)
+    return date(day.year, 7, 1), date(day.year, 12, 31)
+
+
+def default_period(program, today):
+    """The half-year to report on: the current one while the program runs, its last one after
+    it ended, its first one before it starts."""
+    day = today
+    if program.ends_on and today > program.ends_on:
+        day = program.ends_on
+    elif program.starts_on and today < program.starts_on:
+        day = program.starts_on
+    return half_year_of(day)
+
+
+class PeriodForm(forms.Form):
+    """The period of the report, from the query string: ?from=2023-01-01&to=2023-06-30."""
+
+    def __init__(self, data=None, *, initial_period):
+        super().__init__(data)
+        start, end = initial_period
+        self.fields["from"] = forms.DateField(label="С", initial=start)
+        self.fields["to"] = forms.DateField(label="По", initial=end)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", "Конец периода не может быть раньше его начала.")
+        if start and end and (end - start).days > 366 * 5:
+            self.add_error("to", "Период не может быть длиннее пяти лет.")
+        return cleaned
+
+
+@dataclass
+class Period:
+    program: Program
+    user: object
+    starts_on: date
+    ends_on: date
+    now: datetime
+
+    @property
+    def today(self):
+        return self.now.date()
+
+    def _moment(self, day):
+        return datetime.combine(day, time.min, tzinfo=ZoneInfo(self.program.timezone_name))
+
+    @property
+    def moments(self):
+        """The period as [start, end) in the program's zone, for fields that hold a moment."""
+        return self._moment(self.starts_on), self._moment(self.ends_on + timedelta(days=1))
+
+    @cached_property
+    def supported(self):
+        return supported_schools(self.program, self.user)
+
+    @cached_property
+    def items(self):
+        items = items_queryset(self.user).filter(
+            roadmap__program=self.program, due_on__range=(self.starts_on, self.ends_on)
+        )
+        return sorted(
+            items.select_related("roadmap"),
+            key=lambda i: (i.due_on, i.roadmap.title, i.roadmap_id, i.order, i.pk),
+        )
+
+    @cached_property
+    def events(self):
+        start, end = self.moments
+        return list(
+            Event.objects.visible_to(self.user)
+            .filter(program=self.program, starts_at__gte=start, starts_at__lt=end)
+            .prefetch_related(
+                Prefetch(
+                    "attendances",
+                    queryset=Attendance.objects.only("id", "event_id", "organization_id",
+                                                     "people_count"),
+                ),
+                Prefetch("invited", queryset=Organization.objects.only("id")),
+            )
+            .order_by("starts_at", "pk")
+        )  # fmt: skip
+
+    @cached_property
+    def held_events(self):
+        return [e for e in self.events if e.starts_at <= self.now]
+
+    @cached_property
+    def points(self):
+        return list(
+            MonitoringPoint.objects.visible_to(self.user)
+            .filter(program=self.program, date__range=(self.starts_on, self.ends_on))
+            .order_by("date", "pk")
+        )
+
+    @cached_property
+    def reviews(self):
+        start, end = self.moments
+        documents = Document.objects.visible_to(self.user).filter(program=self.program)
+        return list(
+            Review.objects.filter(document__in=documents, decided_at__gte=start, decided_at__lt=end)
+            .exclude(verdict=Review.Verdict.PENDING)
+            .select_related("document__organization", "reviewer", "organization")
+            .order_by("decided_at", "pk")
+        )
+
+
+def period_text(period):
+    return f"{period.starts_on:%d.%m.%Y} — {period.ends_on:%d.%m.%Y}"
+
+
+def summary_section(period):
+    items = period.items
+    statuses = Counter(i.status for i in items)
+    done = statuses[RoadmapItem.Status.DONE]
+    late = sum(1 for i in items if i.is_late_on(period.today))
+    attended = {a.organization_id for e in period.held_events for a in e.attendances.all()}
+    supported = set(period.supported)
+    facts = [
+        ("Период", period_text(period)),
+        ("Мероприятий дорожных карт со сроком в периоде", len(items)),
+        ("выполнено", f"{done} ({percent_text(share(done, len(items)))})"),
+        ("просрочено", late),
+        ("не выполнено", statuses[RoadmapItem.Status.NOT_DONE]),
+        ("Проведено мероприятий", len(period.held_events)),
+        (
+            "Школ адресной поддержки, участвовавших в мероприятиях",
+            f"{len(attended & supported)} из {len(supported)}",
+        ),
+        ("Точек мониторинга", len(period.points)),
+        ("Рассмотрено документов", len(period.reviews)),
+    ]
+    return Section("Итоги периода").add(Facts(facts))
+
+
+def pairs_section(period):
+    pairs = pairs_queryset(period.user).filter(program=period.program)
+    return Section("Пары для сетевого взаимодействия").add(pairs_table(pairs))
+
+
+def items_section(period):
+    items = period.items
+    roadmaps = {i.roadmap_id for i in items}
+    if len(roadmaps) > 1:
+        rows, current = [], None
+        for item in sorted(items, key=lambda i: (i.roadmap.title, i.roadmap_id, i.order, i.pk)):
+            if item.roadmap_id != current:
+                current = item.roadmap_id
+                rows.append(GroupRow(item.roadmap.title))
+            rows.append(item_row(item, period.today))
+    else:
+        rows = item_rows(items, period.today)
+    return Section("Мероприятия дорожных карт со сроком в периоде").add(
+        Table(
+            "Мероприятия со сроком в периоде",
+            ITEM_COLUMNS,
+            rows,
+            empty_text="В периоде нет мероприятий со сроком.",
+            note=f"«Просрочено» — на {period.today:%d.%m.%Y}.",
+        )
+    )
+
+
+def events_section(period):
+    supported = set(period.supported)
+    zone = ZoneInfo(period.program.timezone_name)
+    rows = []
+    for event in period.held_events:
+        attendances = list(event.attendances.all())
+        came = {a.organization_id for a in attendances}
+        rows.append(
+            Row(
+                [
+                    event.starts_at.astimezone(zone).date(),
+                    event.title,
+                    event.get_kind_display(),
+                    len(event.invited.all()),
+                    len(came),
+                    sum(a.people_count for a in attendances),
+                    share(len(came & supported), len(supported)),
+                ]
+            )
+        )
+    planned = len(period.events) - len(period.held_events)
+    section = Section("Проведённые мероприятия")
+    section.add(
+        Table(
+            "Проведённые мероприятия",
+            [
+                Column("Дата", "date", width="9%"),
+                Column("Мероприятие", width="37%"),
+                Column("Форма", width="14%"),
+                Column("Приглашено организаций", "number", width="10%"),
+                Column("Участвовало организаций", "number", width="10%"),
+                Column("Участников, чел.", "number", width="9%"),
+                Column("Школ адресной поддержки, %", "number", width="11%"),
+            ],
+            rows,
+            empty_text="В периоде мероприятия не проводились.",
+        )
+    )
+    if planned:
+        section.add(Paragraph(f"Запланировано до конца периода, ещё не проведено: {planned}."))
+    return section
+
+
+def monitoring_section(period):
+    points = period.points
+    section = Section("Мониторинг показателей")
+    if not points:
+        return section.add(Paragraph("В периоде нет точек мониторинга."))
+    program, user = period.program, period.user
+    indicators = list(Indicator.objects.visible_to(user).filter(program=program))
+    school_indicators = {i.pk for i in indicators if i.is_entered_at_school}
+    targets = {
+        (t.indicator_id, t.point_id): t
+        for t in Target.objects.filter(
+            indicator__program=program, organization__isnull=True, point__in=points
+        )
+    }
+    rows = list(
+        Measurement.objects.visible_to(user)
+        .filter(point__in=points, value__isnull=False)
+        .values_list("indicator_id", "point_id", "organization_id", "value", "status")
+    )
+    # An indicator kept as one program-wide value is not one the schools are expected to enter.
+    school_indicators -= {indicator_id for indicator_id, _, org_id, _, _ in rows if org_id is None}
+    values, submitted = {}, Counter()
+    for indicator_id, point_id, org_id, value, status in rows:
+        if status == Measurement.Status.APPROVED:
+            values.setdefault((indicator_id, point_id), {})[org_id] = value
+        if org_id is not None and indicator_id in school_indicators and status in Measurement.SENT:
+            submitted[point_id, org_id] += 1
+    supported = period.supported
+    rows, lagging = [], []
+    for point in points:
+        complete = [
+            org_id
+            for org_id in supported
+            if school_indicators and submitted[point.pk, org_id] >= len(school_indicators)
+        ]
+        heading = f"{point.title} ({point.date:%d.%m.%Y})"
+        if school_indicators:
+            heading += f": все значения представили {len(complete)} из {len(supported)} школ"
+            missing = [name for org_id, name in supported.items() if org_id not in complete]
+            if missing:
+                lagging.append(
+                    f"«{point.title}»: не представили все значения — {', '.join(missing)}."
+                )
+        rows.append(GroupRow(heading))
+        for indicator in indicators:
+            by_org = values.get((indicator.pk, point.pk), {})
+            value = by_org.get(None)
+            if value is None:
+                value = mean(v for org, v in by_org.items() if org is not None)
+            target = targets.get((indicator.pk, point.pk))
+            met = target.is_met_by(value) if target is not None else None
+            rows.append(
+                Row(
+                    [
+                        indicator.code,
+                        indicator.title,
+                        unit_label(indicator),
+                        value,
+                        target.value if target is not None else None,
+                        None if met is None else Cell("да" if met else "нет",
+                                                      "good" if met else "bad"),
+                        sum(1 for org in by_org if org is not None),
+                    ]
+                )
+            )  # fmt: skip
+    section.add(
+        Paragraph(APPROVED_NOTE),
+        Table(
+            "Мониторинг показателей",
+            [
+                Column("№", width="5%"),
+                Column("Показатель", width="45%"),
+                Column("Ед.", width="6%"),
+                Column("Значение", "number", width="10%"),
+                Column("План", "number", width="10%"),
+                Column("План достигнут", width="10%"),
+                Column("Школ с утверждённым значением", "number", width="14%"),
+            ],
+            rows,
+            note="Значение — по программе, а где его нет — среднее утверждённых значений школ.",
+        ),
+    )
+    section.add(*(Paragraph(text) for text in lagging))
+    return section
+
+
+def documents_section(period):
+    rows = []
+    zone = ZoneInfo(period.program.timezone_name)
+    for review in period.reviews:
+        document = review.document
+        reviewer = review.reviewer.get_full_name() or review.reviewer.get_username()
+        if review.organization_id:
+            reviewer = f"{reviewer} ({review.organization.short_name})"
+        approved = review.verdict == Review.Verdict.APPROVED
+        rows.append(
+            Row(
+                [
+                    review.decided_at.astimezone(zone).date(),
+                    document.title,
+                    document.get_kind_display(),
+                    document.organization.short_name if document.organization else None,
+                    reviewer,
+                    Cell(review.get_verdict_display(), "good" if approved else "warn"),
+                ]
+            )
+        )
+    counts = dict(
+        Document.objects.visible_to(period.user)
+        .filter(program=period.program)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    facts = Facts(
+        [(f"Документов в состоянии «{label}»", counts.get(value, 0))
+         for value, label in Document.Status.choices]
+    )  # fmt: skip
+    return Section("Экспертиза документов").add(
+        Table(
+            "Рассмотренные документы",
+            [
+                Column("Дата", "date", width="9%"),
+                Column("Документ", width="30%"),
+                Column("Вид", width="14%"),
+                Column("Организация", width="17%"),
+                Column("Эксперт", width="17%"),
+                Column("Заключение", width="13%"),
+            ],
+            rows,
+            empty_text="В периоде документы не рассматривались.",
+        ),
+        facts,
+    )
+
+
+def effectiveness_section(period):
+    """The effectiveness indicators the portal computes from its own data, against the
+    thresholds of the program's order. They are figures of the whole program, so only those who
+    oversee it (as on its dashboard) get them; schools and curators see their own part."""
+    if not Program.objects.overseen_by(period.user).filter(pk=period.program.pk).exists():
+        return None
+    results = compute_all(period.program, now=period.now)
+    if not results:
+        return None
+    rows = []
+    for result in results:
+        verdict = {True: Cell("достигнут", "good"), False: Cell("не достигнут", "bad")}.get(
+            result.met, "нет порога" if result.threshold is None else "нет данных"
+        )
+        rows.append(
+            Row(
+                [
+                    result.indicator.code,
+                    result.indicator.title,
+                    result.value_display,
+                    result.basis_display,
+                    str(result.threshold) if result.threshold is not None else None,
+                    verdict,
+                ]
+            )
+        )
+    return Section("Показатели эффективности").add(
+        Table(
+            "Показатели эффективности",
+            [
+                Column("№", width="6%"),
+                Column("Показатель", width="40%"),
+                Column("Значение", width="11%"),
+                Column("Основание", width="11%"),
+                Column("Порог", width="18%"),
+                Column("Итог", width="14%"),
+            ],
+            rows,
+            note="По состоянию на дату формирования отчёта, по всей программе.",
+        )
+    )
+
+
+SECTIONS = [
+    summary_section,
+    pairs_section,
+    items_section,
+    events_section,
+    monitoring_section,
+    documents_section,
+    effectiveness_section,
+]
+
+
+def build(program, user, *, starts_on=None, ends_on=None):
+    now = made_at(program)
+    if starts_on is None or ends_on is None:
+        starts_on, ends_on = default_period(program, now.date())
+    period = Period(program, user, starts_on, ends_on, now)
+    title, order = running_header(program)
+    report = Report(
+        kind=KIND.slug,
+        title=TITLE,
+        subtitle=f"{program.title}, {period_text(period)}",
+        running_title=title,
+        running_subtitle=order,
+        made_at=now,
+        filename=filename(TITLE, f"{program.short_title}, {starts_on:%d.%m.%Y}–{ends_on:%d.%m.%Y}"),
+        landscape=True,
+    )
+    for section in SECTIONS:
+        report.add(section(period))
+    return report
+
+
+KIND = ReportKind(
+    slug="half-year",
+    title=TITLE,
+    subject_label="программа",
+    subject_model=Program,
+    queryset=lambda: Program.objects.select_related("region", "municipality__region"),
+    build=build,
+    takes_period=True,
+)

@@ -1,0 +1,1 @@
+from tests.scene import factors, scene  # noqa: F401
