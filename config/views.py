@@ -183,7 +183,7 @@ def _school_sections(user, school):
     newest = profiles[0] if profiles else None
     older = profiles[1] if len(profiles) > 1 else None
     items = RoadmapItem.objects.visible_to(user).filter(responsible=school)
-    data_editable = Organization.objects.data_editable_by(user).filter(pk=school.pk).exists()
+    data_editable = Organization.objects.data_editable_by(user).contains(school)
     programs_supporting = Program.objects.supporting([school.pk])
     return {
         "is_school": True,

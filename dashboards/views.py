@@ -89,7 +89,7 @@ def _scope(request, program):
     user = request.user
     municipality = _get(Municipality.objects.select_related("region"), request.GET, "municipality")
     region = None if municipality else _get(Region.objects.all(), request.GET, "region")
-    if Program.objects.overseen_by(user).filter(pk=program.pk).exists():
+    if Program.objects.overseen_by(user).contains(program):
         return Scope(municipality=municipality, region=region)
     if municipality is None and region is None:
         # A municipality's staff open a regional or national program: their own part of it.
@@ -99,11 +99,9 @@ def _scope(request, program):
             region = regions[0]
         elif len(covered) == 1:
             municipality = covered[0]
-    if municipality is not None and (
-        Municipality.objects.covered_by(user).filter(pk=municipality.pk).exists()
-    ):
+    if municipality is not None and (Municipality.objects.covered_by(user).contains(municipality)):
         return Scope(municipality=municipality)
-    if region is not None and Region.objects.covered_whole_by(user).filter(pk=region.pk).exists():
+    if region is not None and Region.objects.covered_whole_by(user).contains(region):
         return Scope(region=region)
     raise PermissionDenied(
         "Сводка программы доступна сотрудникам органов управления её территории."
@@ -127,7 +125,7 @@ def scope_choices(request, program, scope):
     with_schools = Municipality.objects.filter(
         pk__in=Organization.objects.filter(participations__program=program).values("municipality")
     ).select_related("region")
-    if not Program.objects.overseen_by(request.user).filter(pk=program.pk).exists():
+    if not Program.objects.overseen_by(request.user).contains(program):
         with_schools = with_schools.filter(
             pk__in=Municipality.objects.covered_by(request.user).values("pk")
         )
@@ -409,7 +407,7 @@ def dashboard(request, pk):
             "scope": scope,
             "scope_query": scope.query(),
             "scope_choices": scope_choices(request, program, scope),
-            "overseen": Program.objects.overseen_by(request.user).filter(pk=program.pk).exists(),
+            "overseen": Program.objects.overseen_by(request.user).contains(program),
             "today": today,
             "roadmap": roadmap,
             "responsible": responsible,
@@ -417,7 +415,7 @@ def dashboard(request, pk):
             "indicators": indicators,
             "completeness": completeness_figures,
             "effectiveness": effectiveness,
-            "can_edit": Program.objects.editable_by(request.user).filter(pk=program.pk).exists(),
+            "can_edit": Program.objects.editable_by(request.user).contains(program),
         },
     )
 

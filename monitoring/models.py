@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.access import any_of, reach
+from core.access import access_rule, any_of, reach
 from core.revisions import RevisionedModel
 from programs.models import Program
 from schools.models import Organization
@@ -237,14 +237,13 @@ class MonitoringPoint(models.Model):
         """Whether the user may enter or change the school's values at this point: the
         school's staff and coordinators while the point is open; after its deadline, or once
         it is locked, only coordinators (of the school's territory or of the program)."""
-        if not Organization.objects.data_editable_by(user).filter(pk=school.pk).exists():
+        if not Organization.objects.data_editable_by(user).contains(school):
             return False
         if self.is_open_on(today or timezone.localdate()):
             return True
-        return (
-            Organization.objects.editable_by(user).filter(pk=school.pk).exists()
-            or MonitoringPoint.objects.editable_by(user).filter(pk=self.pk).exists()
-        )
+        return Organization.objects.editable_by(user).contains(
+            school
+        ) or MonitoringPoint.objects.editable_by(user).contains(self)
 
 
 class TargetQuerySet(models.QuerySet):
@@ -357,12 +356,11 @@ class Target(models.Model):
 
 
 class MeasurementQuerySet(models.QuerySet):
+    @access_rule
     def visible_to(self, user):
         """Values of organizations the user sees; program-wide values (no organization) to
         those who see the program's territory."""
         r = reach(user)
-        if r.is_admin:
-            return self.all()
         programs = Program.objects.visible_to(user)
         return self.filter(point__program__in=programs).filter(
             any_of(
@@ -372,13 +370,12 @@ class MeasurementQuerySet(models.QuerySet):
             )
         )
 
+    @access_rule
     def editable_by(self, user):
         """Values the user may enter: the school's staff and coordinators of its territory. The
         point's deadline is checked by `MonitoringPoint.values_changeable_by`, the approval
         lock by `Measurement.is_locked`. Never more than the user sees."""
         r = reach(user)
-        if r.is_admin:
-            return self.all()
         return self.visible_to(user).filter(
             any_of(
                 r.changes_school_data("organization"),
@@ -406,13 +403,12 @@ class MeasurementQuerySet(models.QuerySet):
             )
         )
 
+    @access_rule
     def approvable_by(self, user):
         """Values the user may approve or return: the curators of the school's pair in that
         program, and coordinators of its territory or of the program, among the values they
         see (a national program's coordinator does not see every school)."""
         r = reach(user)
-        if r.is_admin:
-            return self.all()
         return self.visible_to(user).filter(
             any_of(
                 r.territory("organization__region", "organization__municipality", coordinator=True),

@@ -100,8 +100,8 @@ def _document(request, pk):
 
 def _document_page(request, document, *, upload_form=None, review_form=None, submit_form=None):
     user = request.user
-    editable = Document.objects.editable_by(user).filter(pk=document.pk).exists()
-    reviewable = Document.objects.reviewable_by(user).filter(pk=document.pk).exists()
+    editable = Document.objects.editable_by(user).contains(document)
+    reviewable = Document.objects.reviewable_by(user).contains(document)
     if editable and document.accepts_new_version and upload_form is None:
         upload_form = DocumentVersionForm(revisioned=document)
     if editable and document.can_be_submitted and submit_form is None:

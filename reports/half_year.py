@@ -393,7 +393,7 @@ def effectiveness_section(period):
     """The effectiveness indicators the portal computes from its own data, against the
     thresholds of the program's order. They are figures of the whole program, so only those who
     oversee it (as on its dashboard) get them; schools and curators see their own part."""
-    if not Program.objects.overseen_by(period.user).filter(pk=period.program.pk).exists():
+    if not Program.objects.overseen_by(period.user).contains(period.program):
         return None
     results = compute_all(period.program, now=period.now)
     if not results:

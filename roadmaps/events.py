@@ -55,7 +55,7 @@ def _visible_program(request, pk):
 
 
 def _may_edit(request, program):
-    return Program.objects.editable_by(request.user).filter(pk=program.pk).exists()
+    return Program.objects.editable_by(request.user).contains(program)
 
 
 def event_list(request, pk):

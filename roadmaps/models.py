@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.access import any_of, reach
+from core.access import access_rule, any_of, reach
 from core.revisions import RevisionedModel
 from programs.models import CuratorPair, Module, Program
 from schools.models import Organization, RiskFactor
@@ -20,12 +20,11 @@ from .schedule import parse_schedule
 
 
 class RoadmapQuerySet(models.QuerySet):
+    @access_rule
     def visible_to(self, user):
         """Roadmaps of programs the user sees; a school's or a pair's roadmap only to those who
         see that school or sit in that pair."""
         r = reach(user)
-        if r.is_admin:
-            return self.all()
         programs = Program.objects.visible_to(user)
         own = r.schools | r.curated_schools
         return self.filter(program__in=programs).filter(
@@ -41,14 +40,13 @@ class RoadmapQuerySet(models.QuerySet):
             )
         )
 
+    @access_rule
     def editable_by(self, user):
         """Roadmaps whose items the user may add, change and reorder: coordinators of the
         program, and the curators of a pair for the pair's roadmap. Never more than the user
         sees: a coordinator of a federal program's owner does not change the roadmap of a
         school outside their territory."""
         r = reach(user)
-        if r.is_admin:
-            return self.all()
         return self.visible_to(user).filter(
             any_of(
                 Q(program__in=Program.objects.editable_by(user)),
@@ -151,12 +149,11 @@ class RoadmapItemQuerySet(models.QuerySet):
     def editable_by(self, user):
         return self.filter(roadmap__in=Roadmap.objects.editable_by(user))
 
+    @access_rule
     def reportable_by(self, user):
         """Items whose progress the user may report: those of roadmaps they may edit, of their
         school's or pair's roadmap, and items their school is responsible for."""
         r = reach(user)
-        if r.is_admin:
-            return self.all()
         own = r.editor_schools
         return self.visible_to(user).filter(
             any_of(

@@ -57,7 +57,7 @@ def _roadmap_page(request, roadmap, bound_forms=None):
             "filter": item_filter,
             "rows": rows,
             "progress": roadmap.items.progress(),
-            "can_edit": Roadmap.objects.editable_by(user).filter(pk=roadmap.pk).exists(),
+            "can_edit": Roadmap.objects.editable_by(user).contains(roadmap),
             "filtered": item_filter.is_bound and any(item_filter.form.data.values()),
             # Where a plain (non-htmx) status change returns: this page with its filter.
             "back_url": request.get_full_path()
@@ -93,7 +93,7 @@ def _item(request, pk):
 def item_detail(request, pk):
     """The item page; POST is a progress report with evidence."""
     item = _item(request, pk)
-    can_report = RoadmapItem.objects.reportable_by(request.user).filter(pk=item.pk).exists()
+    can_report = RoadmapItem.objects.reportable_by(request.user).contains(item)
     form = None
     if request.method == "POST":
         require(RoadmapItem.objects.reportable_by(request.user), item)

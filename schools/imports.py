@@ -175,9 +175,7 @@ def plan_school_import(content, region, user):
         .filter(region=region)
         .values_list("pk", flat=True)
     )
-    may_keep_regional = (
-        Region.objects.covered_whole_by(user, coordinator=True).filter(pk=region.pk).exists()
-    )
+    may_keep_regional = Region.objects.covered_whole_by(user, coordinator=True).contains(region)
     existing = list(Organization.objects.filter(region=region).select_related("municipality"))
     by_inn = {o.inn: o for o in existing if o.inn}
     by_name = {normalize(o.short_name): o for o in existing}

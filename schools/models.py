@@ -7,18 +7,17 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from core.access import any_of, reach
+from core.access import access_rule, any_of, reach
 from core.revisions import RevisionedModel
 
 
 class RegionQuerySet(models.QuerySet):
+    @access_rule
     def covered_by(self, user, *, coordinator=False):
         """Regions where the user's authority or methodical centre works: a regional body covers
         its region, a municipal one lies in its region. With `coordinator`, only where the user
         is a coordinator."""
         r = reach(user)
-        if r.is_admin:
-            return self.all()
         regions = r.coordinator_regions if coordinator else r.regions
         municipalities = r.coordinator_municipalities if coordinator else r.municipalities
         return self.filter(
@@ -28,13 +27,12 @@ class RegionQuerySet(models.QuerySet):
             )
         ).distinct()
 
+    @access_rule
     def covered_whole_by(self, user, *, coordinator=False):
         """Regions the user's regional body covers as a whole (not through one municipality);
         with `coordinator`, those they coordinate, where they may also keep organizations that
         belong to no municipality."""
         r = reach(user)
-        if r.is_admin:
-            return self.all()
         regions = r.coordinator_regions if coordinator else r.regions
         return self.filter(pk__in=regions)
 
@@ -65,12 +63,11 @@ class Region(models.Model):
 
 
 class MunicipalityQuerySet(models.QuerySet):
+    @access_rule
     def covered_by(self, user, *, coordinator=False):
         """Municipalities in the user's territory: all of a regional body's region, or the
         municipality of a municipal one. With `coordinator`, only where the user coordinates."""
         r = reach(user)
-        if r.is_admin:
-            return self.all()
         return self.filter(r.territory("region", "pk", coordinator=coordinator))
 
 
@@ -104,24 +101,21 @@ class Municipality(models.Model):
 
 
 class OrganizationQuerySet(models.QuerySet):
+    @access_rule
     def visible_to(self, user):
         r = reach(user)
-        if r.is_admin:
-            return self.all()
         return self.filter(r.sees_organization())
 
+    @access_rule
     def editable_by(self, user):
         """Organizations whose record and yearly statuses the user may change."""
         r = reach(user)
-        if r.is_admin:
-            return self.all()
         return self.filter(r.territory("region", "municipality", coordinator=True))
 
+    @access_rule
     def data_editable_by(self, user):
         """Schools whose progress, values, documents and risk profile the user may change."""
         r = reach(user)
-        if r.is_admin:
-            return self.all()
         return self.filter(r.changes_school_data())
 
     def schools(self):
@@ -330,13 +324,15 @@ class RiskFactor(models.Model):
 
 
 class RiskProfileQuerySet(models.QuerySet):
+    @access_rule
     def visible_to(self, user):
         r = reach(user)
-        return self.all() if r.is_admin else self.filter(r.sees_organization("school"))
+        return self.filter(r.sees_organization("school"))
 
+    @access_rule
     def editable_by(self, user):
         r = reach(user)
-        return self.all() if r.is_admin else self.filter(r.changes_school_data("school"))
+        return self.filter(r.changes_school_data("school"))
 
 
 class RiskProfile(RevisionedModel):

@@ -19,8 +19,6 @@ def staff_links(context, program=None):
     territorial = reach(user).is_territorial
     links = {"territory": territorial}
     if program is not None:
-        links["setup"] = Program.objects.editable_by(user).filter(pk=program.pk).exists()
-        links["dashboard"] = territorial or (
-            Program.objects.overseen_by(user).filter(pk=program.pk).exists()
-        )
+        links["setup"] = Program.objects.editable_by(user).contains(program)
+        links["dashboard"] = territorial or (Program.objects.overseen_by(user).contains(program))
     return links
