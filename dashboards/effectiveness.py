@@ -55,6 +55,8 @@ from programs.models import Agreement, CuratorPair, Document, Participant
 from roadmaps.models import Attendance, Event, RoadmapItem
 from schools.models import Organization
 
+from .scope import WHOLE
+
 Method = Indicator.Method
 
 # What the rows of each method are, for the drill-down page.
@@ -66,42 +68,6 @@ ROW_KINDS = {
     Method.AGREEMENTS_SHARE: ("pair", "Пары «куратор — школа»"),
     Method.DOCUMENTS_APPROVED_SHARE: ("document", "Документы школ"),
 }
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The part of a program looked at: one municipality, one region, or all of it."""
-
-    municipality: object = None
-    region: object = None
-
-    @property
-    def is_whole(self):
-        return self.municipality is None and self.region is None
-
-    @property
-    def territory(self):
-        return self.municipality or self.region
-
-    def organizations(self, path=""):
-        """A Q for rows whose organization (through `path`) lies in the scope."""
-        prefix = f"{path}__" if path else ""
-        if self.municipality is not None:
-            return Q(**{f"{prefix}municipality": self.municipality})
-        if self.region is not None:
-            return Q(**{f"{prefix}region": self.region})
-        return Q()
-
-    def query(self):
-        """The scope as GET parameters, for links that keep it."""
-        if self.municipality is not None:
-            return f"municipality={self.municipality.pk}"
-        if self.region is not None:
-            return f"region={self.region.pk}"
-        return ""
-
-
-WHOLE = Scope()
 
 
 @dataclass

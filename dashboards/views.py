@@ -1,25 +1,11 @@
-"""Dashboards: a program's, optionally narrowed to one municipality or region (a territory's
-view of a national program), and a territory's list of programs.
+"""Dashboard pages: a program's, optionally narrowed to one municipality or region (a
+territory's view of a national program), one indicator's, a point's completeness, the rows behind
+an effectiveness figure, and a territory's list of programs. Who may look is `scope.py`; the
+figures are `figures.py` and `effectiveness.py`."""
 
-Every figure is aggregated in the database (conditional Count, Avg, correlated subqueries), so
-the number of queries does not depend on the number of schools or items: a national program of
-3,000 schools and 90,000 items costs the same number of queries as one of five schools.
-
-Who may look: the program's overseers (`Program.objects.overseen_by`: staff of its territory and
-of its owner and operator) see it whole or narrowed to any territory; staff of a municipality or
-region see it narrowed to their territory (`Municipality.objects.covered_by`,
-`Region.objects.covered_whole_by`). Schools and curators see the program but not its dashboard
-(403); those who do not see the program get 404.
-"""
-
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from functools import reduce
-from operator import or_
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -27,7 +13,6 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
@@ -39,16 +24,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from core.access import visible_or_404
 from core.exports import wants_xlsx, xlsx_response
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Participant, Program
 from roadmaps.models import RoadmapItem
-from schools.filters import MANY_MUNICIPALITIES, municipality_choices
+from schools.filters import municipality_choices
 from schools.models import Municipality, Organization, Region
 
 from .charts import bar_chart, cached, dynamics_chart
-from .effectiveness import WHOLE, Scope, compute, compute_all, scoped_items, supported_schools
+from .effectiveness import compute, compute_all, supported_schools
+from .figures import (
+    completeness,
+    entry_cutoff,
+    indicator_summary,
+    item_counts,
+    roadmap_summary,
+    share_of,
+)
+from .scope import WHOLE, Scope, object_from_query, program_and_scope, scope_choices
 from .tables import (
     CompletenessSummaryTable,
     CompletenessTable,
@@ -70,300 +63,6 @@ EXPORT_NAMES = {
 TOP = 10
 # Per-school lines on a dynamics chart up to this many schools; beyond it, the average only.
 SCHOOL_LINES = 8
-
-
-# --- Access and scope ------------------------------------------------------------------------
-
-
-def program_and_scope(request, pk):
-    """The program and the part of it the user may watch, from ?municipality= or ?region=."""
-    program = visible_or_404(
-        Program.objects.select_related("region", "municipality__region", "owner"),
-        request.user,
-        pk=pk,
-    )
-    return program, _scope(request, program)
-
-
-def _scope(request, program):
-    user = request.user
-    municipality = _get(Municipality.objects.select_related("region"), request.GET, "municipality")
-    region = None if municipality else _get(Region.objects.all(), request.GET, "region")
-    if Program.objects.overseen_by(user).contains(program):
-        return Scope(municipality=municipality, region=region)
-    if municipality is None and region is None:
-        # A municipality's staff open a regional or national program: their own part of it.
-        covered = list(Municipality.objects.covered_by(user).select_related("region")[:2])
-        regions = list(Region.objects.covered_whole_by(user)[:2])
-        if len(regions) == 1:
-            region = regions[0]
-        elif len(covered) == 1:
-            municipality = covered[0]
-    if municipality is not None and (Municipality.objects.covered_by(user).contains(municipality)):
-        return Scope(municipality=municipality)
-    if region is not None and Region.objects.covered_whole_by(user).contains(region):
-        return Scope(region=region)
-    raise PermissionDenied(
-        "Сводка программы доступна сотрудникам органов управления её территории."
-    )
-
-
-def _get(queryset, data, name):
-    value = data.get(name)
-    if not value:
-        return None
-    try:
-        return queryset.get(pk=int(value))
-    except (ValueError, queryset.model.DoesNotExist) as error:
-        raise Http404 from error
-
-
-def scope_choices(request, program, scope):
-    """Regions and municipalities the user may narrow this program's dashboard to. A national
-    program reaches into hundreds of municipalities: then they are offered within the region
-    chosen first."""
-    with_schools = Municipality.objects.filter(
-        pk__in=Organization.objects.filter(participations__program=program).values("municipality")
-    ).select_related("region")
-    if not Program.objects.overseen_by(request.user).contains(program):
-        with_schools = with_schools.filter(
-            pk__in=Municipality.objects.covered_by(request.user).values("pk")
-        )
-    regions = Region.objects.filter(pk__in=with_schools.values("region")).order_by("name")
-    region = scope.region or (scope.municipality.region if scope.municipality else None)
-    if region is not None:
-        municipalities = with_schools.filter(region=region)
-    elif with_schools.count() > MANY_MUNICIPALITIES:
-        municipalities = with_schools.none()
-    else:
-        municipalities = with_schools
-    return {
-        "regions": list(regions),
-        "region": region,
-        "municipalities": list(municipalities.order_by("name")),
-    }
-
-
-# --- Figures ---------------------------------------------------------------------------------
-
-
-def _item_counts(prefix, today):
-    """Conditional counts of items (through `prefix` to the item): done, late, …"""
-    p = f"{prefix}__" if prefix else ""
-    open_ = ~Q(**{f"{p}status__in": RoadmapItem.CLOSED})
-    return {
-        "total": Count("pk", filter=~Q(**{f"{p}status": RoadmapItem.Status.CANCELLED})),
-        "done": Count("pk", filter=Q(**{f"{p}status": RoadmapItem.Status.DONE})),
-        "in_progress": Count("pk", filter=Q(**{f"{p}status": RoadmapItem.Status.IN_PROGRESS})),
-        "not_done": Count("pk", filter=Q(**{f"{p}status": RoadmapItem.Status.NOT_DONE})),
-        "late": Count("pk", filter=open_ & Q(**{f"{p}due_on__lt": today})),
-    }
-
-
-def _share(part, whole):
-    return round(part * 100 / whole, 1) if whole else None
-
-
-def roadmap_summary(program, scope, today):
-    items = scoped_items(program, scope)
-    by_module = list(
-        items.values("module_id", "module__title")
-        .annotate(**_item_counts("", today))
-        .order_by("module__order", "module__title")
-    )
-    # The totals are the modules' sums: one scan of the items, not two.
-    totals = {key: sum(row[key] for row in by_module) for key in _item_counts("", today)}
-    totals["share"] = _share(totals["done"], totals["total"])
-    for row in by_module:
-        row["share"] = _share(row["done"], row["total"])
-        row["title"] = row["module__title"] or "Без модуля"
-    responsible = RoadmapItem.responsible.through.objects.filter(roadmapitem__in=items)
-    # Grouped by id alone: joining the names into 90,000 rows costs more than fetching the
-    # names of the rows shown.
-    by_responsible = (
-        responsible.values("organization_id")
-        .annotate(**_item_counts("roadmapitem", today))
-        .order_by("-late", "organization_id")
-    )
-    late = items.late(today).select_related("roadmap", "module").order_by("due_on", "pk")[:TOP]
-    return {
-        "totals": totals,
-        "by_module": by_module,
-        "by_responsible": by_responsible,
-        "late": late,
-    }
-
-
-def regroup(grouped, by, conditions):
-    """Count the rows of a grouped queryset (`values(...).annotate(...)`) per its column `by`
-    that meet each SQL condition on its columns — a GROUP BY over a GROUP BY, which the ORM
-    cannot express. Returns {value of `by`: {name: count}}. The conditions are the code's own
-    SQL (column names in double quotes), never user input."""
-    sql, params = grouped.order_by().query.sql_with_params()
-    sums = ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in conditions.values())
-    query = f'SELECT "{by}", COUNT(*), {sums} FROM ({sql}) AS grouped GROUP BY "{by}"'
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return {
-            row[0]: {"rows": row[1], **dict(zip(conditions, row[2:], strict=True))}
-            for row in cursor.fetchall()
-        }
-
-
-@dataclass
-class IndicatorRow:
-    indicator: Indicator
-    cells: list  # per point: {"point", "average", "count", "target", "met"}
-    baseline: object = None
-    latest: object = None
-    latest_target: object = None
-    met: int | None = None
-    measured: int = 0
-    improved: int | None = None
-    worsened: int | None = None
-
-
-def _target_filter(target):
-    lookup = {"ge": "value__gte", "le": "value__lte", "eq": "value"}[target.comparison]
-    return Q(indicator_id=target.indicator_id, point_id=target.point_id, **{lookup: target.value})
-
-
-def indicator_summary(program, scope):
-    """Each entered indicator against its baseline and program targets, point by point, over
-    the supported schools of the scope; how many schools met the target at the last point with
-    values, and how many went up or down since the baseline."""
-    points = list(program.points.order_by("date"))
-    indicators = list(
-        program.indicators.filter(method=Indicator.Method.ENTERED).prefetch_related(
-            Prefetch(
-                "targets",
-                queryset=Target.objects.filter(point__isnull=False, organization__isnull=True),
-                to_attr="point_targets",
-            )
-        )
-    )
-    if not indicators or not points:
-        return {"points": points, "rows": [], "latest": None, "baseline": None}
-    values = Measurement.objects.filter(
-        indicator__in=[i.pk for i in indicators],
-        value__isnull=False,
-        organization__in=supported_schools(program, scope),
-    )
-    targets = [t for i in indicators for t in i.point_targets]
-    figures = {"average": Avg("value"), "count": Count("pk")}
-    if targets:
-        figures["met"] = Count("pk", filter=reduce(or_, (_target_filter(t) for t in targets)))
-    stats = {
-        (row["indicator_id"], row["point_id"]): row
-        for row in values.values("indicator_id", "point_id").annotate(**figures)
-    }
-    with_values = [p for p in points if any((i.pk, p.pk) in stats for i in indicators)]
-    latest = with_values[-1] if with_values else None
-    baseline = next((p for p in points if p.kind == MonitoringPoint.Kind.BASELINE), points[0])
-    moves = {}
-    if latest is not None and latest.pk != baseline.pk:
-        per_school = (
-            values.filter(point__in=[baseline, latest])
-            .values("indicator_id", "organization_id")
-            .annotate(
-                first=Max("value", filter=Q(point=baseline)),
-                last=Max("value", filter=Q(point=latest)),
-            )
-        )
-        moves = regroup(
-            per_school,
-            "indicator_id",
-            {"up": '"last" > "first"', "down": '"last" < "first"'},
-        )
-    rows = []
-    for indicator in indicators:
-        by_point = {t.point_id: t for t in indicator.point_targets}
-        cells = []
-        for point in points:
-            stat = stats.get((indicator.pk, point.pk), {})
-            target = by_point.get(point.pk)
-            cells.append(
-                {
-                    "point": point,
-                    "average": stat.get("average"),
-                    "count": stat.get("count", 0),
-                    "target": target,
-                    "met": stat.get("met", 0) if target else None,
-                }
-            )
-        row = IndicatorRow(indicator=indicator, cells=cells)
-        row.baseline = stats.get((indicator.pk, baseline.pk), {}).get("average")
-        if latest is not None:
-            last = stats.get((indicator.pk, latest.pk), {})
-            row.latest = last.get("average")
-            row.measured = last.get("count", 0)
-            target = by_point.get(latest.pk)
-            row.latest_target = target
-            row.met = last.get("met", 0) if target else None
-            move = moves.get(indicator.pk)
-            if move:
-                better, worse = ("up", "down") if indicator.direction == "up" else ("down", "up")
-                row.improved, row.worsened = move[better], move[worse]
-        rows.append(row)
-    return {"points": points, "rows": rows, "latest": latest, "baseline": baseline}
-
-
-def _cutoff(point, zone):
-    """Values submitted from this moment on are late: the day after the deadline, in the
-    program region's time zone."""
-    return datetime.combine(point.entry_deadline + timedelta(days=1), time.min, tzinfo=zone)
-
-
-def completeness(program, scope, points):
-    """For each point: schools that submitted every entered school indicator, some, none, and
-    those that submitted after the deadline. One query per point."""
-    entered = list(program.indicators.entered().of_schools().values_list("pk", flat=True))
-    schools = supported_schools(program, scope)
-    total = schools.count()
-    zone = ZoneInfo(program.timezone_name)
-    late = [
-        Q(point=point, submitted_at__gte=_cutoff(point, zone))
-        for point in points
-        if point.entry_deadline
-    ]
-    counts = {}
-    if entered and points:
-        per_school = (
-            Measurement.objects.filter(
-                point__in=points,
-                indicator__in=entered,
-                status__in=Measurement.SENT,
-                organization__in=schools,
-            )
-            .values("point_id", "organization_id")
-            .annotate(
-                n=Count("pk"),
-                n_late=Count("pk", filter=reduce(or_, late)) if late else Value(0),
-            )
-        )
-        counts = regroup(
-            per_school,
-            "point_id",
-            {"complete": f'"n" >= {int(len(entered))}', "late": '"n_late" > 0'},
-        )
-    rows = []
-    for point in points:
-        figures = counts.get(point.pk, {"rows": 0, "complete": 0, "late": 0})
-        rows.append(
-            {
-                "point": point,
-                "expected": total,
-                "complete": figures["complete"],
-                "partial": figures["rows"] - figures["complete"],
-                "missing": total - figures["rows"],
-                "late": figures["late"],
-                "share": _share(figures["complete"], total),
-            }
-        )
-    return {"rows": rows, "indicator_count": len(entered), "school_count": total}
-
-
-# --- Pages -----------------------------------------------------------------------------------
 
 
 def dashboard(request, pk):
@@ -559,7 +258,7 @@ def point_completeness(request, pk):
         )
     )
     if point.entry_deadline:
-        cutoff = _cutoff(point, ZoneInfo(program.timezone_name))
+        cutoff = entry_cutoff(point, ZoneInfo(program.timezone_name))
         schools = schools.annotate(late=Exists(mine.filter(submitted_at__gte=cutoff)))
     else:
         schools = schools.annotate(late=Value(False))
@@ -630,9 +329,13 @@ def territory(request):
     """The programs that reach into a municipality or region the user covers, with their
     headline figures there and links to the narrowed dashboards."""
     user = request.user
-    municipality = _get(Municipality.objects.covered_by(user), request.GET, "municipality")
+    municipality = object_from_query(
+        Municipality.objects.covered_by(user), request.GET, "municipality"
+    )
     region = (
-        None if municipality else _get(Region.objects.covered_whole_by(user), request.GET, "region")
+        None
+        if municipality
+        else object_from_query(Region.objects.covered_whole_by(user), request.GET, "region")
     )
     if municipality is None and region is None:
         region = Region.objects.covered_whole_by(user).first()
@@ -671,7 +374,7 @@ def territory(request):
             | scope.organizations("roadmap__pair__supported_school")
         )
         .values("roadmap__program")
-        .annotate(**_item_counts("", today))
+        .annotate(**item_counts("", today))
     }
     rows = []
     for program in programs:
@@ -683,7 +386,7 @@ def territory(request):
                 "items": figures.get("total", 0),
                 "done": figures.get("done", 0),
                 "late": figures.get("late", 0),
-                "share": _share(figures.get("done", 0), figures.get("total", 0)),
+                "share": share_of(figures.get("done", 0), figures.get("total", 0)),
             }
         )
     return render(

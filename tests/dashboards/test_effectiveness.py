@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboards.effectiveness import Scope, compute, compute_all
+from dashboards.effectiveness import compute, compute_all
+from dashboards.scope import Scope
 from monitoring.models import Indicator, Target
 from monitoring.standard import add_standard_indicators
 from programs.models import Document, Participant
