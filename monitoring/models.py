@@ -139,6 +139,12 @@ class Indicator(models.Model):
     def __str__(self):
         return f"{self.code}. {self.title[:100]}"
 
+    def deletion_blocker(self):
+        """An indicator with values keeps them."""
+        if self.measurements.exists():
+            return "У показателя уже есть значения: его нельзя удалить."
+        return ""
+
     @property
     def is_computed(self):
         return self.method != self.Method.ENTERED
@@ -225,6 +231,12 @@ class MonitoringPoint(models.Model):
 
     def get_absolute_url(self):
         return reverse("monitoring:point", args=[self.pk])
+
+    def deletion_blocker(self):
+        """A point with values keeps them: they are what the monitoring was for."""
+        if self.measurements.exists():
+            return "В точке уже есть значения показателей: её нельзя удалить."
+        return ""
 
     def is_open_on(self, today):
         return not self.locked and (self.entry_deadline is None or today <= self.entry_deadline)

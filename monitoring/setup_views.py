@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.setup import delete_unless_blocked
 from programs.setup_views import editable_program
 
 from .models import Indicator, MonitoringPoint
@@ -55,11 +56,7 @@ def point_edit(request, pk):
 @require_POST
 def point_delete(request, pk):
     point, program = _point(request, pk)
-    if point.measurements.exists():
-        messages.error(request, "В точке уже есть значения показателей: её нельзя удалить.")
-    else:
-        point.delete()
-        messages.success(request, f"Точка мониторинга «{point}» удалена.")
+    delete_unless_blocked(request, point, f"Точка мониторинга «{point}» удалена.")
     return redirect("monitoring:setup_points", pk=program.pk)
 
 
@@ -112,11 +109,7 @@ def indicator_edit(request, pk):
 @require_POST
 def indicator_delete(request, pk):
     indicator, program = _indicator(request, pk)
-    if indicator.measurements.exists():
-        messages.error(request, "У показателя уже есть значения: его нельзя удалить.")
-    else:
-        indicator.delete()
-        messages.success(request, f"Показатель «{indicator}» удалён.")
+    delete_unless_blocked(request, indicator, f"Показатель «{indicator}» удалён.")
     return redirect("monitoring:setup_indicators", pk=program.pk)
 
 

@@ -413,6 +413,14 @@ class Participant(models.Model):
     def __str__(self):
         return f"{self.organization} — {self.get_role_display()}"
 
+    def deletion_blocker(self):
+        """A school stays a participant while it is a side of one of the program's pairs."""
+        side = {self.Role.CURATOR: "curator_school", self.Role.SUPPORTED: "supported_school"}
+        field = side.get(self.role)
+        if field and self.program.pairs.filter(**{field: self.organization_id}).exists():
+            return f"«{self.organization}» входит в пару этой программы: сначала удалите пару."
+        return ""
+
 
 class CuratorPairQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -460,6 +468,12 @@ class CuratorPair(models.Model):
 
     def __str__(self):
         return f"{self.curator_school} → {self.supported_school}"
+
+    def deletion_blocker(self):
+        """A pair with a roadmap keeps it: the roadmap's items and reports would go with it."""
+        if self.roadmaps.exists():
+            return "У пары есть дорожная карта: сначала удалите её."
+        return ""
 
     @property
     def has_signed_agreement(self):

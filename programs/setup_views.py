@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from core.access import require, visible_or_404
+from core.setup import delete_unless_blocked
 from core.uploads import file_response
 from schools.models import SchoolStatus
 
@@ -187,18 +188,9 @@ def _participants_url(program, data):
 def participant_remove(request, pk):
     participant = get_object_or_404(Participant.objects.select_related("program"), pk=pk)
     program = editable_program(request, participant.program_id)
-    role_field = {
-        Participant.Role.CURATOR: "curator_school",
-        Participant.Role.SUPPORTED: "supported_school",
-    }.get(participant.role)
-    if role_field and program.pairs.filter(**{role_field: participant.organization_id}).exists():
-        messages.error(
-            request,
-            f"«{participant.organization}» входит в пару этой программы: сначала удалите пару.",
-        )
-    else:
-        participant.delete()
-        messages.success(request, f"«{participant.organization}» больше не участник программы.")
+    delete_unless_blocked(
+        request, participant, f"«{participant.organization}» больше не участник программы."
+    )
     return redirect("programs:setup_participants", pk=program.pk)
 
 
@@ -258,11 +250,8 @@ def pair_setup(request, pk):
 def pair_delete(request, pk):
     pair = get_object_or_404(CuratorPair.objects.visible_to(request.user), pk=pk)
     program = editable_program(request, pair.program_id)
-    if pair.roadmaps.exists():
-        messages.error(request, "У пары есть дорожная карта: сначала удалите её.")
+    if not delete_unless_blocked(request, pair, f"Пара «{pair}» удалена."):
         return redirect("programs:setup_pair", pk=pair.pk)
-    pair.delete()
-    messages.success(request, f"Пара «{pair}» удалена.")
     return redirect("programs:setup_pairs", pk=program.pk)
 
 

@@ -1,17 +1,16 @@
-"""Pages of the school import: upload → preview → confirm (see schools/imports.py)."""
+"""Pages of the school import: upload → preview → confirm (see schools/imports.py and the
+flow in core/imports.py)."""
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.xlsx import ImportFileError, UploadForm, forget, stash, unstash, workbook_response
+from core.imports import ImportFlow
+from core.xlsx import UploadForm, workbook_response
 
 from .imports import CATEGORY_HINT, COLUMNS, plan_school_import, school_template
 from .models import Region
-
-KIND = "schools"
 
 
 class SchoolUploadForm(UploadForm):
@@ -37,69 +36,54 @@ def _regions_or_403(user):
     return regions
 
 
+class SchoolImport(ImportFlow):
+    kind = "schools"
+    upload_template = "schools/import/upload.html"
+    preview_template = "schools/import/preview.html"
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.regions = _regions_or_403(request.user)
+
+    def form(self, data=None, files=None, **kwargs):
+        return SchoolUploadForm(data, files, user=self.request.user, **kwargs)
+
+    def subject(self, form):
+        region = form.cleaned_data["region"]
+        return region, {"region": region.pk}
+
+    def subject_again(self, params):
+        region = self.regions.filter(pk=params["region"]).first()
+        if region is None:
+            raise PermissionDenied("Регион вне вашей территории.")
+        return region
+
+    def plan(self, content, subject):
+        return plan_school_import(content, subject, self.request.user)
+
+    def done(self, summary, subject):
+        text = (
+            "Загрузка завершена: школ создано — {created}, изменено — {updated}, "
+            "статусов добавлено — {statuses}.".format(**summary)
+        )
+        return text, reverse("schools:list")
+
+    def upload_url(self):
+        return reverse("schools:import")
+
+    def context(self, **extra):
+        return {"columns": COLUMNS, "categories": CATEGORY_HINT, **extra}
+
+
 def school_import(request):
     """Upload a filled template; the answer is the preview of what it would do."""
-    _regions_or_403(request.user)
-    form = SchoolUploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        content = form.cleaned_data["file"].read()
-        region = form.cleaned_data["region"]
-        try:
-            plan = plan_school_import(content, region, request.user)
-        except ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
-            token = stash(request, KIND, content, {"region": region.pk}) if plan.is_valid else None
-            return render(
-                request,
-                "schools/import/preview.html",
-                {"plan": plan, "token": token, "form": SchoolUploadForm(user=request.user)},
-            )
-    return render(
-        request,
-        "schools/import/upload.html",
-        {"form": form, "columns": COLUMNS, "categories": CATEGORY_HINT},
-    )
+    return SchoolImport(request).upload()
 
 
 @require_POST
 def school_import_confirm(request):
     """Apply a previewed file: read and checked again, saved whole or not at all."""
-    regions = _regions_or_403(request.user)
-    token = request.POST.get("token")
-    kept = unstash(request, KIND, token)
-    if kept is None:
-        messages.error(
-            request, "Файл для загрузки не найден или уже загружен. Загрузите его снова."
-        )
-        return redirect("schools:import")
-    content, params = kept
-    region = regions.filter(pk=params["region"]).first()
-    if region is None:
-        raise PermissionDenied("Регион вне вашей территории.")
-    try:
-        plan = plan_school_import(content, region, request.user)
-    except ImportFileError as error:
-        forget(request, token)
-        messages.error(request, str(error))
-        return redirect("schools:import")
-    if not plan.is_valid:
-        messages.error(
-            request, "Данные изменились после проверки: исправьте ошибки и загрузите файл снова."
-        )
-        return render(
-            request,
-            "schools/import/preview.html",
-            {"plan": plan, "token": None, "form": SchoolUploadForm(user=request.user)},
-        )
-    summary = plan.apply(request.user)
-    forget(request, token)
-    messages.success(
-        request,
-        "Загрузка завершена: школ создано — {created}, изменено — {updated}, "
-        "статусов добавлено — {statuses}.".format(**summary),
-    )
-    return redirect("schools:list")
+    return SchoolImport(request).confirm()
 
 
 def school_import_template(request):

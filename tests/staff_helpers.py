@@ -19,10 +19,10 @@ def xlsx(rows):
 def import_decision(response):
     """What an import's preview offers, read from the page: the address the corrected file is
     sent to (None without errors) and the confirmation's address and token (None with errors).
-    Both previews draw it with the one include `schools/import/_decision.html`."""
+    Both previews draw it with the one include `includes/import_decision.html`."""
     import re
 
-    assert "schools/import/_decision.html" in [t.name for t in response.templates]
+    assert "includes/import_decision.html" in [t.name for t in response.templates]
     html = response.content.decode()
     upload = re.search(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', html)
     confirm = re.search(
