@@ -41,3 +41,28 @@ class ConstraintFieldErrorsMixin:
             errors.data = kept
         else:
             del self._errors[NON_FIELD_ERRORS]
+
+
+class VerdictFormMixin:
+    """For a reviewer's form (a value, a document): the decision field named `decision_field`
+    with `APPROVE` or `RETURN`, and a `comment` that must say what to fix when the work is
+    returned. `approves` is the decision once the form is valid."""
+
+    APPROVE, RETURN = "approve", "return"
+    decision_field = "action"
+    return_needs_comment = "Укажите, что нужно исправить."
+
+    @classmethod
+    def decision_choices(cls, approve_label):
+        return [(cls.APPROVE, approve_label), (cls.RETURN, "Вернуть на доработку")]
+
+    def clean(self):
+        cleaned = super().clean()
+        returning = cleaned.get(self.decision_field) == self.RETURN
+        if returning and not cleaned.get("comment", "").strip():
+            self.add_error("comment", self.return_needs_comment)
+        return cleaned
+
+    @property
+    def approves(self):
+        return self.cleaned_data[self.decision_field] == self.APPROVE

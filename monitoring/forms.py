@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
+from core.formtools import VerdictFormMixin
 from core.revisions import RevisionFormMixin
 
 from .models import Indicator
@@ -126,13 +127,11 @@ class EntrySheet:
         return valid
 
 
-class MeasurementReviewForm(RevisionFormMixin, forms.Form):
+class MeasurementReviewForm(VerdictFormMixin, RevisionFormMixin, forms.Form):
     """An approver's verdict on one value: approve it, or return it with a comment."""
 
-    APPROVE, RETURN = "approve", "return"
-
     action = forms.ChoiceField(
-        choices=[(APPROVE, "Утвердить"), (RETURN, "Вернуть на доработку")],
+        choices=VerdictFormMixin.decision_choices("Утвердить"),
         error_messages={"required": "Выберите решение.", "invalid_choice": "Выберите решение."},
     )
     comment = forms.CharField(
@@ -152,8 +151,6 @@ class MeasurementReviewForm(RevisionFormMixin, forms.Form):
         cleaned = super().clean()
         action = cleaned.get("action")
         measurement = self.measurement
-        if action == self.RETURN and not cleaned.get("comment", "").strip():
-            self.add_error("comment", "Укажите, что нужно исправить.")
         if action == self.APPROVE and not measurement.can_be_approved:
             self.add_error(None, "Утвердить можно только отправленное на проверку значение.")
         if action == self.RETURN and not measurement.can_be_returned:

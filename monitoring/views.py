@@ -220,7 +220,7 @@ def review(request, pk):
     point, school = measurement.point, measurement.organization
     form = MeasurementReviewForm(request.POST, measurement=measurement)
     if form.is_valid():
-        approve = form.cleaned_data["action"] == form.APPROVE
+        approve = form.approves
         try:
             services.review_measurement(
                 measurement,

@@ -3,6 +3,7 @@ for review, and the reviewer's verdict."""
 
 from django import forms
 
+from core.formtools import VerdictFormMixin
 from core.revisions import RevisionFormMixin
 from core.uploads import UploadField
 from schools.models import RiskFactor
@@ -61,14 +62,15 @@ class DocumentSubmitForm(RevisionFormMixin, forms.Form):
     """Sending the document for review: only the revision it was sent from."""
 
 
-class DocumentReviewForm(RevisionFormMixin, forms.Form):
+class DocumentReviewForm(VerdictFormMixin, RevisionFormMixin, forms.Form):
     """The verdict of a coordinator or an assigned expert."""
 
-    APPROVE, RETURN = "approve", "return"
+    decision_field = "verdict"
+    return_needs_comment = "Напишите, что нужно доработать."
 
     verdict = forms.ChoiceField(
         label="Решение",
-        choices=[(APPROVE, "Одобрить"), (RETURN, "Вернуть на доработку")],
+        choices=VerdictFormMixin.decision_choices("Одобрить"),
         widget=forms.RadioSelect,
         error_messages={"required": "Выберите решение.", "invalid_choice": "Выберите решение."},
     )
@@ -78,9 +80,3 @@ class DocumentReviewForm(RevisionFormMixin, forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("verdict") == self.RETURN and not cleaned.get("comment", "").strip():
-            self.add_error("comment", "Напишите, что нужно доработать.")
-        return cleaned

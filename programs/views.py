@@ -206,7 +206,7 @@ def document_review(request, pk):
         return redirect(document)
     form = DocumentReviewForm(request.POST, revisioned=document)
     if form.is_valid():
-        approve = form.cleaned_data["verdict"] == form.APPROVE
+        approve = form.approves
         try:
             services.review_document(
                 document,

@@ -13,7 +13,7 @@ from programs.models import Participant
 from roadmaps.models import RoadmapItem
 from schools.models import Organization
 
-from .document import Cell
+from .document import Cell, Report
 from .formatting import display
 
 PROGRAM_ROW = "по программе"
@@ -142,3 +142,26 @@ class ReportKind:
     build: Callable
     applies_to: Callable = always
     takes_period: bool = False
+
+    def start(self, program, *, subtitle, name, landscape=True, now=None):
+        """A new, empty report of this kind about `program` or a part of it: the program and its
+        order in the running header of every page, the moment it is made in the program's zone,
+        and a file name from the report's title and `name`."""
+        running_title, running_subtitle = running_header(program)
+        return Report(
+            kind=self.slug,
+            title=self.title,
+            subtitle=subtitle,
+            running_title=running_title,
+            running_subtitle=running_subtitle,
+            made_at=now or made_at(program),
+            filename=filename(self.title, name),
+            landscape=landscape,
+        )
+
+
+def program_subjects():
+    """The subjects of the reports about a whole program, with what their header reads."""
+    from programs.models import Program
+
+    return Program.objects.select_related("owner", "operator", "region", "municipality__region")

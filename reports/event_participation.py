@@ -9,8 +9,8 @@ from programs.models import Program
 from roadmaps.models import Attendance, Event
 from schools.models import Organization
 
-from .common import ReportKind, filename, made_at, running_header, share, supported_schools
-from .document import Cell, Column, Facts, Report, Row, Section, Table
+from .common import ReportKind, made_at, program_subjects, share, supported_schools
+from .document import Cell, Column, Facts, Row, Section, Table
 from .formatting import percent_text
 
 TITLE = "Участие в мероприятиях"
@@ -39,17 +39,7 @@ def build(program, user):
     zone = ZoneInfo(program.timezone_name)
     events = list(events_queryset(user).filter(program=program))
     supported = supported_schools(program, user)
-    title, order = running_header(program)
-    report = Report(
-        kind=KIND.slug,
-        title=TITLE,
-        subtitle=program.title,
-        running_title=title,
-        running_subtitle=order,
-        made_at=now,
-        filename=filename(TITLE, program.short_title),
-        landscape=True,
-    )
+    report = KIND.start(program, subtitle=program.title, name=program.short_title, now=now)
 
     summary_rows, who_rows = [], []
     invited_count = dict.fromkeys(supported, 0)
@@ -174,6 +164,6 @@ KIND = ReportKind(
     title=TITLE,
     subject_label="программа",
     subject_model=Program,
-    queryset=lambda: Program.objects.select_related("region", "municipality__region"),
+    queryset=program_subjects,
     build=build,
 )

@@ -27,15 +27,14 @@ from schools.models import Organization
 from .common import (
     APPROVED_NOTE,
     ReportKind,
-    filename,
     made_at,
     mean,
-    running_header,
+    program_subjects,
     share,
     supported_schools,
     unit_label,
 )
-from .document import Cell, Column, Facts, GroupRow, Paragraph, Report, Row, Section, Table
+from .document import Cell, Column, Facts, GroupRow, Paragraph, Row, Section, Table
 from .formatting import percent_text
 from .passport import pairs_queryset, pairs_table
 from .roadmap_execution import ITEM_COLUMNS, item_row, item_rows, items_queryset
@@ -448,16 +447,11 @@ def build(program, user, *, starts_on=None, ends_on=None):
     if starts_on is None or ends_on is None:
         starts_on, ends_on = default_period(program, now.date())
     period = Period(program, user, starts_on, ends_on, now)
-    title, order = running_header(program)
-    report = Report(
-        kind=KIND.slug,
-        title=TITLE,
+    report = KIND.start(
+        program,
         subtitle=f"{program.title}, {period_text(period)}",
-        running_title=title,
-        running_subtitle=order,
-        made_at=now,
-        filename=filename(TITLE, f"{program.short_title}, {starts_on:%d.%m.%Y}–{ends_on:%d.%m.%Y}"),
-        landscape=True,
+        name=f"{program.short_title}, {starts_on:%d.%m.%Y}–{ends_on:%d.%m.%Y}",
+        now=now,
     )
     for section in SECTIONS:
         report.add(section(period))
@@ -469,7 +463,7 @@ KIND = ReportKind(
     title=TITLE,
     subject_label="программа",
     subject_model=Program,
-    queryset=lambda: Program.objects.select_related("region", "municipality__region"),
+    queryset=program_subjects,
     build=build,
     takes_period=True,
 )

@@ -12,10 +12,7 @@ from .common import (
     APPROVED_NOTE,
     PROGRAM_ROW,
     ReportKind,
-    filename,
-    made_at,
     mean,
-    running_header,
     supported_schools,
     target_text,
     unit_label,
@@ -27,7 +24,6 @@ from .document import (
     Column,
     Facts,
     Paragraph,
-    Report,
     Row,
     Section,
     Table,
@@ -450,16 +446,10 @@ def completeness_section(data):
 def build(point, user):
     program = point.program
     data = NoteData.load(point, user)
-    title, order = running_header(program)
-    report = Report(
-        kind=KIND.slug,
-        title=TITLE,
+    report = KIND.start(
+        program,
         subtitle=f"Мониторинг показателей на {point.date:%d.%m.%Y}: {point.title}",
-        running_title=title,
-        running_subtitle=order,
-        made_at=made_at(program),
-        filename=filename(TITLE, f"{program.short_title}, {point.title}"),
-        landscape=True,
+        name=f"{program.short_title}, {point.title}",
     )
     for section in (
         summary_section,

@@ -8,27 +8,16 @@ from programs.models import Curator, CuratorPair, Program
 
 from .common import (
     ReportKind,
-    filename,
-    made_at,
-    running_header,
+    program_subjects,
     unit_label,
 )
-from .document import Column, Facts, GroupRow, Paragraph, Report, Row, Section, Table
+from .document import Column, Facts, GroupRow, Paragraph, Row, Section, Table
 
 TITLE = "Паспорт программы"
 
 
 def build(program, user):
-    title, order = running_header(program)
-    report = Report(
-        kind=KIND.slug,
-        title=TITLE,
-        subtitle=program.title,
-        running_title=title,
-        running_subtitle=order,
-        made_at=made_at(program),
-        filename=filename(TITLE, program.short_title),
-    )
+    report = KIND.start(program, subtitle=program.title, name=program.short_title, landscape=False)
     report.add(general_section(program))
     report.add(goal_section(program))
     report.add(structure_section(program))
@@ -261,8 +250,6 @@ KIND = ReportKind(
     title=TITLE,
     subject_label="программа",
     subject_model=Program,
-    queryset=lambda: Program.objects.select_related(
-        "owner", "operator", "region", "municipality__region"
-    ),
+    queryset=program_subjects,
     build=build,
 )

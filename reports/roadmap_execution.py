@@ -11,15 +11,13 @@ from schools.models import Organization
 
 from .common import (
     ReportKind,
-    filename,
     lateness,
     made_at,
     responsible_text,
-    running_header,
     share,
     status_cell,
 )
-from .document import Chart, Charts, Column, Facts, GroupRow, Report, Row, Section, Table
+from .document import Chart, Charts, Column, Facts, GroupRow, Row, Section, Table
 from .formatting import percent_text
 from .svg import printable
 
@@ -135,17 +133,7 @@ def build(roadmap, user):
     now = made_at(program)
     today = now.date()
     items = in_module_order(items_queryset(user).filter(roadmap=roadmap))
-    title, order = running_header(program)
-    report = Report(
-        kind=KIND.slug,
-        title=TITLE,
-        subtitle=roadmap.title,
-        running_title=title,
-        running_subtitle=order,
-        made_at=now,
-        filename=filename(TITLE, roadmap.title),
-        landscape=True,
-    )
+    report = KIND.start(program, subtitle=roadmap.title, name=roadmap.title, now=now)
     report.add(Section("Итоги").add(summary_facts(items, today), modules_chart(items)))
     report.add(
         Section("Мероприятия").add(
