@@ -21,8 +21,31 @@ XLSX = TableExport.XLSX
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 
-def sheet_title(name):
-    return _SHEET_UNSAFE.sub(" ", str(name))[:31].strip() or "Лист1"
+SHEET_LIMIT = 31
+
+
+def sheet_title(name, taken=None):
+    """A sheet name Excel accepts and a person can read: no []:*?/\\, at most 31 characters,
+    shortened at a word with «…» rather than cut mid-word, and — given the names `taken` so
+    far in the workbook (a set, updated) — unique, with « (2)», « (3)»… where two would clash."""
+    base = " ".join(_SHEET_UNSAFE.sub(" ", str(name)).split()) or "Лист"
+    name, n = _shorten(base, SHEET_LIMIT), 2
+    while taken is not None and name.casefold() in taken:
+        suffix = f" ({n})"
+        name = _shorten(base, SHEET_LIMIT - len(suffix)) + suffix
+        n += 1
+    if taken is not None:
+        taken.add(name.casefold())
+    return name
+
+
+def _shorten(text, limit):
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:—-«(") + "…"
 
 
 def wants_xlsx(request):

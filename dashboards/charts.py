@@ -11,20 +11,42 @@ from pygal.style import Style
 
 FONT = "'PT Sans', 'DejaVu Sans', sans-serif"
 
-STYLE = Style(
-    font_family=FONT,
-    background="white",
-    plot_background="white",
-    foreground="#212529",
-    foreground_strong="#212529",
-    foreground_subtle="#6c757d",
-    colors=("#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997", "#6c757d"),
-    title_font_size=16,
-    label_font_size=12,
-    major_label_font_size=12,
-    legend_font_size=12,
-    value_font_size=11,
-)
+COLORS = ("#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#6c757d", "#0dcaf0")
+# The plan is drawn in a colour no series takes, thick and dashed, so it reads as the line to
+# reach on screen and on a grey printout alike.
+PLAN_COLOR = "#b02a37"
+PLAN_STROKE = {"dasharray": "10, 6", "width": 3}
+# A y axis of at most this many steps: «0 %, 20 %, 40 %…», never a label for every per cent.
+Y_STEPS = 6
+
+
+def _style(colors=COLORS):
+    return Style(
+        font_family=FONT,
+        background="white",
+        plot_background="white",
+        foreground="#212529",
+        foreground_strong="#212529",
+        foreground_subtle="#6c757d",
+        colors=colors,
+        title_font_size=16,
+        label_font_size=12,
+        major_label_font_size=12,
+        legend_font_size=12,
+        value_font_size=11,
+    )
+
+
+STYLE = _style()
+
+
+NO_VALUES = "Значений для графика пока нет."
+
+
+def has_values(*series):
+    """Whether any of the series has a value to draw: a chart of nothing is replaced by a
+    sentence where it would stand."""
+    return any(v is not None for values in series for v in values)
 
 
 # pygal inlines its configuration as a <script> even when no scripts are asked for.
@@ -46,11 +68,19 @@ def dynamics_chart(title, labels, series, *, target=None, unit="", width=720, he
 
     `labels` are the points (x axis); `series` maps a name (a school, or the program) to its
     values at those points, None where nothing was entered; `target` is the planned values at
-    the same points, drawn as a dashed line. Returns the SVG markup, ready to be inlined.
+    the same points, drawn as a thick dashed line of its own colour. `title` may be empty when
+    the page shows the title beside the chart (reports do, so that a long title is never cut).
+    Returns the SVG markup, ready to be inlined.
     """
+    with_plan = target is not None and any(v is not None for v in target)
+    colors = tuple(COLORS[i % len(COLORS)] for i in range(len(series)))
+    if with_plan:
+        colors += (PLAN_COLOR,)
     chart = pygal.Line(
-        title=title,
-        style=STYLE,
+        title=title or None,
+        style=_style(colors),
+        min_scale=3,
+        max_scale=Y_STEPS,
         width=width,
         height=height,
         show_dots=True,
@@ -69,20 +99,15 @@ def dynamics_chart(title, labels, series, *, target=None, unit="", width=720, he
     chart.x_labels = [str(label) for label in labels]
     for name, values in series.items():
         chart.add(str(name), [_number(v) for v in values])
-    if target is not None and any(v is not None for v in target):
-        chart.add(
-            "План",
-            [_number(v) for v in target],
-            stroke_style={"dasharray": "6, 4", "width": 2},
-            show_dots=False,
-        )
+    if with_plan:
+        chart.add("План", [_number(v) for v in target], stroke_style=PLAN_STROKE, dots_size=3)
     return _static(chart.render(is_unicode=True))
 
 
 def bar_chart(title, labels, values, *, unit="", width=720, height=320, max_value=None):
     """A horizontal bar chart, e.g. the share of items done per module."""
     chart = pygal.HorizontalBar(
-        title=title,
+        title=title or None,
         style=STYLE,
         width=width,
         height=max(height, 60 + 28 * len(labels)),

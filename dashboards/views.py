@@ -31,7 +31,7 @@ from roadmaps.models import RoadmapItem
 from schools.filters import municipality_choices
 from schools.models import Municipality, Organization, Region
 
-from .charts import bar_chart, cached, dynamics_chart
+from .charts import NO_VALUES, bar_chart, cached, dynamics_chart, has_values
 from .effectiveness import compute, compute_all, supported_schools
 from .figures import (
     completeness,
@@ -156,12 +156,19 @@ def _dynamics(indicator, program, scope, schools=None):
     if schools:
         for name, by_point in schools.items():
             series[name] = [by_point.get(p.pk) for p in points]
+    plan = [targets.get(p.pk) for p in points]
+    if not has_values(*series.values(), plan):
+        return {
+            "chart": f'<p class="text-body-secondary small m-2">{NO_VALUES}</p>',
+            "points": points,
+            "targets": targets,
+        }
     chart = cached(
         dynamics_chart,
         f"{indicator.code}. {indicator.title[:80]}",
         [p.title for p in points],
         series,
-        target=[targets.get(p.pk) for p in points],
+        target=plan,
         unit=indicator.get_unit_display() if indicator.unit == Indicator.Unit.PERCENT else "",
     )
     return {"chart": chart, "points": points, "targets": targets}

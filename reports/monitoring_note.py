@@ -279,7 +279,7 @@ def charts_section(data):
             continue
         title = f"{indicator.code}. {indicator.title}"
         svg = dynamics_chart(
-            _short(title),
+            "",
             labels,
             series,
             target=plan,

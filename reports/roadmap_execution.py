@@ -17,7 +17,7 @@ from .common import (
     share,
     status_cell,
 )
-from .document import Chart, Charts, Column, Facts, GroupRow, Row, Section, Table
+from .document import Chart, Charts, Column, Facts, GroupRow, Paragraph, Row, Section, Table
 from .formatting import percent_text
 from .svg import printable
 
@@ -123,8 +123,11 @@ def modules_chart(items):
         return None
     labels = list(by_module)
     values = [share(done, total) for total, done in by_module.values()]
+    if not any(values):
+        # Bars of nothing say less than the sentence.
+        return Paragraph("Выполненных мероприятий пока нет ни в одном модуле.")
     title = "Доля выполненных мероприятий по модулям, %"
-    svg = bar_chart(title, labels, values, unit="%", max_value=100)
+    svg = bar_chart("", labels, values, unit="%", max_value=100)
     return Charts([Chart(title, printable(svg))])
 
 

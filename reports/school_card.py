@@ -322,7 +322,7 @@ def indicators_section(school, user, programs):
                     for p in points[program.pk]
                 ]
                 svg = dynamics_chart(
-                    title[:70],
+                    "",
                     [p.title for p in points[program.pk]],
                     {school.short_name: series},
                     target=plan,

@@ -1,7 +1,6 @@
 """The report as an Excel workbook: a «Сводка» sheet with the title, facts and paragraphs, then
 one sheet per table with the same columns and rows as the page (group rows merged across)."""
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -9,6 +8,8 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from core.exports import sheet_title
 
 from .document import tone_of, value_of
 
@@ -23,22 +24,8 @@ TONES = {
     "warn": Font(color="9A5B00"),
 }
 WRAP = Alignment(wrap_text=True, vertical="top")
-# Excel refuses these in sheet names, and names longer than 31 characters.
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
 # Rows above a table's header on its sheet: the report's title, its subtitle, the table's title.
 HEADER_ROW = 5
-
-
-def sheet_title(title, taken):
-    base = _BAD_SHEET_CHARS.sub(" ", title).strip()[:31] or "Таблица"
-    name, n = base, 2
-    while name.lower() in taken:
-        suffix = f" ({n})"
-        name = base[: 31 - len(suffix)] + suffix
-        n += 1
-    taken.add(name.lower())
-    return name
 
 
 def excel_value(value):

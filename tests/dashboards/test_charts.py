@@ -1,4 +1,6 @@
-from dashboards.charts import bar_chart, dynamics_chart
+import re
+
+from dashboards.charts import PLAN_COLOR, Y_STEPS, bar_chart, dynamics_chart
 
 
 def test_dynamics_chart_is_static_svg_with_cyrillic_labels():
@@ -14,6 +16,26 @@ def test_dynamics_chart_is_static_svg_with_cyrillic_labels():
     assert "Доля педагогов" in svg
     assert "МАОУ «СОШ №2»" in svg
     assert "План" in svg
+
+
+def test_the_plan_is_a_thick_dashed_line_of_its_own_colour_and_the_y_axis_has_few_steps():
+    svg = dynamics_chart(
+        "",
+        ["2020", "2021", "2022", "2023"],
+        {"по программе": [0, 4, 9, 13], "школа": [1, 2, 3, 4]},
+        target=[None, 5, 10, 15],
+        unit="%",
+    )
+    assert PLAN_COLOR in svg
+    compact = svg.replace(" ", "")
+    assert "stroke-dasharray:10,6" in compact and "stroke-width:3" in compact
+    labels = re.findall(r">(\d+) %</text>", svg)
+    assert 2 <= len(set(labels)) <= Y_STEPS + 1, labels
+
+
+def test_a_chart_is_drawn_without_a_title_when_the_page_shows_it():
+    svg = dynamics_chart("", ["1", "2"], {"Школа": [1, 2]})
+    assert 'class="title"' not in svg
 
 
 def test_dynamics_chart_without_target_has_no_plan_line():

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboards.charts import NO_VALUES
 from monitoring.models import Measurement, MonitoringPoint, Target
 from monitoring.standard import add_standard_indicators
 from programs.models import Participant
@@ -209,6 +210,14 @@ def test_the_dynamics_chart_is_served_to_overseers_only(world, program, as_user)
     url = reverse("dashboards:indicator_chart", args=[indicator.pk])
     assert as_user(world.coordinator).get(url).content.startswith(b"<svg")
     assert as_user(world.school).get(url).status_code == 403
+
+
+def test_a_chart_with_neither_values_nor_plan_is_a_sentence(world, program, as_user):
+    indicator = f.IndicatorFactory(program=program, code="9")
+    url = reverse("dashboards:indicator_chart", args=[indicator.pk])
+    content = as_user(world.coordinator).get(url).content.decode()
+    assert "<svg" not in content
+    assert NO_VALUES in content
 
 
 def test_the_territory_page_sums_up_each_program_in_the_territory(world, program, as_user):
