@@ -25,6 +25,7 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from core.exports import wants_xlsx, xlsx_response
+from core.text import shorten
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Participant, Program
 from roadmaps.models import RoadmapItem
@@ -165,7 +166,7 @@ def _dynamics(indicator, program, scope, schools=None):
         }
     chart = cached(
         dynamics_chart,
-        f"{indicator.code}. {indicator.title[:80]}",
+        f"{indicator.code}. {shorten(indicator.title, 80)}",
         [p.title for p in points],
         series,
         target=plan,

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.access import access_rule, any_of, reach
 from core.revisions import RevisionedModel
+from core.text import shorten
 from programs.models import Program
 from schools.models import Organization
 
@@ -137,7 +138,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code}. {self.title[:100]}"
+        return f"{self.code}. {shorten(self.title, 100)}"
 
     def deletion_blocker(self):
         """An indicator with values keeps them."""

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.access import access_rule, any_of, reach
 from core.revisions import RevisionedModel
+from core.text import shorten
 from schools.models import Municipality, Organization, Region, RiskFactor
 
 
@@ -238,7 +239,15 @@ class Program(models.Model):
 
     @property
     def territory(self):
+        """The municipality of a municipal program, the region of a regional one, None for a
+        federal program."""
         return self.municipality or self.region
+
+    @property
+    def territory_name(self):
+        """The territory as every list, page and report names it: «Сургутский район»,
+        «Пермский край», «Российская Федерация» for a federal program."""
+        return str(self.territory or "Российская Федерация")
 
     @property
     def timezone_name(self):
@@ -278,7 +287,7 @@ class Task(ProgramPart):
         verbose_name_plural = "задачи"
 
     def __str__(self):
-        return f"{self.number} {self.text[:80]}".strip()
+        return f"{self.number} {shorten(self.text, 80)}".strip()
 
 
 class Stage(ProgramPart):
@@ -346,7 +355,7 @@ class ExpectedResult(ProgramPart):
         verbose_name_plural = "ожидаемые результаты"
 
     def __str__(self):
-        return self.text[:80]
+        return shorten(self.text, 80)
 
 
 class ParticipantRole(ProgramPart):

@@ -44,7 +44,7 @@ def general_section(program):
             [
                 ("Наименование", program.title),
                 ("Уровень", program.get_level_display()),
-                ("Территория", str(program.territory or "Российская Федерация")),
+                ("Территория", program.territory_name),
                 ("Орган управления образованием", program.owner.name),
                 ("Оператор", program.operator.name if program.operator else None),
                 ("Приказ", order or None),
