@@ -388,6 +388,18 @@ class ParticipantRole(ProgramPart):
     def function_list(self):
         return [line.strip() for line in self.functions.splitlines() if line.strip()]
 
+    @property
+    def functions_text(self):
+        """The functions in one run of text, punctuated as the order lists them: a line keeps
+        the ending it was written with («…в Пермском крае;», the last «…условиях».), and a
+        line typed without one is ended with «;» (the last with «.»), so no separator is ever
+        doubled."""
+        lines = self.function_list
+        return " ".join(
+            line if line[-1] in ".;:,!?…" else line + (";" if n < len(lines) else ".")
+            for n, line in enumerate(lines, start=1)
+        )
+
 
 class Participant(models.Model):
     """An organization taking part in a program, with its role."""

@@ -119,7 +119,7 @@ def participants_section(program):
     roles = Table(
         "Функции участников",
         [Column("Участник", width="28%"), Column("Функции")],
-        [Row([r.title, "; ".join(r.function_list)]) for r in program.roles.all()],
+        [Row([r.title, r.functions_text]) for r in program.roles.all()],
         empty_text="Функции участников не описаны.",
     )
     return Section("Участники").add(participants_table, roles)
