@@ -216,7 +216,11 @@ def review(request, pk):
         request.user,
         pk=pk,
     )
-    require(Measurement.objects.approvable_by(request.user), measurement)
+    require(
+        Measurement.objects.approvable_by(request.user),
+        measurement,
+        "Вы можете видеть это значение, но утверждать или возвращать его не можете.",
+    )
     point, school = measurement.point, measurement.organization
     form = MeasurementReviewForm(request.POST, measurement=measurement)
     if form.is_valid():
