@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.access import reach, visible_or_404
 from core.uploads import file_response
-from monitoring.models import Measurement, MonitoringPoint
+from monitoring.models import Indicator, Measurement, MonitoringPoint, SheetProgress
 from monitoring.summaries import school_indicator_rows
 from programs.models import Curator, CuratorPair, Document, Participant, Program
 from roadmaps.models import Roadmap, RoadmapItem
@@ -68,8 +68,8 @@ def _values_by_sheet(measurements):
 
 def _entry_links(user, points):
     """For people who enter values for a few schools (not coordinators of a territory): the
-    schools of theirs that each open point is about, as {point id: [(school id, name)]}; two
-    queries."""
+    schools of theirs that each open point is about, with how far each school's sheet has
+    come, as {point id: [(school id, name, SheetProgress)]}; four queries."""
     r = reach(user)
     if r.is_territorial or not r.editor_schools:
         return {}
@@ -84,8 +84,36 @@ def _entry_links(user, points):
         supported_school__in=schools, program__in=programs
     ).values_list("program_id", "supported_school_id", "supported_school__short_name"):
         by_program[program_id][school_id] = name
+    school_ids = {school_id for named in by_program.values() for school_id in named}
+    counts = {
+        (row["point"], row["organization"]): row
+        for row in Measurement.objects.visible_to(user)
+        .filter(point__in=points, organization__in=school_ids)
+        .filter(indicator__in=Indicator.objects.entered().of_schools())
+        .completeness("point")
+    }
+    totals = dict(
+        Indicator.objects.filter(program__in=programs)
+        .entered()
+        .of_schools()
+        .order_by()
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values_list("program", "n")
+    )
     return {
-        point.pk: sorted(by_program[point.program_id].items(), key=lambda school: school[1])
+        point.pk: [
+            (
+                school_id,
+                name,
+                SheetProgress.of(
+                    counts.get((point.pk, school_id)), totals.get(point.program_id, 0)
+                ),
+            )
+            for school_id, name in sorted(
+                by_program[point.program_id].items(), key=lambda school: school[1]
+            )
+        ]
         for point in points
     }
 
@@ -107,7 +135,7 @@ def home(request):
     points = (
         MonitoringPoint.objects.enterable_by(user, today)
         .select_related("program")
-        .order_by("entry_deadline", "date")
+        .order_by("closing_day", "date")
     )
     point_rows = list(points[:HOME_ROWS])
     entry_links = _entry_links(user, point_rows)

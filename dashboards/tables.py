@@ -290,7 +290,7 @@ class EffectivenessTable(tables.Table):
 
 class CompletenessSummaryTable(tables.Table):
     point = tables.Column("Точка", accessor="point__title")
-    deadline = tables.Column("Приём до", accessor="point__entry_deadline")
+    deadline = tables.Column("Приём до", accessor="point__closes_on")
     expected = tables.Column("Школ")
     complete = tables.Column("Сдали полностью")
     partial = tables.Column("Частично")

@@ -15,7 +15,7 @@ from core.revisions import StaleRevision
 
 from . import services
 from .forms import EntrySheet, MeasurementReviewForm
-from .models import Measurement, MonitoringPoint, Target
+from .models import Measurement, MonitoringPoint, SheetProgress, Target
 
 POINT_RELATED = ("program__region", "program__municipality__region", "program__owner")
 VALUE_HISTORY_FIELDS = ["value", "status", "comment", "review_comment"]
@@ -36,27 +36,19 @@ def _completeness(point, user, schools, total):
         .filter(point=point, indicator__in=point.program.indicators.entered().of_schools())
         .completeness()
     }
-    empty = {"filled": 0, "submitted": 0, "approved": 0, "returned": 0}
     rows = []
     for school in schools:
-        c = counts.get(school.pk, empty)
-        sent = c["submitted"] + c["approved"]
-        if total and c["approved"] == total:
-            state, color = "утверждено", "success"
-        elif total and sent == total:
-            state, color = "отправлено", "info"
-        elif c["returned"]:
-            state, color = "возвращено на доработку", "warning"
-        elif c["filled"]:
-            state, color = "заполняется", "secondary"
-        else:
-            state, color = "не начато", "danger"
+        progress = SheetProgress.of(counts.get(school.pk), total)
+        state, color = progress.state
         rows.append(
             {
                 "school": school,
-                **c,
-                "sent": sent,
-                "complete": bool(total) and sent == total,
+                "filled": progress.filled,
+                "submitted": progress.submitted,
+                "approved": progress.approved,
+                "returned": progress.returned,
+                "sent": progress.sent,
+                "complete": progress.complete,
                 "state": state,
                 "color": color,
             }

@@ -111,6 +111,11 @@ class ProgramQuerySet(models.QuerySet):
         )
 
 
+# Days after a monitoring point's date that schools enter their values when the point names no
+# deadline of its own: a month, as the orders give for the interim reports.
+DEFAULT_ENTRY_WINDOW_DAYS = 30
+
+
 class Program(models.Model):
     """A program or project of targeted support («адресная поддержка»), approved by an order."""
 
@@ -171,6 +176,12 @@ class Program(models.Model):
     )
     is_public = models.BooleanField(
         "публичная страница", default=False, help_text="Страницу программы видят без входа"
+    )
+    entry_window_days = models.PositiveSmallIntegerField(
+        "срок приёма значений, дней",
+        default=DEFAULT_ENTRY_WINDOW_DAYS,
+        help_text="Сколько дней после даты точки мониторинга школы вводят значения, если у "
+        "точки не указан свой срок приёма",
     )
 
     objects = ProgramQuerySet.as_manager()
