@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.access import require, visible_or_404
-from core.history import history_rows
+from core.history import grouped_history
 from core.revisions import StaleRevision
 
 from . import services
@@ -132,14 +132,12 @@ def _entry_page(request, point, school, *, sheet=None, review_forms=None):
         point_id=point.pk, organization_id=school.pk
     ).select_related("history_user", "indicator"):
         records[record.id].append(record)
-    history = sorted(
-        (
-            (row, group[0].indicator)
-            for group in records.values()
-            for row in history_rows(group, VALUE_HISTORY_FIELDS)
+    history = grouped_history(
+        sorted(
+            ((str(group[0].indicator), group) for group in records.values()),
+            key=lambda pair: (pair[1][0].indicator.order, pair[1][0].indicator.code),
         ),
-        key=lambda pair: pair[0].when,
-        reverse=True,
+        VALUE_HISTORY_FIELDS,
     )
     return render(
         request,
