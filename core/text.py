@@ -36,7 +36,8 @@ def shorten(text, limit):
     room = limit - len(ELLIPSIS)
     while room > 0:
         head = text[:room]
-        if " " in head and not text[room : room + 1].isspace():
+        at_boundary = head[-1].isspace() or text[room : room + 1].isspace()
+        if " " in head.rstrip() and not at_boundary:
             # Cut before the word the limit falls in, unless that leaves too little.
             word_start = head.rstrip().rfind(" ")
             if word_start >= room // 2:
