@@ -15,7 +15,6 @@ from core.access import require, visible_or_404
 from core.history import history_rows
 from core.revisions import StaleRevision
 from core.uploads import file_response
-from reports.links import program_reports
 from schools.models import Organization
 
 from . import services
@@ -67,7 +66,6 @@ def program_detail(request, pk):
             .select_related("organization", "risk_factor")
             .order_by("organization__short_name", "kind", "title"),
             "can_edit": Program.objects.editable_by(user).filter(pk=pk).exists(),
-            "reports": program_reports(program, user),
         },
     )
 
