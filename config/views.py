@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.access import reach, visible_or_404
 from core.uploads import file_response
-from monitoring.models import Indicator, Measurement, MonitoringPoint, SheetProgress
+from monitoring.models import Measurement, MonitoringPoint
 from monitoring.summaries import school_indicator_rows
 from programs.models import Curator, CuratorPair, Document, Participant, Program
 from roadmaps.models import Roadmap, RoadmapItem
@@ -85,31 +85,10 @@ def _entry_links(user, points):
     ).values_list("program_id", "supported_school_id", "supported_school__short_name"):
         by_program[program_id][school_id] = name
     school_ids = {school_id for named in by_program.values() for school_id in named}
-    counts = {
-        (row["point"], row["organization"]): row
-        for row in Measurement.objects.visible_to(user)
-        .filter(point__in=points, organization__in=school_ids)
-        .filter(indicator__in=Indicator.objects.entered().of_schools())
-        .completeness("point")
-    }
-    totals = dict(
-        Indicator.objects.filter(program__in=programs)
-        .entered()
-        .of_schools()
-        .order_by()
-        .values("program")
-        .annotate(n=Count("pk"))
-        .values_list("program", "n")
-    )
+    progress = Measurement.objects.visible_to(user).sheet_progress(points, school_ids)
     return {
         point.pk: [
-            (
-                school_id,
-                name,
-                SheetProgress.of(
-                    counts.get((point.pk, school_id)), totals.get(point.program_id, 0)
-                ),
-            )
+            (school_id, name, progress[point.pk, school_id])
             for school_id, name in sorted(
                 by_program[point.program_id].items(), key=lambda school: school[1]
             )
@@ -213,6 +192,15 @@ def _school_sections(user, school):
     items = RoadmapItem.objects.visible_to(user).filter(responsible=school)
     data_editable = Organization.objects.data_editable_by(user).contains(school)
     programs_supporting = Program.objects.supporting([school.pk])
+    points = list(
+        MonitoringPoint.objects.visible_to(user)
+        .open_for_entry(today)
+        .filter(program__in=programs_supporting)
+        .select_related("program")
+        .order_by("closing_day", "date")
+    )
+    progress = Measurement.objects.visible_to(user).sheet_progress(points, [school.pk])
+    open_points = [(point, progress[point.pk, school.pk]) for point in points]
     return {
         "is_school": True,
         "supported_in": pairs.filter(supported_school=school).prefetch_related(curators),
@@ -233,11 +221,7 @@ def _school_sections(user, school):
         .filter(organization=school)
         .select_related("program", "risk_factor")
         .order_by("program_id", "kind", "title"),
-        "open_points": MonitoringPoint.objects.visible_to(user)
-        .open_for_entry(today)
-        .filter(program__in=programs_supporting)
-        .select_related("program")
-        .order_by("entry_deadline"),
+        "open_points": open_points,
         "can_edit_data": data_editable,
         "can_edit_risk": data_editable,
         "today": today,

@@ -436,6 +436,36 @@ class MeasurementQuerySet(models.QuerySet):
             )
         )
 
+    def sheet_progress(self, points, schools):
+        """{(point id, school id): SheetProgress} for every pair of `points` (fetched) and
+        `schools` (ids): where each school's sheet stands among these values, against the
+        number of indicators its program's schools enter. Two queries."""
+        schools = list(schools)
+        counts = {
+            (row["point"], row["organization"]): row
+            for row in self.filter(
+                point__in=points,
+                organization__in=schools,
+                indicator__in=Indicator.objects.entered().of_schools(),
+            ).completeness("point")
+        }
+        totals = dict(
+            Indicator.objects.filter(program__in={point.program_id for point in points})
+            .entered()
+            .of_schools()
+            .order_by()
+            .values("program")
+            .annotate(n=models.Count("pk"))
+            .values_list("program", "n")
+        )
+        return {
+            (point.pk, school): SheetProgress.of(
+                counts.get((point.pk, school)), totals.get(point.program_id, 0)
+            )
+            for point in points
+            for school in schools
+        }
+
     @access_rule
     def approvable_by(self, user):
         """Values the user may approve or return: the curators of the school's pair in that

@@ -131,3 +131,20 @@ def test_sheet_progress_names_where_a_sheet_stands():
     assert SheetProgress(3, submitted=1, approved=2).complete
     assert SheetProgress(3, approved=3).state[0] == "утверждено"
     assert not SheetProgress(0).complete
+
+
+def test_the_school_page_marks_a_point_whose_values_are_all_sent(world, as_user, open_point):
+    point, indicators = open_point
+    client = as_user(world.school)
+    page = client.get(world.supported_school.get_absolute_url()).content.decode()
+    assert "Ввести значения: Мониторинг мая" in page
+    for indicator in indicators:
+        f.MeasurementFactory(
+            indicator=indicator,
+            point=point,
+            organization=world.supported_school,
+            status=Measurement.Status.SUBMITTED,
+        )
+    page = client.get(world.supported_school.get_absolute_url()).content.decode()
+    assert "Ввести значения: Мониторинг мая" not in page
+    assert "Значения: Мониторинг мая</a>" in page and ">отправлено</span>" in page
