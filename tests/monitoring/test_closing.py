@@ -148,3 +148,13 @@ def test_the_school_page_marks_a_point_whose_values_are_all_sent(world, as_user,
     page = client.get(world.supported_school.get_absolute_url()).content.decode()
     assert "Ввести значения: Мониторинг мая" not in page
     assert "Значения: Мониторинг мая</a>" in page and ">отправлено</span>" in page
+
+
+def test_the_point_set_up_names_the_programs_window(world, as_user, today):
+    f.MonitoringPointFactory(program=world.program, title="Без срока", date=today)
+    response = as_user(world.coordinator).get(
+        reverse("monitoring:setup_points", args=[world.program.pk])
+    )
+    html = response.content.decode()
+    assert f"{today + 30 * DAY:%d.%m.%Y} <span" in html and "(срок программы)" in html
+    assert "закрывается через 30 дн. после даты точки" in html
