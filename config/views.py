@@ -68,8 +68,8 @@ def _values_by_sheet(measurements):
 
 def _entry_links(user, points):
     """For people who enter values for a few schools (not coordinators of a territory): the
-    schools of theirs that each open point is about, as {point id: [(school id, name)]}; two
-    queries."""
+    schools of theirs that each open point is about, with how far each school's sheet has
+    come, as {point id: [(school id, name, SheetProgress)]}; four queries."""
     r = reach(user)
     if r.is_territorial or not r.editor_schools:
         return {}
@@ -84,8 +84,15 @@ def _entry_links(user, points):
         supported_school__in=schools, program__in=programs
     ).values_list("program_id", "supported_school_id", "supported_school__short_name"):
         by_program[program_id][school_id] = name
+    school_ids = {school_id for named in by_program.values() for school_id in named}
+    progress = Measurement.objects.visible_to(user).sheet_progress(points, school_ids)
     return {
-        point.pk: sorted(by_program[point.program_id].items(), key=lambda school: school[1])
+        point.pk: [
+            (school_id, name, progress[point.pk, school_id])
+            for school_id, name in sorted(
+                by_program[point.program_id].items(), key=lambda school: school[1]
+            )
+        ]
         for point in points
     }
 
@@ -107,7 +114,7 @@ def home(request):
     points = (
         MonitoringPoint.objects.enterable_by(user, today)
         .select_related("program")
-        .order_by("entry_deadline", "date")
+        .order_by("closing_day", "date")
     )
     point_rows = list(points[:HOME_ROWS])
     entry_links = _entry_links(user, point_rows)
@@ -185,6 +192,15 @@ def _school_sections(user, school):
     items = RoadmapItem.objects.visible_to(user).filter(responsible=school)
     data_editable = Organization.objects.data_editable_by(user).contains(school)
     programs_supporting = Program.objects.supporting([school.pk])
+    points = list(
+        MonitoringPoint.objects.visible_to(user)
+        .open_for_entry(today)
+        .filter(program__in=programs_supporting)
+        .select_related("program")
+        .order_by("closing_day", "date")
+    )
+    progress = Measurement.objects.visible_to(user).sheet_progress(points, [school.pk])
+    open_points = [(point, progress[point.pk, school.pk]) for point in points]
     return {
         "is_school": True,
         "supported_in": pairs.filter(supported_school=school).prefetch_related(curators),
@@ -205,11 +221,7 @@ def _school_sections(user, school):
         .filter(organization=school)
         .select_related("program", "risk_factor")
         .order_by("program_id", "kind", "title"),
-        "open_points": MonitoringPoint.objects.visible_to(user)
-        .open_for_entry(today)
-        .filter(program__in=programs_supporting)
-        .select_related("program")
-        .order_by("entry_deadline"),
+        "open_points": open_points,
         "can_edit_data": data_editable,
         "can_edit_risk": data_editable,
         "today": today,

@@ -196,11 +196,16 @@ def visible_or_404(queryset, user, **lookup):
     return get_object_or_404(queryset.visible_to(user), **lookup)
 
 
-def require(allowed_queryset, obj):
+SEES_BUT_MAY_NOT_CHANGE = "Вы можете видеть эти данные, но изменять их не можете."
+
+
+def require(allowed_queryset, obj, reason=SEES_BUT_MAY_NOT_CHANGE):
     """Refuse with 403 unless `obj` is in `allowed_queryset` (an `editable_by(user)` and the
-    like): the user sees the object but may not change it."""
+    like). Called once the user is known to see `obj` (`visible_or_404`), so the default
+    reason, which the 403 page shows, is true for them; an action other than changing names
+    its own."""
     from django.core.exceptions import PermissionDenied
 
     if not allowed_queryset.contains(obj):
-        raise PermissionDenied("Недостаточно прав для изменения.")
+        raise PermissionDenied(reason)
     return obj

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Общие механизмы портала"
+
+    def ready(self):
+        from django.views import debug, defaults
+
+        # With DEBUG on (the default of `make run`), Django answers a missing page with its
+        # technical page: the URL patterns and the settings module, shown to whoever mistyped
+        # an address. The portal answers with its own page in every mode; the 403 page is the
+        # portal's already, since Django renders `403.html` whatever DEBUG says.
+        debug.technical_404_response = defaults.page_not_found

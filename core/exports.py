@@ -14,6 +14,8 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django_tables2.export import ExportMixin, TableExport
 
+from .text import shorten
+
 EXPORT_PARAM = "_export"
 XLSX = TableExport.XLSX
 
@@ -29,23 +31,14 @@ def sheet_title(name, taken=None):
     shortened at a word with «…» rather than cut mid-word, and — given the names `taken` so
     far in the workbook (a set, updated) — unique, with « (2)», « (3)»… where two would clash."""
     base = " ".join(_SHEET_UNSAFE.sub(" ", str(name)).split()) or "Лист"
-    name, n = _shorten(base, SHEET_LIMIT), 2
+    name, n = shorten(base, SHEET_LIMIT), 2
     while taken is not None and name.casefold() in taken:
         suffix = f" ({n})"
-        name = _shorten(base, SHEET_LIMIT - len(suffix)) + suffix
+        name = shorten(base, SHEET_LIMIT - len(suffix)) + suffix
         n += 1
     if taken is not None:
         taken.add(name.casefold())
     return name
-
-
-def _shorten(text, limit):
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,.;:—-«(") + "…"
 
 
 def wants_xlsx(request):

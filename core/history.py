@@ -1,5 +1,6 @@
 """The change history of a row (django-simple-history), as the page shows it: when, who, and
-which fields went from what to what.
+which fields went from what to what; and of several rows one form saves together (a school's
+sheet at a monitoring point), one entry per save naming each row it changed.
 
 Consecutive records are compared in Python, field by field, so a page shows a history of any
 length with one query (`history.select_related("history_user")`).
@@ -16,6 +17,8 @@ class Change:
     label: str
     old: str
     new: str
+    # The row the change is of, in a history of several rows («3. Доля обучающихся…»).
+    subject: str = ""
 
 
 @dataclass
@@ -73,3 +76,23 @@ def history_rows(records, fields):
             ]
         rows.append(row)
     return rows
+
+
+def grouped_history(histories, fields):
+    """One entry per save of several rows: `histories` is [(subject, records)], the history of
+    each row (newest first) with the name the page gives it. Rows saved at the same moment by
+    the same person make one entry whose changes name their row; newest first."""
+    entries = {}
+    for subject, records in histories:
+        for row in history_rows(records, fields):
+            # One form's save gives every row it writes the same moment (`_history_date`).
+            key = (row.when, row.who)
+            entry = entries.get(key)
+            if entry is None:
+                entry = entries[key] = HistoryRow(when=row.when, who=row.who, kind=row.kind)
+            elif entry.kind != row.kind:
+                entry.kind = KINDS["~"]
+            entry.changes.extend(
+                Change(change.label, change.old, change.new, subject) for change in row.changes
+            )
+    return sorted(entries.values(), key=lambda entry: entry.when, reverse=True)

@@ -189,9 +189,9 @@ def indicator_summary(program, scope):
 
 
 def entry_cutoff(point, zone):
-    """Values submitted from this moment on are late: the day after the deadline, in the
-    program region's time zone."""
-    return datetime.combine(point.entry_deadline + timedelta(days=1), time.min, tzinfo=zone)
+    """Values submitted from this moment on are late: the day after the point closes
+    (`MonitoringPoint.closes_on`), in the program region's time zone."""
+    return datetime.combine(point.closes_on + timedelta(days=1), time.min, tzinfo=zone)
 
 
 def completeness(program, scope, points):
@@ -201,11 +201,7 @@ def completeness(program, scope, points):
     schools = supported_schools(program, scope)
     total = schools.count()
     zone = ZoneInfo(program.timezone_name)
-    late = [
-        Q(point=point, submitted_at__gte=entry_cutoff(point, zone))
-        for point in points
-        if point.entry_deadline
-    ]
+    late = [Q(point=point, submitted_at__gte=entry_cutoff(point, zone)) for point in points]
     counts = {}
     if entered and points:
         per_school = (

@@ -118,14 +118,19 @@ def scope_choices(request, program, scope):
         )
     regions = Region.objects.filter(pk__in=with_schools.values("region")).order_by("name")
     region = scope.region or (scope.municipality.region if scope.municipality else None)
+    pick_region_first = False
     if region is not None:
         municipalities = with_schools.filter(region=region)
     elif with_schools.count() > MANY_MUNICIPALITIES:
         municipalities = with_schools.none()
+        pick_region_first = True
     else:
         municipalities = with_schools
     return {
         "regions": list(regions),
         "region": region,
         "municipalities": list(municipalities.order_by("name")),
+        # The blank choice names what is shown while no municipality is chosen.
+        "whole_label": "весь регион" if region is not None else "вся программа",
+        "pick_region_first": pick_region_first,
     }

@@ -8,6 +8,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.text import shorten
 from monitoring.models import Target
 from schools.models import Organization
 
@@ -222,7 +223,7 @@ class ItemRows(_Rows):
         order_by = ("roadmap", "number")
 
     def render_title(self, value):
-        return value if len(value) <= 140 else value[:139] + "…"
+        return shorten(value, 140)
 
 
 class PairRows(_Rows):
@@ -289,7 +290,7 @@ class EffectivenessTable(tables.Table):
 
 class CompletenessSummaryTable(tables.Table):
     point = tables.Column("Точка", accessor="point__title")
-    deadline = tables.Column("Приём до", accessor="point__entry_deadline")
+    deadline = tables.Column("Приём до", accessor="point__closes_on")
     expected = tables.Column("Школ")
     complete = tables.Column("Сдали полностью")
     partial = tables.Column("Частично")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from core.exports import wants_xlsx, xlsx_response
+from core.text import shorten
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Participant, Program
 from roadmaps.models import RoadmapItem
@@ -165,7 +166,7 @@ def _dynamics(indicator, program, scope, schools=None):
         }
     chart = cached(
         dynamics_chart,
-        f"{indicator.code}. {indicator.title[:80]}",
+        f"{indicator.code}. {shorten(indicator.title, 80)}",
         [p.title for p in points],
         series,
         target=plan,
@@ -248,6 +249,7 @@ def point_completeness(request, pk):
     """Who has not submitted a point's values, and who submitted late."""
     point = get_object_or_404(MonitoringPoint.objects.visible_to(request.user), pk=pk)
     program, scope = program_and_scope(request, point.program_id)
+    point.program = program  # already loaded; `closes_on` reads its entry window
     entered = program.indicators.entered().of_schools()
     expected = entered.count()
     mine = Measurement.objects.filter(
@@ -264,11 +266,8 @@ def point_completeness(request, pk):
             ),
         )
     )
-    if point.entry_deadline:
-        cutoff = entry_cutoff(point, ZoneInfo(program.timezone_name))
-        schools = schools.annotate(late=Exists(mine.filter(submitted_at__gte=cutoff)))
-    else:
-        schools = schools.annotate(late=Value(False))
+    cutoff = entry_cutoff(point, ZoneInfo(program.timezone_name))
+    schools = schools.annotate(late=Exists(mine.filter(submitted_at__gte=cutoff)))
     show = request.GET.get("show", "")
     if show == "missing":
         schools = schools.filter(submitted__lt=expected)

@@ -1,18 +1,23 @@
 """Numbers: indicators of a program, the points at which they are measured, their targets and
 the values schools enter."""
 
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.access import access_rule, any_of, reach
+from core.expressions import PlusDays
 from core.revisions import RevisionedModel
+from core.text import shorten
 from programs.models import Program
 from schools.models import Organization
 
@@ -137,7 +142,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code}. {self.title[:100]}"
+        return f"{self.code}. {shorten(self.title, 100)}"
 
     def deletion_blocker(self):
         """An indicator with values keeps them."""
@@ -170,11 +175,17 @@ class Indicator(models.Model):
 
 
 class MonitoringPointQuerySet(ProgramScopedQuerySet):
-    def open_for_entry(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(locked=False).filter(
-            Q(entry_deadline__isnull=True) | Q(entry_deadline__gte=today)
+    def with_closing_day(self):
+        """Each point with `closing_day`, the database's `MonitoringPoint.closes_on`, to filter
+        and order by."""
+        return self.alias(
+            closing_day=Coalesce("entry_deadline", PlusDays("date", "program__entry_window_days"))
         )
+
+    def open_for_entry(self, today=None):
+        """Points that take values today: not locked, and not past `closes_on`."""
+        today = today or timezone.localdate()
+        return self.with_closing_day().filter(locked=False, closing_day__gte=today)
 
     def enterable_by(self, user, today=None):
         """Open points of programs where a school whose data the user may change takes part
@@ -238,8 +249,18 @@ class MonitoringPoint(models.Model):
             return "В точке уже есть значения показателей: её нельзя удалить."
         return ""
 
+    @property
+    def closes_on(self):
+        """The last day schools enter values: the point's entry deadline, or, when it names
+        none, its date plus the program's window (`Program.entry_window_days`), so that no
+        point stays open for ever. `MonitoringPointQuerySet.with_closing_day` is the same rule
+        in the database."""
+        if self.entry_deadline is not None:
+            return self.entry_deadline
+        return self.date + timedelta(days=self.program.entry_window_days)
+
     def is_open_on(self, today):
-        return not self.locked and (self.entry_deadline is None or today <= self.entry_deadline)
+        return not self.locked and today <= self.closes_on
 
     @property
     def is_open(self):
@@ -399,14 +420,14 @@ class MeasurementQuerySet(models.QuerySet):
     def awaiting_approval(self):
         return self.filter(status=Measurement.Status.SUBMITTED)
 
-    def completeness(self):
-        """Per organization: how many values are filled in, submitted, approved and returned,
-        counted in the database (rows of `organization`, `filled`, `submitted`, `approved`,
-        `returned`)."""
+    def completeness(self, *by):
+        """Per organization (and per the fields named in `by`, such as "point"): how many
+        values are filled in, submitted, approved and returned, counted in the database (rows
+        of `organization`, `filled`, `submitted`, `approved`, `returned`)."""
         status = Measurement.Status
         return (
             self.order_by()
-            .values("organization")
+            .values("organization", *by)
             .annotate(
                 filled=models.Count("pk", filter=Q(value__isnull=False)),
                 submitted=models.Count("pk", filter=Q(status=status.SUBMITTED)),
@@ -414,6 +435,36 @@ class MeasurementQuerySet(models.QuerySet):
                 returned=models.Count("pk", filter=Q(status=status.RETURNED)),
             )
         )
+
+    def sheet_progress(self, points, schools):
+        """{(point id, school id): SheetProgress} for every pair of `points` (fetched) and
+        `schools` (ids): where each school's sheet stands among these values, against the
+        number of indicators its program's schools enter. Two queries."""
+        schools = list(schools)
+        counts = {
+            (row["point"], row["organization"]): row
+            for row in self.filter(
+                point__in=points,
+                organization__in=schools,
+                indicator__in=Indicator.objects.entered().of_schools(),
+            ).completeness("point")
+        }
+        totals = dict(
+            Indicator.objects.filter(program__in={point.program_id for point in points})
+            .entered()
+            .of_schools()
+            .order_by()
+            .values("program")
+            .annotate(n=models.Count("pk"))
+            .values_list("program", "n")
+        )
+        return {
+            (point.pk, school): SheetProgress.of(
+                counts.get((point.pk, school)), totals.get(point.program_id, 0)
+            )
+            for point in points
+            for school in schools
+        }
 
     @access_rule
     def approvable_by(self, user):
@@ -433,6 +484,49 @@ class MeasurementQuerySet(models.QuerySet):
                 else None,
             )
         )
+
+
+@dataclass(frozen=True)
+class SheetProgress:
+    """Where one school's data-entry sheet at one point stands: of the `total` indicators the
+    school enters, how many values are filled in, submitted, approved and returned (the
+    counts of `MeasurementQuerySet.completeness`)."""
+
+    total: int
+    filled: int = 0
+    submitted: int = 0
+    approved: int = 0
+    returned: int = 0
+
+    @classmethod
+    def of(cls, counts, total):
+        """From a row of `completeness()` (None when the school has entered nothing)."""
+        counts = counts or {}
+        names = ("filled", "submitted", "approved", "returned")
+        return cls(total, **{name: counts.get(name, 0) for name in names})
+
+    @property
+    def sent(self):
+        """Values the school has sent: waiting for a verdict, or approved."""
+        return self.submitted + self.approved
+
+    @property
+    def complete(self):
+        """Every value is sent: nothing is left for the school to do at this point."""
+        return bool(self.total) and self.sent == self.total
+
+    @property
+    def state(self):
+        """The word for where the sheet stands, and its badge colour."""
+        if self.total and self.approved == self.total:
+            return "утверждено", "success"
+        if self.complete:
+            return "отправлено", "info"
+        if self.returned:
+            return "возвращено на доработку", "warning"
+        if self.filled:
+            return "заполняется", "secondary"
+        return "не начато", "danger"
 
 
 class Measurement(RevisionedModel):

@@ -12,7 +12,7 @@ from core.revisions import StaleRevision, claim, create_or_stale
 from .models import Measurement
 
 
-def _save_row(form, *, point, school, user, submit):
+def _save_row(form, *, point, school, user, submit, moment):
     """Write one row if it changed (or is being submitted). Works on a copy, so that a refused
     sheet is shown again with the values as they are stored."""
     stored = form.measurement
@@ -31,9 +31,11 @@ def _save_row(form, *, point, school, user, submit):
         measurement.entered_by = user
     if submit:
         measurement.status = Measurement.Status.SUBMITTED
-        measurement.submitted_at = timezone.now()
+        measurement.submitted_at = moment
     elif changed:
         measurement.status = Measurement.Status.DRAFT
+    # Every row of one save is recorded at one moment: the history shows the save as one entry.
+    measurement._history_date = moment
     if measurement.pk is None:
         try:
             create_or_stale(measurement.save)
@@ -59,10 +61,13 @@ def save_sheet(sheet, *, point, school, user, submit):
     written, or None when a row changed meanwhile: then those rows carry the message and
     nothing is saved."""
     written, stale = 0, []
+    moment = timezone.now()
     with transaction.atomic():
         for form in sheet.forms:
             try:
-                written += _save_row(form, point=point, school=school, user=user, submit=submit)
+                written += _save_row(
+                    form, point=point, school=school, user=user, submit=submit, moment=moment
+                )
             except StaleRevision as error:
                 stale.append((form, error))
         if stale:

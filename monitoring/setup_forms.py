@@ -23,6 +23,10 @@ class MonitoringPointForm(ConstraintFieldErrorsMixin, forms.ModelForm):
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.program = program
+        self.fields["entry_deadline"].help_text = (
+            f"Если не указан, приём закрывается через {program.entry_window_days} дн. после "
+            "даты точки (срок программы). После закрытия значения меняет только координатор."
+        )
 
     def clean(self):
         data = super().clean()

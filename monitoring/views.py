@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.access import require, visible_or_404
-from core.history import history_rows
+from core.history import grouped_history
 from core.revisions import StaleRevision
 
 from . import services
 from .forms import EntrySheet, MeasurementReviewForm
-from .models import Measurement, MonitoringPoint, Target
+from .models import Measurement, MonitoringPoint, SheetProgress, Target
 
 POINT_RELATED = ("program__region", "program__municipality__region", "program__owner")
 VALUE_HISTORY_FIELDS = ["value", "status", "comment", "review_comment"]
@@ -36,27 +36,19 @@ def _completeness(point, user, schools, total):
         .filter(point=point, indicator__in=point.program.indicators.entered().of_schools())
         .completeness()
     }
-    empty = {"filled": 0, "submitted": 0, "approved": 0, "returned": 0}
     rows = []
     for school in schools:
-        c = counts.get(school.pk, empty)
-        sent = c["submitted"] + c["approved"]
-        if total and c["approved"] == total:
-            state, color = "утверждено", "success"
-        elif total and sent == total:
-            state, color = "отправлено", "info"
-        elif c["returned"]:
-            state, color = "возвращено на доработку", "warning"
-        elif c["filled"]:
-            state, color = "заполняется", "secondary"
-        else:
-            state, color = "не начато", "danger"
+        progress = SheetProgress.of(counts.get(school.pk), total)
+        state, color = progress.state
         rows.append(
             {
                 "school": school,
-                **c,
-                "sent": sent,
-                "complete": bool(total) and sent == total,
+                "filled": progress.filled,
+                "submitted": progress.submitted,
+                "approved": progress.approved,
+                "returned": progress.returned,
+                "sent": progress.sent,
+                "complete": progress.complete,
                 "state": state,
                 "color": color,
             }
@@ -140,14 +132,12 @@ def _entry_page(request, point, school, *, sheet=None, review_forms=None):
         point_id=point.pk, organization_id=school.pk
     ).select_related("history_user", "indicator"):
         records[record.id].append(record)
-    history = sorted(
-        (
-            (row, group[0].indicator)
-            for group in records.values()
-            for row in history_rows(group, VALUE_HISTORY_FIELDS)
+    history = grouped_history(
+        sorted(
+            ((str(group[0].indicator), group) for group in records.values()),
+            key=lambda pair: (pair[1][0].indicator.order, pair[1][0].indicator.code),
         ),
-        key=lambda pair: pair[0].when,
-        reverse=True,
+        VALUE_HISTORY_FIELDS,
     )
     return render(
         request,
@@ -216,7 +206,11 @@ def review(request, pk):
         request.user,
         pk=pk,
     )
-    require(Measurement.objects.approvable_by(request.user), measurement)
+    require(
+        Measurement.objects.approvable_by(request.user),
+        measurement,
+        "Вы можете видеть это значение, но утверждать или возвращать его не можете.",
+    )
     point, school = measurement.point, measurement.organization
     form = MeasurementReviewForm(request.POST, measurement=measurement)
     if form.is_valid():

@@ -3,8 +3,9 @@ on one page; curator pairs with their curators and agreements; documents with th
 reviews and history."""
 
 from django.contrib import admin
-from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.text import shorten
 
 from .models import (
     Agreement,
@@ -23,8 +24,8 @@ from .models import (
 )
 
 
-def short(text, words=12):
-    return Truncator(text).words(words)
+def short(text):
+    return shorten(text, 90)
 
 
 class ProgramPartInline(admin.TabularInline):

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.access import access_rule, any_of, reach
 from core.revisions import RevisionedModel
+from core.text import shorten
 from schools.models import Municipality, Organization, Region, RiskFactor
 
 
@@ -110,6 +111,11 @@ class ProgramQuerySet(models.QuerySet):
         )
 
 
+# Days after a monitoring point's date that schools enter their values when the point names no
+# deadline of its own: a month, as the orders give for the interim reports.
+DEFAULT_ENTRY_WINDOW_DAYS = 30
+
+
 class Program(models.Model):
     """A program or project of targeted support («адресная поддержка»), approved by an order."""
 
@@ -170,6 +176,12 @@ class Program(models.Model):
     )
     is_public = models.BooleanField(
         "публичная страница", default=False, help_text="Страницу программы видят без входа"
+    )
+    entry_window_days = models.PositiveSmallIntegerField(
+        "срок приёма значений, дней",
+        default=DEFAULT_ENTRY_WINDOW_DAYS,
+        help_text="Сколько дней после даты точки мониторинга школы вводят значения, если у "
+        "точки не указан свой срок приёма",
     )
 
     objects = ProgramQuerySet.as_manager()
@@ -238,7 +250,15 @@ class Program(models.Model):
 
     @property
     def territory(self):
+        """The municipality of a municipal program, the region of a regional one, None for a
+        federal program."""
         return self.municipality or self.region
+
+    @property
+    def territory_name(self):
+        """The territory as every list, page and report names it: «Сургутский район»,
+        «Пермский край», «Российская Федерация» for a federal program."""
+        return str(self.territory or "Российская Федерация")
 
     @property
     def timezone_name(self):
@@ -278,7 +298,7 @@ class Task(ProgramPart):
         verbose_name_plural = "задачи"
 
     def __str__(self):
-        return f"{self.number} {self.text[:80]}".strip()
+        return f"{self.number} {shorten(self.text, 80)}".strip()
 
 
 class Stage(ProgramPart):
@@ -346,7 +366,7 @@ class ExpectedResult(ProgramPart):
         verbose_name_plural = "ожидаемые результаты"
 
     def __str__(self):
-        return self.text[:80]
+        return shorten(self.text, 80)
 
 
 class ParticipantRole(ProgramPart):
@@ -378,6 +398,18 @@ class ParticipantRole(ProgramPart):
     @property
     def function_list(self):
         return [line.strip() for line in self.functions.splitlines() if line.strip()]
+
+    @property
+    def functions_text(self):
+        """The functions in one run of text, punctuated as the order lists them: a line keeps
+        the ending it was written with («…в Пермском крае;», the last «…условиях».), and a
+        line typed without one is ended with «;» (the last with «.»), so no separator is ever
+        doubled."""
+        lines = self.function_list
+        return " ".join(
+            line if line[-1] in ".;:,!?…" else line + (";" if n < len(lines) else ".")
+            for n, line in enumerate(lines, start=1)
+        )
 
 
 class Participant(models.Model):

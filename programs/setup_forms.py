@@ -72,6 +72,7 @@ class ProgramForm(ConstraintFieldErrorsMixin, forms.ModelForm):
             "description",
             "status",
             "is_public",
+            "entry_window_days",
         ]
         widgets = {
             "starts_on": DATE_WIDGET,
@@ -101,6 +102,14 @@ class ProgramForm(ConstraintFieldErrorsMixin, forms.ModelForm):
             current and current.municipality_id,
         )
         self.fields["owner"].empty_label = "— выберите орган управления —"
+        # Left empty, the window keeps its value (the default for a new program).
+        self.fields["entry_window_days"].required = False
+
+    def clean_entry_window_days(self):
+        days = self.cleaned_data.get("entry_window_days")
+        if days is None:
+            return self.instance.entry_window_days
+        return days
 
     def clean(self):
         data = super().clean()

@@ -12,7 +12,7 @@ class ProgramTable(tables.Table):
     short_title = tables.Column("Программа", linkify=True)
     level = tables.Column("Уровень")
     territory = tables.Column(
-        "Территория", accessor="municipality", order_by=("region__name", "municipality__name")
+        "Территория", accessor="territory_name", order_by=("region__name", "municipality__name")
     )
     starts_on = tables.DateColumn(verbose_name="Начало", format="d.m.Y")
     ends_on = tables.DateColumn(verbose_name="Окончание", format="d.m.Y")
@@ -38,12 +38,6 @@ class ProgramTable(tables.Table):
         order_by = ("-starts_on",)
         empty_text = "Нет программ, доступных вам."
         attrs = {"class": "table table-sm align-middle"}
-
-    def render_territory(self, record):
-        return record.municipality or record.region or "Российская Федерация"
-
-    def value_territory(self, record):
-        return str(record.municipality or record.region or "Российская Федерация")
 
     def render_order(self, record):
         return record.order_display or "—"

@@ -200,7 +200,11 @@ def document_submit(request, pk):
 @require_POST
 def document_review(request, pk):
     document = _document(request, pk)
-    require(Document.objects.reviewable_by(request.user), document)
+    require(
+        Document.objects.reviewable_by(request.user),
+        document,
+        "Вы можете видеть этот документ, но проверять его не можете.",
+    )
     if not document.awaits_verdict:
         messages.error(request, "Документ не ожидает проверки.")
         return redirect(document)

@@ -5,6 +5,7 @@ that went backwards, and who has not submitted."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from core.text import shorten
 from dashboards.charts import dynamics_chart
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 
@@ -294,7 +295,7 @@ def charts_section(data):
 
 
 def _short(text, limit=70):
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(text, limit)
 
 
 def _chunks(items, size):

@@ -44,7 +44,7 @@ def general_section(program):
             [
                 ("Наименование", program.title),
                 ("Уровень", program.get_level_display()),
-                ("Территория", str(program.territory or "Российская Федерация")),
+                ("Территория", program.territory_name),
                 ("Орган управления образованием", program.owner.name),
                 ("Оператор", program.operator.name if program.operator else None),
                 ("Приказ", order or None),
@@ -119,7 +119,7 @@ def participants_section(program):
     roles = Table(
         "Функции участников",
         [Column("Участник", width="28%"), Column("Функции")],
-        [Row([r.title, "; ".join(r.function_list)]) for r in program.roles.all()],
+        [Row([r.title, r.functions_text]) for r in program.roles.all()],
         empty_text="Функции участников не описаны.",
     )
     return Section("Участники").add(participants_table, roles)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.formtools import ConstraintFieldErrorsMixin
+from core.text import shorten
 from programs.models import Participant
 from schools.models import Organization
 
@@ -63,7 +64,7 @@ class EventForm(ConstraintFieldErrorsMixin, forms.ModelForm):
             | Q(pk=self.instance.item_id or 0)
         ).select_related("roadmap")
         self.fields["item"].label_from_instance = lambda item: (
-            f"{item.number} {item.title[:80]} ({item.roadmap.title[:40]})".strip()
+            f"{item.number} {shorten(item.title, 80)} ({shorten(item.roadmap.title, 40)})".strip()
         )
         if not self.instance.pk and not self.is_bound:
             # By default every supported school of the program is invited.

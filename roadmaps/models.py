@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.access import access_rule, any_of, reach
 from core.revisions import RevisionedModel
+from core.text import shorten
 from programs.models import CuratorPair, Module, Program
 from schools.models import Organization, RiskFactor
 
@@ -280,7 +281,7 @@ class RoadmapItem(RevisionedModel):
         ]
 
     def __str__(self):
-        return f"{self.number} {self.title[:100]}".strip()
+        return f"{self.number} {shorten(self.title, 100)}".strip()
 
     def get_absolute_url(self):
         return reverse("roadmaps:item", args=[self.pk])

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.formtools import ConstraintFieldErrorsMixin
+from core.text import shorten
 from programs.models import Participant
 from schools.models import Organization
 
@@ -200,7 +201,7 @@ class RoadmapItemForm(forms.ModelForm):
 
 def _target_label(target):
     point = target.point.title if target.point_id else "порог программы"
-    return f"{target.indicator.code}. {target.indicator.title[:60]} — {point}: {target}"
+    return f"{target.indicator.code}. {shorten(target.indicator.title, 60)} — {point}: {target}"
 
 
 def _preview_url(program):

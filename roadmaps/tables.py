@@ -4,6 +4,8 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.text import shorten
+
 from .models import Event, RoadmapItem
 
 
@@ -13,7 +15,7 @@ class EventTable(tables.Table):
     kind = tables.Column("Форма")
     level = tables.Column("Уровень")
     is_exchange = tables.BooleanColumn("Обмен опытом", yesno="да,—")
-    item = tables.Column("Пункт дорожной карты", accessor="item__number", orderable=False)
+    item = tables.Column("Пункт дорожной карты", orderable=False)
     invited_count = tables.Column("Приглашено", attrs={"td": {"class": "text-end"}})
     attended_count = tables.Column("Участвовало", attrs={"td": {"class": "text-end"}})
     manage = tables.TemplateColumn(
@@ -40,6 +42,13 @@ class EventTable(tables.Table):
         order_by = ("starts_at",)
         empty_text = "Мероприятий нет."
         attrs = {"class": "table table-sm align-middle"}
+
+    def render_item(self, value):
+        # The item by its title: its number («3») means nothing outside its roadmap.
+        return shorten(value.title, 80)
+
+    def value_item(self, value):
+        return value.title
 
     def value_starts_at(self, record):
         # The export shows the same local time as the page (the view activates the region's zone).
@@ -74,7 +83,7 @@ class ItemTable(tables.Table):
         row_attrs = {"class": lambda record: "is-late" if record.is_late else ""}
 
     def render_title(self, value):
-        return value if len(value) <= 160 else value[:159] + "…"
+        return shorten(value, 160)
 
     def render_responsible(self, record):
         names = [o.short_name for o in record.responsible.all()]

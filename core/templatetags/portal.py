@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django import template
 
+from core import text
+
 register = template.Library()
 
 
@@ -37,6 +39,13 @@ def duration_ru(value):
     if minutes or not parts:
         parts.append(ru_plural(minutes, "минуту,минуты,минут"))
     return " ".join(parts)
+
+
+@register.filter
+def shorten(value, limit):
+    """`{{ name|shorten:60 }}`: the name in at most 60 characters, its quotes kept closed
+    (`core.text.shorten`)."""
+    return text.shorten(value, int(limit))
 
 
 # Colours of status badges; the values of the portal's status choices do not clash.

@@ -142,7 +142,9 @@ def test_the_program_page_links_to_its_reports(world, as_user, filled):
             assert f'href="{url(slug, world.program, fmt)}"' in page
     period = "from=2023-07-01&amp;to=2023-12-31"
     assert f'href="{url("half-year", world.program)}?{period}"' in page
-    assert url("roadmap", filled.roadmap) not in page
+    # The program's own roadmap and each point are reported on from the program page too.
+    assert f'href="{url("roadmap", filled.roadmap)}"' in page
+    assert f'href="{url("note", filled.points.spring)}"' in page
 
 
 @pytest.mark.parametrize(
