@@ -51,7 +51,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from monitoring.models import Indicator, Target
-from programs.models import Agreement, CuratorPair, Document, Participant
+from programs.models import Agreement, CuratorPair, Document
 from roadmaps.models import Attendance, Event, RoadmapItem
 from schools.models import Organization
 
@@ -180,12 +180,8 @@ def _text(value):
 
 
 def supported_schools(program, scope=WHOLE):
-    """The program's supported schools in the scope (each once)."""
-    return Organization.objects.filter(
-        pk__in=Participant.objects.filter(program=program, role=Participant.Role.SUPPORTED).values(
-            "organization"
-        )
-    ).filter(scope.organizations())
+    """The program's supported schools (`Program.supported_schools`) in the scope."""
+    return program.supported_schools().filter(scope.organizations())
 
 
 def _attendance_share(program, scope, now, method):

@@ -128,7 +128,8 @@ class EntrySheet:
 
 
 class MeasurementReviewForm(VerdictFormMixin, RevisionFormMixin, forms.Form):
-    """An approver's verdict on one value: approve it, or return it with a comment."""
+    """An approver's verdict on one value: approve it (a note typed beside it is kept as the
+    review comment), or return it with a comment."""
 
     action = forms.ChoiceField(
         choices=VerdictFormMixin.decision_choices("Утвердить"),
@@ -139,7 +140,10 @@ class MeasurementReviewForm(VerdictFormMixin, RevisionFormMixin, forms.Form):
         required=False,
         max_length=2000,
         widget=forms.TextInput(
-            attrs={"class": "form-control form-control-sm", "placeholder": "Что исправить"}
+            attrs={
+                "class": "form-control form-control-sm",
+                "placeholder": "Что исправить, или пояснение к утверждению",
+            }
         ),
     )
 

@@ -104,19 +104,15 @@ def _entry_page(request, point, school, *, sheet=None, review_forms=None):
         .values_list("pk", flat=True)
     )
     review_forms = review_forms or {}
+    base_point = point.baseline()
     baseline = {}
-    for m in (
-        Measurement.objects.visible_to(user)
-        .filter(
-            point__program=program,
-            point__kind=MonitoringPoint.Kind.BASELINE,
-            point__date__lte=point.date,
-            organization=school,
+    if base_point is not None and base_point != point:
+        baseline = dict(
+            Measurement.objects.visible_to(user)
+            .counted()
+            .filter(point=base_point, organization=school)
+            .values_list("indicator_id", "value")
         )
-        .exclude(point=point)
-        .order_by("point__date")
-    ):
-        baseline[m.indicator_id] = m.value
     targets = Target.objects.filter(indicator__program=program).applicable(point, school)
     for row in sheet.rows:
         m = row["measurement"]
@@ -182,16 +178,23 @@ def entry(request, pk, school_pk):
     submit = request.POST.get("action") == EntrySheet.SUBMIT
     action = EntrySheet.SUBMIT if submit else EntrySheet.DRAFT
     if sheet.is_valid(action):
-        written = services.save_sheet(
+        saved = services.save_sheet(
             sheet, point=point, school=school, user=request.user, submit=submit
         )
-        if written is not None:
+        if saved is not None:
             if submit:
                 messages.success(request, "Значения отправлены на проверку.")
-            elif written:
+            elif saved.written:
                 messages.success(request, "Черновик сохранён.")
             else:
                 messages.info(request, "Изменений нет.")
+            if saved.withdrawn:
+                codes = ", ".join(indicator.code for indicator in saved.withdrawn)
+                messages.warning(
+                    request,
+                    f"Значения показателей {codes} были на проверке: черновик отозвал их. "
+                    "Чтобы их утвердили, отправьте значения на проверку снова.",
+                )
             return redirect("monitoring:entry", pk=point.pk, school_pk=school.pk)
     return _entry_page(request, point, school, sheet=sheet)
 

@@ -293,7 +293,7 @@ class AddParticipantsForm(forms.Form):
 
 class PairForm(ConstraintFieldErrorsMixin, forms.ModelForm):
     """A pair «школа-куратор → школа адресной поддержки»; saving it also makes both schools
-    participants of the program in their roles."""
+    participants of the program in their roles (`CuratorPair.save`)."""
 
     constraint_fields = {
         "pair_one_curator_per_supported_school": "supported_school",
@@ -324,18 +324,6 @@ class PairForm(ConstraintFieldErrorsMixin, forms.ModelForm):
         if curator and supported and curator == supported:
             self.add_error("supported_school", "Школа не может курировать сама себя.")
         return data
-
-    def save(self, commit=True):
-        pair = super().save(commit=commit)
-        if commit:
-            for organization, role in (
-                (pair.curator_school, Participant.Role.CURATOR),
-                (pair.supported_school, Participant.Role.SUPPORTED),
-            ):
-                Participant.objects.get_or_create(
-                    program=pair.program, organization=organization, role=role
-                )
-        return pair
 
 
 class CuratorForm(ConstraintFieldErrorsMixin, forms.ModelForm):
