@@ -480,7 +480,7 @@ class MeasurementQuerySet(models.QuerySet):
         baseline): approved ones (утверждённые), as a ministry reports them. Drafts, values
         waiting for approval and returned ones count only in the completeness of a point.
         Every dashboard, chart, report, export and the school page reads its figures from here."""
-        return self.filter(status=Measurement.Status.APPROVED, value__isnull=False)
+        return self.filter(status__in=Measurement.COUNTED, value__isnull=False)
 
     def with_target(self):
         """Each value with the target that applies to it (`TargetQuerySet.pick`, read in the
@@ -646,6 +646,8 @@ class Measurement(RevisionedModel):
     # Values the school has sent: waiting for a verdict, or approved. They count as submitted
     # in completeness figures, and an approver may return them.
     SENT = (Status.SUBMITTED, Status.APPROVED)
+    # The states of values that count for a figure (`MeasurementQuerySet.counted`).
+    COUNTED = (Status.APPROVED,)
 
     # A value is what a ministry reports: deleting its indicator or point never deletes it.
     indicator = models.ForeignKey(
