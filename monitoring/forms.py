@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
-from core.formtools import VerdictFormMixin
+from core.formtools import VerdictFormMixin, localized_decimal
 from core.revisions import RevisionFormMixin
 
 from .models import Indicator
@@ -48,15 +48,9 @@ class MeasurementForm(RevisionFormMixin, forms.Form):
             if measurement is not None and measurement.value is not None:
                 initial.setdefault("value", str(int(measurement.value)))
         else:
-            field = forms.DecimalField(
-                label=label,
-                required=False,
-                max_digits=12,
-                decimal_places=2,
-                localize=True,
-                widget=forms.TextInput(
-                    attrs={"class": "form-control form-control-sm", "inputmode": "decimal"}
-                ),
+            field = localized_decimal(
+                forms.DecimalField(label=label, required=False, max_digits=12, decimal_places=2),
+                {"class": "form-control form-control-sm"},
             )
             if measurement is not None:
                 initial.setdefault("value", _plain(measurement.value))
