@@ -347,7 +347,10 @@ class CuratorForm(ConstraintFieldErrorsMixin, forms.ModelForm):
         )
         self.fields["user"].label_from_instance = _person
         self.fields["user"].required = False
-        self.fields["user"].help_text = "Сотрудник одной из школ пары — получит доступ куратора"
+        self.fields["user"].help_text = (
+            "Сотрудник одной из школ пары — получит доступ куратора. Значения показателей "
+            "школы утверждает только куратор от школы-куратора."
+        )
 
     def clean(self):
         data = super().clean()

@@ -82,7 +82,7 @@ def test_every_number_input_of_every_page_holds_a_value_a_browser_reads(
             [{}]
             if not converters
             else [
-                {key: value for key in converters}
+                dict.fromkeys(converters, value)
                 | ({"school_pk": world.supported_school.pk} if "school_pk" in converters else {})
                 for value in pks
             ]
