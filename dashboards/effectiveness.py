@@ -158,9 +158,13 @@ def compute_all(program, scope=WHOLE, *, now=None):
 
 
 def _threshold(indicator):
+    """The program's standing threshold: the target that applies to the program as a whole
+    with no point (`TargetQuerySet.pick`)."""
     if hasattr(indicator, "thresholds"):
-        return indicator.thresholds[0] if indicator.thresholds else None
-    return indicator.targets.filter(point__isnull=True, organization__isnull=True).first()
+        thresholds = indicator.thresholds
+    else:
+        thresholds = indicator.targets.filter(point__isnull=True, organization__isnull=True)
+    return Target.objects.pick(thresholds, indicator.pk, None)
 
 
 def _split(base, condition, counted_reason, not_counted_reason):

@@ -312,3 +312,39 @@ def test_the_admin_refuses_to_delete_an_indicator_or_point_with_values(
     assert response.status_code == 200
     assert "Не удается удалить" in response.content.decode()
     assert Measurement.objects.filter(pk=m.pk).exists()
+
+
+def test_the_migration_names_the_schools_of_existing_pairs_as_participants(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("programs.migrations.0002_pair_schools_are_participants")
+    school = f.OrganizationFactory(municipality=world.municipality)
+    CuratorPair.objects.create(
+        program=world.program, curator_school=world.curator_school, supported_school=school
+    )
+    Participant.objects.filter(organization=school).delete()  # a pair from before the rule
+    assert not world.program.supported_schools().contains(school)
+
+    migration.add_participants(apps, None)
+
+    assert world.program.supported_schools().contains(school)
+
+
+def test_the_school_card_and_half_year_report_apply_the_standing_threshold(world, figures):
+    from reports import half_year, school_card
+
+    card = school_card.build(world.supported_school, world.region_coordinator)
+    [table] = [t for t in card.tables() if t.title.startswith("Показатели:")]
+    plans = {cell for row in table.data_rows for cell in row.cells[4::2]}
+    assert Decimal(25) in plans  # the threshold stands at every point without a target
+
+    report = half_year.build(
+        world.program,
+        world.region_coordinator,
+        starts_on=datetime.date(2023, 1, 1),
+        ends_on=datetime.date(2023, 6, 30),
+    )
+    [table] = [t for t in report.tables() if t.title == "Мониторинг показателей"]
+    assert Decimal(25) in [row.cells[4] for row in table.data_rows]
