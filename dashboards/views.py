@@ -356,11 +356,8 @@ def territory(request):
     )
     program_ids = list(programs.values_list("pk", flat=True))
     schools = dict(
-        Participant.objects.filter(
-            program__in=program_ids,
-            role=Participant.Role.SUPPORTED,
-            organization__in=in_scope,
-        )
+        Participant.objects.supported()
+        .filter(program__in=program_ids, organization__in=in_scope)
         .values("program")
         .annotate(n=Count("organization", distinct=True))
         .values_list("program", "n")

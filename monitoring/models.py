@@ -576,19 +576,14 @@ class MeasurementQuerySet(models.QuerySet):
             if r.pairs
             else None
         )
-        return (
-            self.visible_to(user)
-            .filter(
-                any_of(
-                    r.territory(
-                        "organization__region", "organization__municipality", coordinator=True
-                    ),
-                    Q(point__program__in=Program.objects.editable_by(user)),
-                    Q(curating) if curating is not None else None,
-                )
+        approvable = self.visible_to(user).filter(
+            any_of(
+                r.territory("organization__region", "organization__municipality", coordinator=True),
+                Q(point__program__in=Program.objects.editable_by(user)),
+                Q(curating) if curating is not None else None,
             )
-            .exclude(entered_by_id=r.user_id)
         )
+        return approvable.exclude(entered_by_id=r.user_id) if r.user_id else approvable.none()
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,15 @@ def test_a_mutual_pair_is_refused_by_the_database(world):
     )
 
 
+def test_a_pair_changed_into_a_mutual_one_is_refused_by_the_database(world):
+    third = f.OrganizationFactory(municipality=world.municipality)
+    pair = CuratorPair.objects.create(
+        program=world.program, curator_school=world.supported_school, supported_school=third
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CuratorPair.objects.filter(pk=pair.pk).update(supported_school=world.curator_school)
+
+
 def test_a_mutual_pair_is_refused_in_the_set_up_form_with_a_message(world, as_user):
     response = as_user(world.coordinator).post(
         reverse("programs:setup_pairs", args=[world.program.pk]),
