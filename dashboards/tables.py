@@ -106,9 +106,9 @@ class IndicatorSchoolsTable(tables.Table):
         empty_text = "Школ нет."
         attrs = {"class": "table table-sm align-middle"}
 
-    def __init__(self, data, *, points, baseline, last, indicator, program_target, **kwargs):
+    def __init__(self, data, *, points, baseline, last, indicator, **kwargs):
         self.points, self.baseline, self.last = points, baseline, last
-        self.indicator, self.program_target = indicator, program_target
+        self.indicator = indicator
         extra = [
             (f"p{p.pk}", NumberColumn(p.title, accessor=f"p{p.pk}", attrs=_NUMBER)) for p in points
         ]

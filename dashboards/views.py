@@ -187,14 +187,6 @@ def indicator_dashboard(request, pk):
     measured = set(counted.filter(organization__in=schools).values_list("point", flat=True))
     last = next((p for p in reversed(points) if p.pk in measured), None)
     baseline = MonitoringPoint.baseline_among(points, last)
-    program_target = (
-        Target.objects.pick(
-            Target.objects.filter(indicator=indicator, organization__isnull=True), indicator.pk,
-            last.pk,
-        )
-        if last
-        else None
-    )  # fmt: skip
     annotations = {}
     for point in points:
         annotations[f"p{point.pk}"] = Subquery(
@@ -210,7 +202,6 @@ def indicator_dashboard(request, pk):
         baseline=baseline,
         last=last,
         indicator=indicator,
-        program_target=program_target,
     )
     if wants_xlsx(request):
         return xlsx_response(table, f"Показатель {indicator.code} по школам")

@@ -146,6 +146,13 @@ def _entry_page(request, point, school, *, sheet=None, review_forms=None):
             "may_change": may_change,
             "may_edit_school": bool(sheet.editable),
             "reviewing": any(row["review"] for row in sheet.rows),
+            # A draft over these withdraws them from approval: the page says so beforehand.
+            "under_review": any(
+                row["form"] is not None
+                and row["measurement"] is not None
+                and row["measurement"].status == Measurement.Status.SUBMITTED
+                for row in sheet.rows
+            ),
             "computed": program.indicators.computed().order_by("order"),
             "history": history,
         },

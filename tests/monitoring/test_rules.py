@@ -285,6 +285,10 @@ def test_whoever_entered_a_value_never_approves_it(world):
 def test_a_draft_over_a_submitted_value_tells_the_school_it_was_withdrawn(scene, world, as_user):
     side = scene.inside
     m = side.measurement
+    page = as_user(world.school).get(
+        reverse("monitoring:entry", args=[side.point.pk, side.school.pk])
+    )
+    assert "будут отозваны с проверки" in page.content.decode()
     data = {"action": "draft"}
     for indicator in side.indicators:
         stored = Measurement.objects.filter(
