@@ -4,6 +4,8 @@ portal runs on (as `schools/migrations/0002_branch_parent_trigger.py`)."""
 
 from django.db import migrations
 
+from core.triggers import per_vendor
+
 MESSAGE = "pair_not_mutual"
 
 SQLITE_FORWARD = [
@@ -72,25 +74,16 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def run(statements_by_vendor):
-    def apply(apps, schema_editor):
-        statements = statements_by_vendor.get(schema_editor.connection.vendor)
-        if statements is None:
-            raise NotImplementedError(
-                f"No mutual pair trigger for {schema_editor.connection.vendor}; add one here."
-            )
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("programs", "0002_pair_schools_are_participants")]
 
     operations = [
         migrations.RunPython(
-            run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
-            run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+            per_vendor(
+                {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}, "mutual pair trigger"
+            ),
+            per_vendor(
+                {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}, "mutual pair trigger"
+            ),
         ),
     ]
