@@ -4,7 +4,7 @@ school, and the approver's verdict on a value."""
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -235,6 +235,10 @@ def review(request, pk):
             )
         except StaleRevision as stale:
             form.refuse_stale(stale)
+        except ValidationError as refusal:
+            # The model's own rule (`Measurement.approve`, `send_back`), e.g. the one who
+            # entered the value approving it.
+            form.add_error(None, refusal.messages)
         else:
             verb = "утверждено" if approve else "возвращено на доработку"
             messages.success(request, f"Значение показателя {measurement.indicator.code} {verb}.")

@@ -281,6 +281,19 @@ def test_whoever_entered_a_value_never_approves_it(world):
         m.approve(world.coordinator)
 
 
+def test_a_superuser_who_entered_a_value_is_told_not_to_approve_it(world, superuser, as_user):
+    m = submitted(world, entered_by=superuser)
+    prefix = f"r{m.pk}"
+    response = as_user(superuser).post(
+        reverse("monitoring:review", args=[m.pk]),
+        {f"{prefix}-action": "approve", f"{prefix}-comment": "", f"{prefix}-revision": m.revision},
+    )
+    assert response.status_code == 200
+    assert "Значение утверждает не тот, кто его внёс." in response.content.decode()
+    m.refresh_from_db()
+    assert m.status == "submitted"
+
+
 def test_a_draft_over_a_submitted_value_tells_the_school_it_was_withdrawn(scene, world, as_user):
     side = scene.inside
     m = side.measurement
