@@ -344,7 +344,7 @@ def test_the_migration_names_the_schools_of_existing_pairs_as_participants(world
 
     from django.apps import apps
 
-    migration = importlib.import_module("programs.migrations.0002_pair_schools_are_participants")
+    migration = importlib.import_module("programs.migrations.0003_pair_schools_are_participants")
     school = f.OrganizationFactory(municipality=world.municipality)
     CuratorPair.objects.create(
         program=world.program, curator_school=world.curator_school, supported_school=school

@@ -21,6 +21,6 @@ def add_participants(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("programs", "0001_initial")]
+    dependencies = [("programs", "0002_program_entry_window_days")]
 
     operations = [migrations.RunPython(add_participants, migrations.RunPython.noop)]

@@ -75,7 +75,7 @@ POSTGRES_BACKWARD = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("programs", "0002_pair_schools_are_participants")]
+    dependencies = [("programs", "0003_pair_schools_are_participants")]
 
     operations = [
         migrations.RunPython(
