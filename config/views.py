@@ -69,20 +69,19 @@ def _values_by_sheet(measurements):
 def _entry_links(user, points):
     """For people who enter values for a few schools (not coordinators of a territory): the
     schools of theirs that each open point is about, with how far each school's sheet has
-    come, as {point id: [(school id, name, SheetProgress)]}; four queries."""
+    come, as {point id: [(school id, name, SheetProgress)]}; three queries."""
     r = reach(user)
     if r.is_territorial or not r.editor_schools:
         return {}
     schools = Organization.objects.data_editable_by(user).schools()
     programs = {point.program_id for point in points}
     by_program = defaultdict(dict)
-    for program_id, school_id, name in Participant.objects.filter(
-        role=Participant.Role.SUPPORTED, organization__in=schools, program__in=programs
-    ).values_list("program_id", "organization_id", "organization__short_name"):
-        by_program[program_id][school_id] = name
-    for program_id, school_id, name in CuratorPair.objects.filter(
-        supported_school__in=schools, program__in=programs
-    ).values_list("program_id", "supported_school_id", "supported_school__short_name"):
+    # The supported schools of `Program.supported_schools`, for several programs at once.
+    for program_id, school_id, name in (
+        Participant.objects.supported()
+        .filter(organization__in=schools, program__in=programs)
+        .values_list("program_id", "organization_id", "organization__short_name")
+    ):
         by_program[program_id][school_id] = name
     school_ids = {school_id for named in by_program.values() for school_id in named}
     progress = Measurement.objects.visible_to(user).sheet_progress(points, school_ids)

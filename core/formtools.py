@@ -7,6 +7,7 @@ but it skips any that names a field the form does not show (the program of a for
 reports the rest above the form, away from the field.
 """
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
@@ -66,3 +67,21 @@ class VerdictFormMixin:
     @property
     def approves(self):
         return self.cleaned_data[self.decision_field] == self.APPROVE
+
+
+class DecimalInput(forms.TextInput):
+    """A decimal typed the Russian way («60,5»): a text input with the decimal keyboard on a
+    phone, shown and read with the decimal comma. A number input (`<input type="number">`)
+    must never be localized: a browser reads «60,50» in one as empty, and the form cannot be
+    sent again."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
+
+
+def localized_decimal(field, attrs=None):
+    """Make a form's DecimalField take and show the decimal comma, in a `DecimalInput`."""
+    field.localize = True
+    field.widget = DecimalInput(attrs)
+    field.widget.is_localized = True
+    return field

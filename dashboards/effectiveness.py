@@ -51,7 +51,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from monitoring.models import Indicator, Target
-from programs.models import Agreement, CuratorPair, Document, Participant
+from programs.models import Agreement, CuratorPair, Document
 from roadmaps.models import Attendance, Event, RoadmapItem
 from schools.models import Organization
 
@@ -158,9 +158,13 @@ def compute_all(program, scope=WHOLE, *, now=None):
 
 
 def _threshold(indicator):
+    """The program's standing threshold: the target that applies to the program as a whole
+    with no point (`TargetQuerySet.pick`)."""
     if hasattr(indicator, "thresholds"):
-        return indicator.thresholds[0] if indicator.thresholds else None
-    return indicator.targets.filter(point__isnull=True, organization__isnull=True).first()
+        thresholds = indicator.thresholds
+    else:
+        thresholds = indicator.targets.filter(point__isnull=True, organization__isnull=True)
+    return Target.objects.pick(thresholds, indicator.pk, None)
 
 
 def _split(base, condition, counted_reason, not_counted_reason):
@@ -180,12 +184,8 @@ def _text(value):
 
 
 def supported_schools(program, scope=WHOLE):
-    """The program's supported schools in the scope (each once)."""
-    return Organization.objects.filter(
-        pk__in=Participant.objects.filter(program=program, role=Participant.Role.SUPPORTED).values(
-            "organization"
-        )
-    ).filter(scope.organizations())
+    """The program's supported schools (`Program.supported_schools`) in the scope."""
+    return program.supported_schools().filter(scope.organizations())
 
 
 def _attendance_share(program, scope, now, method):

@@ -103,43 +103,43 @@ class IndicatorRow:
     worsened: int | None = None
 
 
-def _target_filter(target):
-    lookup = {"ge": "value__gte", "le": "value__lte", "eq": "value"}[target.comparison]
-    return Q(indicator_id=target.indicator_id, point_id=target.point_id, **{lookup: target.value})
-
-
 def indicator_summary(program, scope):
     """Each entered indicator against its baseline and program targets, point by point, over
-    the supported schools of the scope; how many schools met the target at the last point with
-    values, and how many went up or down since the baseline."""
-    points = list(program.points.order_by("date"))
+    the supported schools of the scope: the values that count (`MeasurementQuerySet.counted`),
+    the program's target that applies at each point (`TargetQuerySet.pick`); how many schools
+    met the target that applies to each of them at the last point with values, and how many
+    improved or declined (`Indicator.movement`) since the baseline of that point
+    (`MonitoringPoint.baseline_among`)."""
+    points = list(program.points.order_by("date", "pk"))
     indicators = list(
         program.indicators.filter(method=Indicator.Method.ENTERED).prefetch_related(
             Prefetch(
                 "targets",
-                queryset=Target.objects.filter(point__isnull=False, organization__isnull=True),
-                to_attr="point_targets",
+                queryset=Target.objects.filter(organization__isnull=True),
+                to_attr="program_level_targets",
             )
         )
     )
     if not indicators or not points:
         return {"points": points, "rows": [], "latest": None, "baseline": None}
-    values = Measurement.objects.filter(
+    values = Measurement.objects.counted().filter(
         indicator__in=[i.pk for i in indicators],
-        value__isnull=False,
         organization__in=supported_schools(program, scope),
     )
-    targets = [t for i in indicators for t in i.point_targets]
-    figures = {"average": Avg("value"), "count": Count("pk")}
-    if targets:
-        figures["met"] = Count("pk", filter=reduce(or_, (_target_filter(t) for t in targets)))
     stats = {
         (row["indicator_id"], row["point_id"]): row
-        for row in values.values("indicator_id", "point_id").annotate(**figures)
+        for row in values.with_target()
+        .values("indicator_id", "point_id")
+        .annotate(
+            average=Avg("value"),
+            count=Count("pk"),
+            met=Count("pk", filter=Q(meets_target=True)),
+            with_target=Count("pk", filter=Q(target_value__isnull=False)),
+        )
     }
     with_values = [p for p in points if any((i.pk, p.pk) in stats for i in indicators)]
     latest = with_values[-1] if with_values else None
-    baseline = next((p for p in points if p.kind == MonitoringPoint.Kind.BASELINE), points[0])
+    baseline = MonitoringPoint.baseline_among(points, latest)
     moves = {}
     if latest is not None and latest.pk != baseline.pk:
         per_school = (
@@ -157,18 +157,18 @@ def indicator_summary(program, scope):
         )
     rows = []
     for indicator in indicators:
-        by_point = {t.point_id: t for t in indicator.point_targets}
+        targets = indicator.program_level_targets
         cells = []
         for point in points:
             stat = stats.get((indicator.pk, point.pk), {})
-            target = by_point.get(point.pk)
+            target = Target.objects.pick(targets, indicator.pk, point.pk)
             cells.append(
                 {
                     "point": point,
                     "average": stat.get("average"),
                     "count": stat.get("count", 0),
                     "target": target,
-                    "met": stat.get("met", 0) if target else None,
+                    "met": stat.get("met", 0) if target or stat.get("with_target") else None,
                 }
             )
         row = IndicatorRow(indicator=indicator, cells=cells)
@@ -177,12 +177,14 @@ def indicator_summary(program, scope):
             last = stats.get((indicator.pk, latest.pk), {})
             row.latest = last.get("average")
             row.measured = last.get("count", 0)
-            target = by_point.get(latest.pk)
+            target = Target.objects.pick(targets, indicator.pk, latest.pk)
             row.latest_target = target
-            row.met = last.get("met", 0) if target else None
+            row.met = last.get("met", 0) if target or last.get("with_target") else None
             move = moves.get(indicator.pk)
             if move:
-                better, worse = ("up", "down") if indicator.direction == "up" else ("down", "up")
+                # Which way is better is the indicator's rule: ask it about a rise.
+                rise_is = indicator.movement(0, 1)
+                better, worse = ("up", "down") if rise_is == Indicator.BETTER else ("down", "up")
                 row.improved, row.worsened = move[better], move[worse]
         rows.append(row)
     return {"points": points, "rows": rows, "latest": latest, "baseline": baseline}

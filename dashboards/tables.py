@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core.text import shorten
-from monitoring.models import Target
+from monitoring.models import Indicator, Target
 from schools.models import Organization
 
 _NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
@@ -106,9 +106,9 @@ class IndicatorSchoolsTable(tables.Table):
         empty_text = "Школ нет."
         attrs = {"class": "table table-sm align-middle"}
 
-    def __init__(self, data, *, points, baseline, last, indicator, program_target, **kwargs):
+    def __init__(self, data, *, points, baseline, last, indicator, **kwargs):
         self.points, self.baseline, self.last = points, baseline, last
-        self.indicator, self.program_target = indicator, program_target
+        self.indicator = indicator
         extra = [
             (f"p{p.pk}", NumberColumn(p.title, accessor=f"p{p.pk}", attrs=_NUMBER)) for p in points
         ]
@@ -131,19 +131,20 @@ class IndicatorSchoolsTable(tables.Table):
         return first, last
 
     def _target(self, record):
-        own = getattr(record, "own_target", None)
-        if own is not None:
-            return Target(value=own, comparison=(self.program_target or Target()).comparison)
-        return self.program_target
+        """The target that applies to the school at the last point (`TargetQuerySet.applying`,
+        read for every row by the query)."""
+        value = getattr(record, "target_value", None)
+        if value is None:
+            return None
+        return Target(value=value, comparison=record.target_comparison)
 
     def render_change(self, record):
         first, last = self._values(record)
         if first is None or last is None or self.baseline == self.last:
             return "—"
         change = last - first
-        better = change > 0 if self.indicator.direction == "up" else change < 0
-        worse = change < 0 if self.indicator.direction == "up" else change > 0
-        css = "text-success" if better else "text-danger" if worse else ""
+        movement = self.indicator.movement(first, last)
+        css = {Indicator.BETTER: "text-success", Indicator.WORSE: "text-danger"}.get(movement, "")
         sign = "+" if change > 0 else ""
         return format_html('<span class="{}">{}{}</span>', css, sign, _number(change))
 

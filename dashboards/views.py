@@ -141,18 +141,17 @@ def indicator_chart(request, pk):
 
 
 def _dynamics(indicator, program, scope, schools=None):
-    points = list(program.points.order_by("date"))
-    values = Measurement.objects.filter(
-        indicator=indicator,
-        value__isnull=False,
-        organization__in=supported_schools(program, scope),
+    points = list(program.points.order_by("date", "pk"))
+    values = Measurement.objects.counted().filter(
+        indicator=indicator, organization__in=supported_schools(program, scope)
     )
     averages = dict(values.values("point_id").annotate(a=Avg("value")).values_list("point_id", "a"))
-    targets = dict(
-        Target.objects.filter(
-            indicator=indicator, organization__isnull=True, point__isnull=False
-        ).values_list("point_id", "value")
-    )
+    program_targets = list(Target.objects.filter(indicator=indicator, organization__isnull=True))
+    targets = {
+        p.pk: target.value
+        for p in points
+        if (target := Target.objects.pick(program_targets, indicator.pk, p.pk)) is not None
+    }
     series = {"Среднее по школам": [averages.get(p.pk) for p in points]}
     if schools:
         for name, by_point in schools.items():
@@ -181,43 +180,28 @@ def indicator_dashboard(request, pk):
         Indicator.objects.visible_to(request.user).select_related("program"), pk=pk
     )
     program, scope = program_and_scope(request, indicator.program_id)
-    points = list(program.points.order_by("date"))
-    baseline = next((p for p in points if p.kind == MonitoringPoint.Kind.BASELINE), None) or (
-        points[0] if points else None
-    )
+    points = list(program.points.order_by("date", "pk"))
     schools = supported_schools(program, scope).select_related("municipality")
+    counted = Measurement.objects.counted().filter(indicator=indicator)
     # Change and target are read at the last point that has values, not at one still to come.
-    measured = set(
-        Measurement.objects.filter(
-            indicator=indicator, value__isnull=False, organization__in=schools
-        ).values_list("point", flat=True)
-    )
+    measured = set(counted.filter(organization__in=schools).values_list("point", flat=True))
     last = next((p for p in reversed(points) if p.pk in measured), None)
-    program_target = (
-        Target.objects.filter(indicator=indicator, organization__isnull=True, point=last).first()
-        if last
-        else None
-    )
+    baseline = MonitoringPoint.baseline_among(points, last)
     annotations = {}
     for point in points:
         annotations[f"p{point.pk}"] = Subquery(
-            Measurement.objects.filter(
-                indicator=indicator, point=point, organization=OuterRef("pk")
-            ).values("value")[:1]
+            counted.filter(point=point, organization=OuterRef("pk")).values("value")[:1]
         )
     if last:
-        annotations["own_target"] = Subquery(
-            Target.objects.filter(
-                indicator=indicator, point=last, organization=OuterRef("pk")
-            ).values("value")[:1]
-        )
+        applying = Target.objects.applying(indicator, last, OuterRef("pk"))
+        annotations["target_value"] = Subquery(applying.values("value")[:1])
+        annotations["target_comparison"] = Subquery(applying.values("comparison")[:1])
     table = IndicatorSchoolsTable(
         schools.annotate(**annotations),
         points=points,
         baseline=baseline,
         last=last,
         indicator=indicator,
-        program_target=program_target,
     )
     if wants_xlsx(request):
         return xlsx_response(table, f"Показатель {indicator.code} по школам")
@@ -363,11 +347,8 @@ def territory(request):
     )
     program_ids = list(programs.values_list("pk", flat=True))
     schools = dict(
-        Participant.objects.filter(
-            program__in=program_ids,
-            role=Participant.Role.SUPPORTED,
-            organization__in=in_scope,
-        )
+        Participant.objects.supported()
+        .filter(program__in=program_ids, organization__in=in_scope)
         .values("program")
         .annotate(n=Count("organization", distinct=True))
         .values_list("program", "n")

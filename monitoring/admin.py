@@ -2,7 +2,7 @@
 action), targets, and the values schools enter, approved by an action and kept with history."""
 
 from django.contrib import admin, messages
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -83,21 +83,21 @@ class MeasurementAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Утвердить выбранные значения", permissions=["change"])
     def approve(self, request, queryset):
-        pending = queryset.exclude(status=Measurement.Status.APPROVED)
-        # The database refuses an approved value that is empty; say so instead of failing.
-        empty = pending.filter(value__isnull=True).count()
-        now = timezone.now()
-        approved = 0
+        """Approve each submitted value through `Measurement.approve`, as the entry page does;
+        the others are named with the reason they were not approved."""
+        approved, refused = 0, {}
         # One save per value, not update(): each approval goes into the value's history and
         # raises its revision, so an entry form open elsewhere will not overwrite it.
-        for measurement in pending.filter(value__isnull=False):
-            measurement.status = Measurement.Status.APPROVED
-            measurement.approved_by = request.user
-            measurement.approved_at = now
+        pending = queryset.exclude(status=Measurement.Status.APPROVED)
+        for measurement in pending.select_related("indicator", "point", "organization"):
+            try:
+                measurement.approve(request.user)
+            except ValidationError as error:
+                reason = " ".join(error.messages)
+                refused[reason] = refused.get(reason, 0) + 1
+                continue
             measurement.save()
             approved += 1
         self.message_user(request, f"Утверждено значений: {approved}.")
-        if empty:
-            self.message_user(
-                request, f"Не утверждены, потому что не заполнены: {empty}.", messages.WARNING
-            )
+        for reason, count in refused.items():
+            self.message_user(request, f"Не утверждены ({count}): {reason}", messages.WARNING)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
-from core.formtools import VerdictFormMixin
+from core.formtools import VerdictFormMixin, localized_decimal
 from core.revisions import RevisionFormMixin
 
 from .models import Indicator
@@ -48,15 +48,9 @@ class MeasurementForm(RevisionFormMixin, forms.Form):
             if measurement is not None and measurement.value is not None:
                 initial.setdefault("value", str(int(measurement.value)))
         else:
-            field = forms.DecimalField(
-                label=label,
-                required=False,
-                max_digits=12,
-                decimal_places=2,
-                localize=True,
-                widget=forms.TextInput(
-                    attrs={"class": "form-control form-control-sm", "inputmode": "decimal"}
-                ),
+            field = localized_decimal(
+                forms.DecimalField(label=label, required=False, max_digits=12, decimal_places=2),
+                {"class": "form-control form-control-sm"},
             )
             if measurement is not None:
                 initial.setdefault("value", _plain(measurement.value))
@@ -128,7 +122,8 @@ class EntrySheet:
 
 
 class MeasurementReviewForm(VerdictFormMixin, RevisionFormMixin, forms.Form):
-    """An approver's verdict on one value: approve it, or return it with a comment."""
+    """An approver's verdict on one value: approve it (a note typed beside it is kept as the
+    review comment), or return it with a comment."""
 
     action = forms.ChoiceField(
         choices=VerdictFormMixin.decision_choices("Утвердить"),
@@ -139,7 +134,10 @@ class MeasurementReviewForm(VerdictFormMixin, RevisionFormMixin, forms.Form):
         required=False,
         max_length=2000,
         widget=forms.TextInput(
-            attrs={"class": "form-control form-control-sm", "placeholder": "Что исправить"}
+            attrs={
+                "class": "form-control form-control-sm",
+                "placeholder": "Что исправить, или пояснение к утверждению",
+            }
         ),
     )
 

@@ -82,34 +82,28 @@ class ValuesImportPlan(ImportPlan):
         if self.errors:
             raise ValueError("A plan with errors is never applied.")
         now = timezone.now()
-        with transaction.atomic():
-            bulk_create_with_history(
-                [
-                    Measurement(
-                        indicator=c.indicator,
-                        point=self.point,
-                        organization=c.school,
-                        value=c.new,
-                        status=Measurement.Status.SUBMITTED,
-                        submitted_at=now,
-                        entered_by=user,
-                        comment="Загружено из Excel",
-                    )
-                    for c in self.creates
-                ],
-                Measurement,
-                batch_size=1000,
-                default_user=user,
+        created = []
+        for c in self.creates:
+            measurement = Measurement(
+                indicator=c.indicator,
+                point=self.point,
+                organization=c.school,
+                value=c.new,
+                entered_by=user,
+                comment="Загружено из Excel",
             )
-            changed = []
-            for change in self.updates:
-                measurement = change.measurement
-                measurement.value = change.new
-                measurement.status = Measurement.Status.SUBMITTED
-                measurement.submitted_at = now
-                measurement.entered_by = user
-                measurement.revision += 1
-                changed.append(measurement)
+            measurement.submit(user, at=now)
+            created.append(measurement)
+        changed = []
+        for change in self.updates:
+            measurement = change.measurement
+            measurement.value = change.new
+            measurement.entered_by = user
+            measurement.submit(user, at=now)
+            measurement.revision += 1
+            changed.append(measurement)
+        with transaction.atomic():
+            bulk_create_with_history(created, Measurement, batch_size=1000, default_user=user)
             bulk_update_with_history(
                 changed,
                 Measurement,
@@ -133,6 +127,8 @@ def entered_indicators(program):
 
 
 def program_schools(program):
+    """The organizations taking part in the program, in any role (a row of another one gets
+    its own message)."""
     return (
         Organization.objects.filter(
             pk__in=Participant.objects.filter(program=program).values("organization")
@@ -261,13 +257,10 @@ def values_template(point, user):
     program = point.program
     indicators = entered_indicators(program)
     schools = (
-        program_schools(program)
-        .filter(
-            pk__in=Participant.objects.filter(
-                program=program, role=Participant.Role.SUPPORTED
-            ).values("organization")
-        )
+        program.supported_schools()
         .filter(pk__in=Organization.objects.data_editable_by(user).values("pk"))
+        .select_related("municipality")
+        .order_by("municipality__name", "short_name")
     )
     saved = {
         (m.organization_id, m.indicator_id): m.value

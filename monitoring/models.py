@@ -18,7 +18,7 @@ from core.access import access_rule, any_of, reach
 from core.expressions import PlusDays
 from core.revisions import RevisionedModel
 from core.text import shorten
-from programs.models import Program
+from programs.models import Curator, Program
 from schools.models import Organization
 
 
@@ -160,6 +160,21 @@ class Indicator(models.Model):
         for one indicator already fetched."""
         return not self.is_computed and self.level == self.Level.SCHOOL
 
+    BETTER, WORSE, SAME = "better", "worse", "same"
+
+    def movement(self, before, after):
+        """Whether a value that went from `before` to `after` improved: «better» when it moved
+        the way the indicator's direction calls good (up for «чем больше, тем лучше», down for
+        «чем меньше, тем лучше»), «worse» when it moved the other way, «same» when it did not
+        move; None when either value is missing. Every page, report and chart that marks a
+        change as an improvement or a decline asks this."""
+        if before is None or after is None:
+            return None
+        if after == before:
+            return self.SAME
+        went_up = after > before
+        return self.BETTER if went_up == (self.direction == self.Direction.UP) else self.WORSE
+
     def check_value(self, value):
         """The unit's rule for a value, with a message for the person who typed it."""
         if value is None:
@@ -259,6 +274,24 @@ class MonitoringPoint(models.Model):
             return self.entry_deadline
         return self.date + timedelta(days=self.program.entry_window_days)
 
+    @staticmethod
+    def baseline_among(points, point):
+        """Of a program's points ordered by date, the baseline for `point` (базовая точка): the
+        latest point of the kind «базовое значение» on or before it, else the program's first
+        point. `point` None means the last of `points`; None when there are no points. Every
+        page and report that compares a value with the baseline takes the baseline from here."""
+        points = list(points)
+        if not points:
+            return None
+        upto = points[: points.index(point) + 1] if point in points else points
+        baselines = [p for p in upto if p.kind == MonitoringPoint.Kind.BASELINE]
+        return baselines[-1] if baselines else points[0]
+
+    def baseline(self):
+        """The baseline for this point (`baseline_among` over its program's points); one query."""
+        points = MonitoringPoint.objects.filter(program_id=self.program_id).order_by("date", "pk")
+        return self.baseline_among(points, self)
+
     def is_open_on(self, today):
         return not self.locked and today <= self.closes_on
 
@@ -285,24 +318,49 @@ class TargetQuerySet(models.QuerySet):
         return self.filter(Q(organization=school) | Q(organization__isnull=True))
 
     @staticmethod
-    def pick(targets, indicator_id, point_id):
-        """Of `targets` (already fetched), the one that applies to an indicator at a point: at
-        the point before a threshold with no point, a school's own before the program's."""
+    def pick(targets, indicator_id, point_id, organization_id=None):
+        """The target that applies (плановое значение) to a school's value of an indicator at
+        a point, of `targets` already fetched: the school's own target at the point, else the
+        program's target at the point, else the school's standing threshold (no point), else
+        the program's standing one. `organization_id` None asks for the program as a whole:
+        its target at the point, else its standing threshold. `applying` is the same rule in
+        the database; every page, report, export and chart takes its target from one of the
+        two."""
         best = None
         for target in targets:
             if target.indicator_id != indicator_id or target.point_id not in (point_id, None):
+                continue
+            if target.organization_id not in (organization_id, None):
                 continue
             rank = (target.point_id is not None, target.organization_id is not None)
             if best is None or rank > best[0]:
                 best = (rank, target)
         return best[1] if best else None
 
-    def applicable(self, point, school):
-        """For each indicator, the target that applies to `school` at `point` (see `pick`).
-        Returns {indicator id: Target}; one query."""
-        targets = list(self.for_school(school).filter(Q(point=point) | Q(point__isnull=True)))
+    def applying(self, indicator, point, organization):
+        """The targets that may apply to `organization`'s value of `indicator` at `point`, the
+        one that applies first (the rule of `pick`); each argument an object, an id or an
+        `OuterRef`, so that a query can read the target of every row in the database."""
+        return self.filter(
+            Q(point=point) | Q(point__isnull=True),
+            Q(organization=organization) | Q(organization__isnull=True),
+            indicator=indicator,
+        ).order_by(
+            models.F("point").asc(nulls_last=True), models.F("organization").asc(nulls_last=True)
+        )
+
+    def applicable(self, point, school=None):
+        """For each indicator, the target that applies to `school` (None: the program as a
+        whole) at `point` (see `pick`). Returns {indicator id: Target}; one query."""
+        targets = self.filter(Q(point=point) | Q(point__isnull=True))
+        targets = list(
+            targets.for_school(school)
+            if school is not None
+            else targets.filter(organization__isnull=True)
+        )
         ids = {t.indicator_id for t in targets}
-        return {i: self.pick(targets, i, point.pk) for i in ids}
+        school_id = school.pk if school is not None else None
+        return {i: self.pick(targets, i, point.pk, school_id) for i in ids}
 
 
 class Target(models.Model):
@@ -417,6 +475,38 @@ class MeasurementQuerySet(models.QuerySet):
             )
         )
 
+    def counted(self):
+        """The values that count for a figure (average, dynamics, target met, change since the
+        baseline): approved ones (утверждённые), as a ministry reports them. Drafts, values
+        waiting for approval and returned ones count only in the completeness of a point.
+        Every dashboard, chart, report, export and the school page reads its figures from here."""
+        return self.filter(status__in=Measurement.COUNTED, value__isnull=False)
+
+    def with_target(self):
+        """Each value with the target that applies to it (`TargetQuerySet.pick`, read in the
+        database): `target_value`, `target_comparison`, and `meets_target` (True, False, or
+        None without a target)."""
+        applying = Target.objects.applying(
+            models.OuterRef("indicator"), models.OuterRef("point"), models.OuterRef("organization")
+        )
+        value, cmp = models.F("target_value"), Target.Comparison
+        return self.annotate(
+            target_value=models.Subquery(applying.values("value")[:1]),
+            target_comparison=models.Subquery(applying.values("comparison")[:1]),
+        ).annotate(
+            meets_target=models.Case(
+                models.When(Q(target_value__isnull=True) | Q(value__isnull=True), then=None),
+                models.When(
+                    Q(target_comparison=cmp.GE, value__gte=value)
+                    | Q(target_comparison=cmp.LE, value__lte=value)
+                    | Q(target_comparison=cmp.EQ, value=value),
+                    then=models.Value(True),
+                ),
+                default=models.Value(False),
+                output_field=models.BooleanField(null=True),
+            )
+        )
+
     def awaiting_approval(self):
         return self.filter(status=Measurement.Status.SUBMITTED)
 
@@ -468,22 +558,32 @@ class MeasurementQuerySet(models.QuerySet):
 
     @access_rule
     def approvable_by(self, user):
-        """Values the user may approve or return: the curators of the school's pair in that
-        program, and coordinators of its territory or of the program, among the values they
-        see (a national program's coordinator does not see every school)."""
+        """Values the user may approve or return: coordinators of the school's territory or of
+        the program, and the curators the curator school (школа-куратор) appointed to the
+        school's pair in that program, among the values they see (a national program's
+        coordinator does not see every school). The supported school's own curator does not
+        approve its values, and nobody approves a value they entered themselves."""
         r = reach(user)
-        return self.visible_to(user).filter(
+        curating = (
+            models.Exists(
+                Curator.objects.filter(
+                    user_id=r.user_id,
+                    organization=models.F("pair__curator_school"),
+                    pair__supported_school=models.OuterRef("organization"),
+                    pair__program=models.OuterRef("point__program"),
+                )
+            )
+            if r.pairs
+            else None
+        )
+        approvable = self.visible_to(user).filter(
             any_of(
                 r.territory("organization__region", "organization__municipality", coordinator=True),
                 Q(point__program__in=Program.objects.editable_by(user)),
-                Q(
-                    organization__supported_pairs__in=r.pairs,
-                    organization__supported_pairs__program=models.F("point__program"),
-                )
-                if r.pairs
-                else None,
+                Q(curating) if curating is not None else None,
             )
         )
+        return approvable.exclude(entered_by_id=r.user_id) if r.user_id else approvable.none()
 
 
 @dataclass(frozen=True)
@@ -541,13 +641,16 @@ class Measurement(RevisionedModel):
     # Values the school has sent: waiting for a verdict, or approved. They count as submitted
     # in completeness figures, and an approver may return them.
     SENT = (Status.SUBMITTED, Status.APPROVED)
+    # The states of values that count for a figure (`MeasurementQuerySet.counted`).
+    COUNTED = (Status.APPROVED,)
 
+    # A value is what a ministry reports: deleting its indicator or point never deletes it.
     indicator = models.ForeignKey(
-        Indicator, models.CASCADE, related_name="measurements", verbose_name="показатель"
+        Indicator, models.PROTECT, related_name="measurements", verbose_name="показатель"
     )
     point = models.ForeignKey(
         MonitoringPoint,
-        models.CASCADE,
+        models.PROTECT,
         related_name="measurements",
         verbose_name="точка мониторинга",
     )
@@ -628,14 +731,46 @@ class Measurement(RevisionedModel):
         """An approved value is no longer changed by entry; an approver may return it."""
         return self.status == self.Status.APPROVED
 
-    def approve(self, user):
+    def submit(self, user, at=None):
+        """Send the value for approval (отправить на проверку), as its school does from the
+        data-entry sheet and a coordinator does by importing a file. Does not save."""
+        if self.value is None:
+            raise ValidationError("Заполните значение, чтобы отправить на проверку.")
+        if self.is_locked:
+            raise ValidationError("Значение уже утверждено.")
+        self.status = self.Status.SUBMITTED
+        self.submitted_at = at or timezone.now()
+
+    def withdraw(self):
+        """Take the value back to a draft (a school saved a draft over it); approval and the
+        reviewer's comment of the earlier round no longer apply. Does not save. Returns whether
+        it had been sent for approval, so that the school can be told."""
+        was_sent = self.status == self.Status.SUBMITTED
+        self.status = self.Status.DRAFT
+        return was_sent
+
+    def approve(self, user, comment=""):
+        """Approve the submitted value (утвердить), keeping the approver's note as the review
+        comment; the comment of an earlier return is replaced. Whoever entered the value never
+        approves it. Does not save; who may approve is `MeasurementQuerySet.approvable_by`."""
+        if not self.can_be_approved:
+            raise ValidationError("Утвердить можно только отправленное на проверку значение.")
+        if self.value is None:
+            raise ValidationError("Утвердить можно только заполненное значение.")
+        if user is not None and self.entered_by_id is not None and self.entered_by_id == user.pk:
+            raise ValidationError("Значение утверждает не тот, кто его внёс.")
         self.status = self.Status.APPROVED
         self.approved_by = user
         self.approved_at = timezone.now()
-        self.review_comment = ""
+        self.review_comment = comment
 
     def send_back(self, user, comment):
-        """Return the value to the school with the reviewer's comment (вернуть на доработку)."""
+        """Return the value to the school with the reviewer's comment (вернуть на доработку).
+        Does not save."""
+        if not self.can_be_returned:
+            raise ValidationError("Вернуть можно только отправленное или утверждённое значение.")
+        if not comment.strip():
+            raise ValidationError("Укажите, что нужно исправить.")
         self.status = self.Status.RETURNED
         self.review_comment = comment
         self.approved_by = None

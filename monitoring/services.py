@@ -3,6 +3,7 @@ approver's verdict. Each refuses the whole save with `StaleRevision` when a valu
 since the page was built."""
 
 import copy
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,9 +13,10 @@ from core.revisions import StaleRevision, claim, create_or_stale
 from .models import Measurement
 
 
-def _save_row(form, *, point, school, user, submit, moment):
+def _save_row(form, *, point, school, user, submit, moment, withdrawn):
     """Write one row if it changed (or is being submitted). Works on a copy, so that a refused
-    sheet is shown again with the values as they are stored."""
+    sheet is shown again with the values as they are stored. A value sent for approval that a
+    draft changes is withdrawn from approval; its indicator goes into `withdrawn`."""
     stored = form.measurement
     changed = form.has_changes()
     resubmitted = submit and stored is not None and stored.status != Measurement.Status.SUBMITTED
@@ -30,10 +32,9 @@ def _save_row(form, *, point, school, user, submit, moment):
     if changed:
         measurement.entered_by = user
     if submit:
-        measurement.status = Measurement.Status.SUBMITTED
-        measurement.submitted_at = moment
-    elif changed:
-        measurement.status = Measurement.Status.DRAFT
+        measurement.submit(user, at=moment)
+    elif changed and measurement.withdraw():
+        withdrawn.append(form.indicator)
     # Every row of one save is recorded at one moment: the history shows the save as one entry.
     measurement._history_date = moment
     if measurement.pk is None:
@@ -55,19 +56,28 @@ def _save_row(form, *, point, school, user, submit, moment):
     return True
 
 
+@dataclass
+class SheetSaved:
+    """What saving a sheet did: how many rows it wrote, and the indicators whose values a
+    draft took back from approval (the school is told which)."""
+
+    written: int
+    withdrawn: list = field(default_factory=list)
+
+
 def save_sheet(sheet, *, point, school, user, submit):
     """Save every editable row of the sheet: a draft keeps what is typed; submitting sends every
-    row for approval. Rows left as they were are not rewritten. Returns the number of rows
-    written, or None when a row changed meanwhile: then those rows carry the message and
-    nothing is saved."""
-    written, stale = 0, []
+    row for approval. Rows left as they were are not rewritten. Returns `SheetSaved`, or None
+    when a row changed meanwhile: then those rows carry the message and nothing is saved."""
+    written, stale, withdrawn = 0, [], []
     moment = timezone.now()
     with transaction.atomic():
         for form in sheet.forms:
             try:
                 written += _save_row(
-                    form, point=point, school=school, user=user, submit=submit, moment=moment
-                )
+                    form, point=point, school=school, user=user, submit=submit,
+                    moment=moment, withdrawn=withdrawn,
+                )  # fmt: skip
             except StaleRevision as error:
                 stale.append((form, error))
         if stale:
@@ -77,15 +87,16 @@ def save_sheet(sheet, *, point, school, user, submit):
             form.refuse_stale(error)
         sheet.non_field_errors.append(stale[0][1].message)
         return None
-    return written
+    return SheetSaved(written, withdrawn)
 
 
 def review_measurement(measurement, user, *, approve, comment, seen_revision):
-    """Approve the value, or return it to the school with the reviewer's comment."""
+    """Approve the value, keeping the approver's note as its review comment, or return it to
+    the school with the reviewer's comment."""
     with transaction.atomic():
         claim(measurement, seen_revision)
         if approve:
-            measurement.approve(user)
+            measurement.approve(user, comment)
         else:
             measurement.send_back(user, comment)
         measurement.save()

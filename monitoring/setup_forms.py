@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
-from core.formtools import ConstraintFieldErrorsMixin
+from core.formtools import ConstraintFieldErrorsMixin, localized_decimal
 from schools.models import Organization
 
 from .models import Indicator, MonitoringPoint, Target
@@ -102,8 +102,7 @@ class TargetForm(ConstraintFieldErrorsMixin, forms.ModelForm):
             participations__program=program
         ).distinct()
         self.fields["organization"].empty_label = "— программа в целом —"
-        self.fields["value"].localize = True
-        self.fields["value"].widget.is_localized = True
+        localized_decimal(self.fields["value"], {"class": "form-control"})
 
     def clean_value(self):
         value = self.cleaned_data.get("value")

@@ -4,7 +4,7 @@ school, and the approver's verdict on a value."""
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -104,19 +104,15 @@ def _entry_page(request, point, school, *, sheet=None, review_forms=None):
         .values_list("pk", flat=True)
     )
     review_forms = review_forms or {}
+    base_point = point.baseline()
     baseline = {}
-    for m in (
-        Measurement.objects.visible_to(user)
-        .filter(
-            point__program=program,
-            point__kind=MonitoringPoint.Kind.BASELINE,
-            point__date__lte=point.date,
-            organization=school,
+    if base_point is not None and base_point != point:
+        baseline = dict(
+            Measurement.objects.visible_to(user)
+            .counted()
+            .filter(point=base_point, organization=school)
+            .values_list("indicator_id", "value")
         )
-        .exclude(point=point)
-        .order_by("point__date")
-    ):
-        baseline[m.indicator_id] = m.value
     targets = Target.objects.filter(indicator__program=program).applicable(point, school)
     for row in sheet.rows:
         m = row["measurement"]
@@ -150,6 +146,13 @@ def _entry_page(request, point, school, *, sheet=None, review_forms=None):
             "may_change": may_change,
             "may_edit_school": bool(sheet.editable),
             "reviewing": any(row["review"] for row in sheet.rows),
+            # A draft over these withdraws them from approval: the page says so beforehand.
+            "under_review": any(
+                row["form"] is not None
+                and row["measurement"] is not None
+                and row["measurement"].status == Measurement.Status.SUBMITTED
+                for row in sheet.rows
+            ),
             "computed": program.indicators.computed().order_by("order"),
             "history": history,
         },
@@ -182,16 +185,23 @@ def entry(request, pk, school_pk):
     submit = request.POST.get("action") == EntrySheet.SUBMIT
     action = EntrySheet.SUBMIT if submit else EntrySheet.DRAFT
     if sheet.is_valid(action):
-        written = services.save_sheet(
+        saved = services.save_sheet(
             sheet, point=point, school=school, user=request.user, submit=submit
         )
-        if written is not None:
+        if saved is not None:
             if submit:
                 messages.success(request, "Значения отправлены на проверку.")
-            elif written:
+            elif saved.written:
                 messages.success(request, "Черновик сохранён.")
             else:
                 messages.info(request, "Изменений нет.")
+            if saved.withdrawn:
+                codes = ", ".join(indicator.code for indicator in saved.withdrawn)
+                messages.warning(
+                    request,
+                    f"Значения показателей {codes} были на проверке: черновик отозвал их. "
+                    "Чтобы их утвердили, отправьте значения на проверку снова.",
+                )
             return redirect("monitoring:entry", pk=point.pk, school_pk=school.pk)
     return _entry_page(request, point, school, sheet=sheet)
 
@@ -225,6 +235,10 @@ def review(request, pk):
             )
         except StaleRevision as stale:
             form.refuse_stale(stale)
+        except ValidationError as refusal:
+            # The model's own rule (`Measurement.approve`, `send_back`), e.g. the one who
+            # entered the value approving it.
+            form.add_error(None, refusal.messages)
         else:
             verb = "утверждено" if approve else "возвращено на доработку"
             messages.success(request, f"Значение показателя {measurement.indicator.code} {verb}.")

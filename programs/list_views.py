@@ -40,9 +40,7 @@ class ProgramListView(XlsxExportMixin, SingleTableMixin, FilterView):
             Program.objects.visible_to(self.request.user)
             .select_related("region", "municipality")
             .annotate(
-                supported_count=count_of(
-                    Participant.objects.filter(role=Participant.Role.SUPPORTED)
-                ),
+                supported_count=count_of(Participant.objects.supported()),
                 pairs_count=count_of(CuratorPair.objects.all()),
             )
         )

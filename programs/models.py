@@ -100,14 +100,12 @@ class ProgramQuerySet(models.QuerySet):
         )
 
     def supporting(self, schools):
-        """Programs where any of `schools` (a queryset or ids) is a supported school."""
+        """Programs where any of `schools` (a queryset or ids) is a supported school, by the
+        one rule of `Program.supported_schools`."""
         return self.filter(
-            Q(
-                pk__in=Participant.objects.filter(
-                    organization__in=schools, role=Participant.Role.SUPPORTED
-                ).values("program")
-            )
-            | Q(pk__in=CuratorPair.objects.filter(supported_school__in=schools).values("program"))
+            pk__in=Participant.objects.supported()
+            .filter(organization__in=schools)
+            .values("program")
         )
 
 
@@ -266,12 +264,14 @@ class Program(models.Model):
         return region.timezone if region else settings.TIME_ZONE
 
     def supported_schools(self):
-        """Schools supported in this program: named as supported participants or as the
-        supported side of a pair."""
+        """The program's supported schools (школы адресной поддержки): its participants with
+        that role. The supported side of every pair is one, however the pair was made (the
+        set-up form, the admin, an import, `bulk_create`): `CuratorPair` writes the participant
+        rows of both its schools. Every page, report, export and access rule that speaks of
+        a program's supported schools asks this, and nothing else."""
         return Organization.objects.filter(
-            Q(participations__program=self, participations__role=Participant.Role.SUPPORTED)
-            | Q(supported_pairs__program=self)
-        ).distinct()
+            pk__in=self.participants.supported().values("organization")
+        )
 
 
 class ProgramPart(models.Model):
@@ -412,6 +412,12 @@ class ParticipantRole(ProgramPart):
         )
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def supported(self):
+        """Participations as a supported school (школа адресной поддержки)."""
+        return self.filter(role=Participant.Role.SUPPORTED)
+
+
 class Participant(models.Model):
     """An organization taking part in a program, with its role."""
 
@@ -429,6 +435,8 @@ class Participant(models.Model):
     )
     role = models.CharField("роль", max_length=16, choices=Role.choices)
     note = models.CharField("примечание", max_length=500, blank=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         verbose_name = "участник"
@@ -460,6 +468,12 @@ class CuratorPairQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         return self.filter(program__in=Program.objects.editable_by(user))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Pairs made in bulk name their schools as participants too (see `CuratorPair.save`)."""
+        pairs = super().bulk_create(objs, *args, **kwargs)
+        CuratorPair.add_participants(pairs)
+        return pairs
 
 
 class CuratorPair(models.Model):
@@ -500,6 +514,43 @@ class CuratorPair(models.Model):
 
     def __str__(self):
         return f"{self.curator_school} → {self.supported_school}"
+
+    MUTUAL_MESSAGE = (
+        "Эта школа уже курирует школу-куратора в этой программе: пара не может быть взаимной."
+    )
+
+    def save(self, *args, **kwargs):
+        """Save the pair and name both its schools as participants of the program in their
+        roles, so that the supported school counts among `Program.supported_schools` however
+        the pair was made."""
+        super().save(*args, **kwargs)
+        CuratorPair.add_participants([self])
+
+    def clean(self):
+        """A pair is never mutual: if A curates B in a program, B does not curate A there."""
+        if self.program_id and self.curator_school_id and self.supported_school_id:
+            mutual = CuratorPair.objects.filter(
+                program_id=self.program_id,
+                curator_school_id=self.supported_school_id,
+                supported_school_id=self.curator_school_id,
+            ).exclude(pk=self.pk)
+            if mutual.exists():
+                raise ValidationError({"supported_school": self.MUTUAL_MESSAGE})
+
+    @staticmethod
+    def add_participants(pairs):
+        """The participant rows of the pairs' schools (curator and supported), written where
+        missing; one query."""
+        rows = [
+            Participant(program_id=pair.program_id, organization_id=org_id, role=role)
+            for pair in pairs
+            for org_id, role in (
+                (pair.curator_school_id, Participant.Role.CURATOR),
+                (pair.supported_school_id, Participant.Role.SUPPORTED),
+            )
+        ]
+        if rows:
+            Participant.objects.bulk_create(rows, ignore_conflicts=True)
 
     def deletion_blocker(self):
         """A pair with a roadmap keeps it: the roadmap's items and reports would go with it."""

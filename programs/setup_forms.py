@@ -293,7 +293,7 @@ class AddParticipantsForm(forms.Form):
 
 class PairForm(ConstraintFieldErrorsMixin, forms.ModelForm):
     """A pair «школа-куратор → школа адресной поддержки»; saving it also makes both schools
-    participants of the program in their roles."""
+    participants of the program in their roles (`CuratorPair.save`)."""
 
     constraint_fields = {
         "pair_one_curator_per_supported_school": "supported_school",
@@ -325,18 +325,6 @@ class PairForm(ConstraintFieldErrorsMixin, forms.ModelForm):
             self.add_error("supported_school", "Школа не может курировать сама себя.")
         return data
 
-    def save(self, commit=True):
-        pair = super().save(commit=commit)
-        if commit:
-            for organization, role in (
-                (pair.curator_school, Participant.Role.CURATOR),
-                (pair.supported_school, Participant.Role.SUPPORTED),
-            ):
-                Participant.objects.get_or_create(
-                    program=pair.program, organization=organization, role=role
-                )
-        return pair
-
 
 class CuratorForm(ConstraintFieldErrorsMixin, forms.ModelForm):
     constraint_fields = {"curator_unique_user_in_pair": "user"}
@@ -359,7 +347,10 @@ class CuratorForm(ConstraintFieldErrorsMixin, forms.ModelForm):
         )
         self.fields["user"].label_from_instance = _person
         self.fields["user"].required = False
-        self.fields["user"].help_text = "Сотрудник одной из школ пары — получит доступ куратора"
+        self.fields["user"].help_text = (
+            "Сотрудник одной из школ пары — получит доступ куратора. Значения показателей "
+            "школы утверждает только куратор от школы-куратора."
+        )
 
     def clean(self):
         data = super().clean()

@@ -6,12 +6,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
 from django.utils import timezone
 
-from programs.models import Participant
 from roadmaps.models import RoadmapItem
-from schools.models import Organization
 
 from .document import Cell, Report
 from .formatting import display
@@ -93,17 +90,13 @@ def responsible_text(item):
 
 
 def supported_schools(program, user):
-    """{id: short name} of the program's supported schools (participants with that role and the
-    supported side of its pairs) that the user may see, in one query."""
+    """{id: short name} of the program's supported schools (`Program.supported_schools`) that
+    the user may see, in one query."""
     rows = (
-        Organization.objects.visible_to(user)
-        .filter(
-            Q(participations__program=program, participations__role=Participant.Role.SUPPORTED)
-            | Q(supported_pairs__program=program)
-        )
+        program.supported_schools()
+        .visible_to(user)
         .order_by("short_name")
         .values_list("id", "short_name")
-        .distinct()
     )
     return dict(rows)
 

@@ -16,7 +16,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from dashboards.effectiveness import compute_all
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
@@ -260,12 +260,12 @@ def monitoring_section(period):
     program, user = period.program, period.user
     indicators = list(Indicator.objects.visible_to(user).filter(program=program))
     school_indicators = {i.pk for i in indicators if i.is_entered_at_school}
-    targets = {
-        (t.indicator_id, t.point_id): t
-        for t in Target.objects.filter(
-            indicator__program=program, organization__isnull=True, point__in=points
+    # The program's targets at the points and its standing thresholds (`TargetQuerySet.pick`).
+    program_targets = list(
+        Target.objects.filter(indicator__program=program, organization__isnull=True).filter(
+            Q(point__in=points) | Q(point__isnull=True)
         )
-    }
+    )
     rows = list(
         Measurement.objects.visible_to(user)
         .filter(point__in=points, value__isnull=False)
@@ -275,7 +275,7 @@ def monitoring_section(period):
     school_indicators -= {indicator_id for indicator_id, _, org_id, _, _ in rows if org_id is None}
     values, submitted = {}, Counter()
     for indicator_id, point_id, org_id, value, status in rows:
-        if status == Measurement.Status.APPROVED:
+        if status in Measurement.COUNTED:  # `MeasurementQuerySet.counted`
             values.setdefault((indicator_id, point_id), {})[org_id] = value
         if org_id is not None and indicator_id in school_indicators and status in Measurement.SENT:
             submitted[point_id, org_id] += 1
@@ -301,7 +301,7 @@ def monitoring_section(period):
             value = by_org.get(None)
             if value is None:
                 value = mean(v for org, v in by_org.items() if org is not None)
-            target = targets.get((indicator.pk, point.pk))
+            target = Target.objects.pick(program_targets, indicator.pk, point.pk)
             met = target.is_met_by(value) if target is not None else None
             rows.append(
                 Row(

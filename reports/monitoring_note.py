@@ -39,21 +39,6 @@ MAX_SCHOOL_LINES = 6
 INDICATORS_PER_TABLE = 6
 
 
-def went_backwards(indicator, before, after):
-    """Whether the value moved the wrong way, as the indicator's direction defines it."""
-    if before is None or after is None:
-        return False
-    if indicator.direction == Indicator.Direction.DOWN:
-        return after > before
-    return after < before
-
-
-def improved(indicator, before, after):
-    if before is None or after is None or before == after:
-        return False
-    return not went_backwards(indicator, before, after)
-
-
 @dataclass
 class NoteData:
     """Everything the note shows, read in a fixed number of queries through the access rules."""
@@ -76,8 +61,7 @@ class NoteData:
             MonitoringPoint.objects.visible_to(user).filter(program=program).order_by("date", "pk")
         )
         upto = points[: points.index(point) + 1] if point in points else [point]
-        baselines = [p for p in upto if p.kind == MonitoringPoint.Kind.BASELINE]
-        baseline = baselines[-1] if baselines else upto[0]
+        baseline = MonitoringPoint.baseline_among(upto, point)
         indicators = list(Indicator.objects.visible_to(user).filter(program=program))
         targets = {
             (t.indicator_id, t.point_id, t.organization_id): t
@@ -103,7 +87,7 @@ class NoteData:
             if value is None:
                 continue
             reported.add((indicator_id, org_id))
-            if status == Measurement.Status.APPROVED:
+            if status in Measurement.COUNTED:  # `MeasurementQuerySet.counted`
                 approved[indicator_id, point_id, org_id] = value
             if point_id == point.pk and org_id is not None:
                 statuses[org_id][indicator_id] = status
@@ -114,12 +98,14 @@ class NoteData:
         )  # fmt: skip
 
     def target(self, indicator, point, org_id=None):
-        """The target of a school, else the program's; at the point, else the standing one."""
-        for key in ((point.pk, org_id), (point.pk, None), (None, org_id), (None, None)):
-            found = self.targets.get((indicator.pk, *key))
-            if found is not None:
-                return found
-        return None
+        """The target that applies (`TargetQuerySet.pick`) to a school, or with `org_id` None
+        to the program as a whole."""
+        candidates = [
+            found
+            for key in ((point.pk, org_id), (point.pk, None), (None, org_id), (None, None))
+            if (found := self.targets.get((indicator.pk, *key))) is not None
+        ]
+        return Target.objects.pick(candidates, indicator.pk, point.pk, org_id)
 
     def value(self, indicator, point, org_id):
         return self.approved.get((indicator.pk, point.pk, org_id))
@@ -228,7 +214,7 @@ def plan_fact_section(data):
             if has_fact:
                 cells.append(fact_cell(data, indicator, p, data.overall(indicator, p)))
             if has_plan:
-                target = data.targets.get((indicator.pk, p.pk, None))
+                target = data.target(indicator, p)
                 cells.append(target.value if target else None)
         rows.append(Row(cells))
     table = Table(
@@ -271,10 +257,7 @@ def charts_section(data):
                 else None
                 for p in data.points
             ]
-        plan = [
-            t.value if (t := data.targets.get((indicator.pk, p.pk, None))) else None
-            for p in data.points
-        ]
+        plan = [t.value if (t := data.target(indicator, p)) else None for p in data.points]
         has_values = any(v is not None for values in series.values() for v in values)
         if not has_values and all(v is None for v in plan):
             continue
@@ -371,7 +354,7 @@ def backwards_section(data):
         for org_id, label in data.subjects(indicator):
             value = data.value(indicator, data.point, org_id)
             earlier, before = data.previous(indicator, org_id)
-            if went_backwards(indicator, before, value):
+            if indicator.movement(before, value) == Indicator.WORSE:
                 fallen.append(f"{label} (было {display(before)}, стало {display(value)})")
         if fallen:
             rows.append(

@@ -190,11 +190,11 @@ def indicators_section(program, user):
     baseline = {
         (indicator_id, point_id): value
         for indicator_id, point_id, value in Measurement.objects.visible_to(user)
+        .counted()
         .filter(
             point__program=program,
             point__kind=MonitoringPoint.Kind.BASELINE,
             organization__isnull=True,
-            status=Measurement.Status.APPROVED,
         )
         .values_list("indicator_id", "point_id", "value")
     }

@@ -266,7 +266,8 @@ def indicators_section(school, user, programs):
     values = {
         (indicator_id, point_id): value
         for indicator_id, point_id, value in Measurement.objects.visible_to(user)
-        .filter(organization=school, status=Measurement.Status.APPROVED)
+        .counted()
+        .filter(organization=school)
         .values_list("indicator_id", "point_id", "value")
     }
     indicators = [
@@ -277,16 +278,21 @@ def indicators_section(school, user, programs):
     points = defaultdict(list)
     for point in MonitoringPoint.objects.visible_to(user).filter(program__in=programs):
         points[point.program_id].append(point)
-    targets = {}
-    for target in Target.objects.filter(
-        Q(organization=school) | Q(organization__isnull=True),
-        indicator__program__in=programs,
-        point__isnull=False,
-    ):
-        # The school's own target wins over the program's.
-        key = (target.indicator_id, target.point_id)
-        if key not in targets or target.organization_id is not None:
-            targets[key] = target
+    # The target that applies to the school at each point (`TargetQuerySet.pick`).
+    candidates = defaultdict(list)
+    for target in Target.objects.for_school(school).filter(indicator__program__in=programs):
+        candidates[target.indicator_id].append(target)
+    targets = {
+        (indicator.pk, point.pk): target
+        for indicator in indicators
+        for point in points[indicator.program_id]
+        if (
+            target := Target.objects.pick(
+                candidates[indicator.pk], indicator.pk, point.pk, school.pk
+            )
+        )
+        is not None
+    }
     by_program = defaultdict(list)
     for indicator in indicators:
         by_program[indicator.program_id].append(indicator)

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from core.formtools import ConstraintFieldErrorsMixin
 from core.text import shorten
-from programs.models import Participant
 from schools.models import Organization
 
 from .models import Attendance, Event, RoadmapItem
@@ -68,11 +67,7 @@ class EventForm(ConstraintFieldErrorsMixin, forms.ModelForm):
         )
         if not self.instance.pk and not self.is_bound:
             # By default every supported school of the program is invited.
-            self.initial["invited"] = list(
-                Participant.objects.filter(
-                    program=program, role=Participant.Role.SUPPORTED
-                ).values_list("organization", flat=True)
-            )
+            self.initial["invited"] = list(program.supported_schools().values_list("pk", flat=True))
 
 
 class AttendanceRowForm(forms.Form):

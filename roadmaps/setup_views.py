@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.access import require, visible_or_404
-from programs.models import Participant, Program
+from programs.models import Program
 from programs.setup_views import editable_program
 
 from .models import Roadmap, RoadmapItem
@@ -65,7 +65,7 @@ def _school_roadmaps(program, title, copy_from):
     """One roadmap per supported school that has none, with copies of the template's items."""
     have = program.roadmaps.filter(level=Roadmap.Level.SCHOOL).values("organization")
     schools = (
-        Participant.objects.filter(program=program, role=Participant.Role.SUPPORTED)
+        program.participants.supported()
         .exclude(organization__in=have)
         .select_related("organization")
     )

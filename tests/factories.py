@@ -108,6 +108,8 @@ class ModuleFactory(factory.django.DjangoModelFactory):
 class ParticipantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Participant
+        # A pair already names its schools as participants (`CuratorPair.save`).
+        django_get_or_create = ("program", "organization", "role")
 
     program = factory.SubFactory(ProgramFactory)
     organization = factory.SubFactory(OrganizationFactory)

@@ -280,7 +280,7 @@ def test_approving_values_approves_the_selected_filled_values_only(admin_client,
     assert response.status_code == 200
     messages = [str(m) for m in response.context["messages"]]
     assert "Утверждено значений: 1." in messages
-    assert "Не утверждены, потому что не заполнены: 1." in messages
+    assert "Не утверждены (1): Утвердить можно только заполненное значение." in messages
     chosen.refresh_from_db()
     assert chosen.status == Measurement.Status.APPROVED
     assert chosen.approved_by == superuser

@@ -4,6 +4,8 @@ database the portal runs on."""
 
 from django.db import migrations
 
+from core.triggers import per_vendor
+
 MESSAGE = "organization_branch_parent_is_school"
 
 SQLITE_FORWARD = [
@@ -72,25 +74,16 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def run(statements_by_vendor):
-    def apply(apps, schema_editor):
-        statements = statements_by_vendor.get(schema_editor.connection.vendor)
-        if statements is None:
-            raise NotImplementedError(
-                f"No branch trigger for {schema_editor.connection.vendor}; add one here."
-            )
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("schools", "0001_initial")]
 
     operations = [
         migrations.RunPython(
-            run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
-            run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+            per_vendor(
+                {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}, "branch trigger"
+            ),
+            per_vendor(
+                {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}, "branch trigger"
+            ),
         ),
     ]

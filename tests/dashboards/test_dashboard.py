@@ -46,14 +46,21 @@ def grow(world, count):
                 completed_on=PAST if status == "done" else None,
             )
             item.responsible.add(school)
+        # Approved values: only those count for the figures (`MeasurementQuerySet.counted`).
         for indicator in indicators:
-            f.MeasurementFactory(indicator=indicator, point=baseline, organization=school, value=40)
+            f.MeasurementFactory(
+                indicator=indicator,
+                point=baseline,
+                organization=school,
+                value=40,
+                status="approved",
+            )
             f.MeasurementFactory(
                 indicator=indicator,
                 point=middle,
                 organization=school,
                 value=60,
-                status="submitted",
+                status="approved",
                 submitted_at=timezone.now(),
             )
         if n % 3 == 0:

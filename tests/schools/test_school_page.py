@@ -67,6 +67,14 @@ def test_roadmap_progress_counts_and_marks_late_items(world, scene, as_user):
 
 
 def test_indicator_values_are_shown_against_baseline_and_target(world, scene, as_user):
+    # A value waiting for approval does not count yet: only the approved baseline is shown.
+    response = page_of(as_user(world.school), world.supported_school)
+    [row] = response.context["indicator_rows"][world.program]
+    assert (row.baseline.value, row.latest) == (25, None)
+    assert "Учтены только утверждённые значения" in section(response.content.decode(), "indicators")
+    scene.inside.measurement.status = Measurement.Status.APPROVED
+    scene.inside.measurement.save()
+
     response = page_of(as_user(world.school), world.supported_school)
     [row] = response.context["indicator_rows"][world.program]
     assert (row.baseline.value, row.latest.value) == (25, 18)
