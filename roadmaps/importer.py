@@ -401,7 +401,8 @@ class RoadmapPlan:
                 Module.objects.filter(program=self.program).aggregate(last=Max("order"))["last"]
                 or 0
             )
-            for planned in self.new_modules:
+            new_modules = self.new_modules
+            for planned in new_modules:
                 module_order += 1
                 planned.module = Module.objects.create(
                     program=self.program, title=planned.title, order=module_order
@@ -426,7 +427,7 @@ class RoadmapPlan:
                 item.save()
                 if planned.responsible:
                     item.responsible.set(planned.responsible)
-        return {"roadmap": roadmap, "items": len(self.items), "modules": len(self.new_modules)}
+        return {"roadmap": roadmap, "items": len(self.items), "modules": len(new_modules)}
 
 
 def matchable_organizations(program, user=None, roadmap=None):
