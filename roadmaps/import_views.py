@@ -76,7 +76,7 @@ class RoadmapImport(ImportFlow):
             data if chosen else None, table=table, guessed=guessed, initial={"shown": table.index}
         )
         meanings = self.columns_form.meanings()
-        return plan_import(
+        plan = plan_import(
             tables,
             program=self.program,
             table_index=table.index,
@@ -85,6 +85,9 @@ class RoadmapImport(ImportFlow):
             title=subject.title,
             user=request.user,
         )
+        if self.columns_form.is_bound and not self.columns_form.is_valid():
+            plan.errors.append("Выберите значение каждого столбца из списка.")
+        return plan
 
     def done(self, summary, subject):
         roadmap = summary["roadmap"]

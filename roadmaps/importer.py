@@ -524,6 +524,9 @@ class _Modules:
 
     def get(self, heading):
         title = _HEADING_PREFIX_RE.sub("", heading).strip() or heading.strip()
+        # «Модуль «Есть проект»»: the name without the quotes around it.
+        if title.startswith("«") and title.endswith("»") and title.count("«") == 1:
+            title = title[1:-1].strip()
         key = normalize(title)
         if key in self.planned:
             return self.planned[key]
