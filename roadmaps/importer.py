@@ -170,13 +170,16 @@ def _xlsx_tables(content):
     tables = []
     for index, sheet in enumerate(book.worksheets[:MAX_TABLES]):
         label = f"Лист «{sheet.title}»"
-        if sheet.max_row > MAX_ROWS:
-            raise ImportFileError(f"{label}: больше {MAX_ROWS} строк — это не план мероприятий.")
         width = min(sheet.max_column, MAX_COLUMNS)
         rows = [
             [_cell_text(value) for value in row]
             for row in sheet.iter_rows(max_col=width, values_only=True)
         ]
+        # Formatting alone stretches a sheet far below its last written row.
+        while rows and not any(rows[-1]):
+            rows.pop()
+        if len(rows) > MAX_ROWS:
+            raise ImportFileError(f"{label}: больше {MAX_ROWS} строк — это не план мероприятий.")
         for merged in sheet.merged_cells.ranges:
             top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_col <= width else ""
             for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):

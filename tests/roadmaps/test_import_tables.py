@@ -271,3 +271,15 @@ def test_a_table_longer_than_a_plan_is_refused(monkeypatch):
     with pytest.raises(ImportFileError) as error:
         read_tables(xlsx_file(rows), "план.xlsx")
     assert "больше 3 строк" in str(error.value)
+
+
+def test_formatting_below_the_table_does_not_count_as_rows(monkeypatch):
+    from openpyxl import load_workbook
+
+    monkeypatch.setattr("roadmaps.importer.MAX_ROWS", 5)
+    book = load_workbook(io.BytesIO(xlsx_file([HEADER, ["1", "Семинар", "Май 2023", "", ""]])))
+    book.active.cell(row=500, column=2).number_format = "0.00"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    (table,) = read_tables(buffer.getvalue(), "план.xlsx")
+    assert len(table.rows) == 2

@@ -64,3 +64,14 @@ def test_the_item_list_shows_only_items_without_dates(world, as_user, roadmap):
     assert "без даты" in undated.content.decode()
     dated = as_user(world.coordinator).get(url, {"undated": "false"})
     assert [row.record.title for row in dated.context["table"].rows] == ["Датированное"]
+
+
+def test_an_item_saved_without_dates_is_named_after_saving(world, as_user, roadmap):
+    response = as_user(world.coordinator).post(
+        reverse("roadmaps:setup_roadmap", args=[roadmap.pk]),
+        {"title": "Консультации", "schedule_text": "по запросу"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "нет дат: срок «по запросу» их не называет" in html
+    assert roadmap.items.get().due_on is None
