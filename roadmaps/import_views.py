@@ -39,7 +39,11 @@ class RoadmapImport(ImportFlow):
         self.columns_form = self.table_form = None
 
     def form(self, data=None, files=None, **kwargs):
-        return RoadmapUploadForm(data, files, program=self.program, user=self.request.user)
+        # «Добавить из Word или Excel» on a roadmap's page opens the form with that roadmap.
+        initial = {"roadmap": self.request.GET.get("roadmap")} if data is None else None
+        return RoadmapUploadForm(
+            data, files, program=self.program, user=self.request.user, initial=initial
+        )
 
     def subject(self, form):
         roadmap, upload = form.cleaned_data["roadmap"], form.cleaned_data["file"]

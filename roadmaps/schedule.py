@@ -343,13 +343,16 @@ def _part_of_year_at(tokens: list[_Token], i: int) -> tuple[_Point, int] | None:
 
 
 def _day_range_at(tokens: list[_Token], i: int) -> tuple[_Point, int] | None:
-    """The first day of «10–15 октября 2023» or «с 10 по 15 октября»: it takes the month and
-    year of the day after it; returns it and the position of that second day."""
+    """The first day of «10–15 октября 2023», «с 10 по 15 октября» or «10-15.10.2023»: it takes
+    the month and year of the day after it; returns it and the position of that second day."""
     if _token(tokens, i)[0] != "number":
         return None
     link = _token(tokens, i + 1)
     if not (link[0] == "dash" or link[1] in _RANGE_WORDS):
         return None
+    if _token(tokens, i + 2)[0] == "date":
+        _, month, year = (int(part) for part in tokens[i + 2][1].split("."))
+        return _Point(month, year, int(tokens[i][1])), i + 2
     if _token(tokens, i + 2)[0] != "number" or _token(tokens, i + 3)[1] not in _MONTH_FORMS:
         return None
     year, _ = _year_after(tokens, i + 3)

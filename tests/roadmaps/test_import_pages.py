@@ -245,3 +245,13 @@ def test_the_command_refuses_what_it_cannot_read(world, tmp_path):
         "--columns", "number,title", stdout=out,
     )  # fmt: skip
     assert RoadmapItem.objects.count() == 2
+
+
+def test_a_roadmap_page_opens_the_import_into_that_roadmap(world, as_user):
+    roadmap = f.RoadmapFactory(program=world.program)
+    client = as_user(world.coordinator)
+    setup = client.get(reverse("roadmaps:setup_roadmap", args=[roadmap.pk])).content.decode()
+    url = f"{reverse('roadmaps:import', args=[world.program.pk])}?roadmap={roadmap.pk}"
+    assert url in setup
+    form = client.get(url).context["form"]
+    assert str(form["roadmap"].value()) == str(roadmap.pk)

@@ -81,6 +81,7 @@ def test_months_of_a_school_year_keep_their_own_dates():
         ("10–15 октября 2023", None, (date(2023, 10, 10), date(2023, 10, 15))),
         ("10-15 октября", 2024, (date(2024, 10, 10), date(2024, 10, 15))),
         ("28 - 31 декабря 2023 г.", None, (date(2023, 12, 28), date(2023, 12, 31))),
+        ("10-15.10.2023", None, (date(2023, 10, 10), date(2023, 10, 15))),
     ],
 )
 def test_day_ranges(text, year, expected):
