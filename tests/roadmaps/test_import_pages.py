@@ -255,3 +255,20 @@ def test_a_roadmap_page_opens_the_import_into_that_roadmap(world, as_user):
     assert url in setup
     form = client.get(url).context["form"]
     assert str(form["roadmap"].value()) == str(roadmap.pk)
+
+
+def test_the_command_checks_the_file_as_an_upload(world, tmp_path):
+    path = tmp_path / "приказ.docx"
+    path.write_bytes(b"MZ this is a program, not a document")
+    with pytest.raises(CommandError, match="не соответствует формату .docx"):
+        call_command(
+            "import_roadmap", str(path), "--program", str(world.program.pk), stdout=io.StringIO()
+        )
+    with pytest.raises(CommandError, match="Файл не прочитан"):
+        call_command(
+            "import_roadmap",
+            str(tmp_path / "нет.docx"),
+            "--program",
+            str(world.program.pk),
+            stdout=io.StringIO(),
+        )

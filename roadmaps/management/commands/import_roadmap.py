@@ -5,9 +5,12 @@ only without --dry-run and only when the table reads."""
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 
+from core.uploads import validate_upload
 from core.xlsx import ImportFileError
 from programs.models import Program
 from roadmaps.importer import Meaning, guess_columns, plan_import, read_tables
@@ -51,9 +54,15 @@ class Command(BaseCommand):
                     f"Дорожная карта {options['roadmap']} не найдена в программе «{program}»."
                 )
         try:
-            tables = read_tables(path.read_bytes(), path.name)
+            # The same checks as an upload on the page: format, size, content.
+            with path.open("rb") as handle:
+                validate_upload(File(handle, name=path.name))
+                content = handle.read()
+            tables = read_tables(content, path.name)
         except OSError as error:
             raise CommandError(f"Файл не прочитан: {error}") from error
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         indexes = [t.index for t in tables]
