@@ -445,6 +445,12 @@ def matchable_organizations(program, user=None, roadmap=None):
     )
 
 
+def _part(raw):
+    """A part of a responsible cell as compared: normalized, without a leading «и»."""
+    part = normalize(raw).strip(" .-–—")
+    return re.sub(r"^(и|а также)\s+", "", part)
+
+
 def _in_order(wanted, words):
     remaining = iter(words)
     return all(word in remaining for word in wanted)
@@ -504,16 +510,26 @@ class _Matcher:
             organization = self._find(normalize(defined))
             if organization is not None:
                 self.aliases[normalize(alias_match.group(1))] = organization
-        for raw in _PART_SPLIT_RE.split(_REMARK_RE.sub(" ", text)):
-            part = normalize(raw).strip(" .-–—")
-            part = re.sub(r"^(и|а также)\s+", "", part)
-            if not part:
-                continue
+        parts = [
+            (raw, part)
+            for raw in _PART_SPLIT_RE.split(_REMARK_RE.sub(" ", text))
+            if (part := _part(raw))
+        ]
+        i = 0
+        while i < len(parts):
+            raw, part = parts[i]
             organization = self._find(part)
+            # A long name wrapped onto the next line of the cell: «Центр … работников\nГАУ
+            # ДПО «ИРО ПК»» is one organization, not two parts.
+            if organization is None and i + 1 < len(parts) and self._find(parts[i + 1][1]) is None:
+                organization = self._find(f"{part} {parts[i + 1][1]}")
+                if organization is not None:
+                    i += 1
             if organization is None:
                 unmatched.append(raw.strip(" .;,"))
             elif organization not in found:
                 found.append(organization)
+            i += 1
         return found, unmatched
 
 

@@ -7,9 +7,11 @@ import zipfile
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.xlsx import ImportFileError
-from roadmaps.importer import Meaning, guess_columns, plan_import, read_tables
+from roadmaps.importer import Meaning, Table, guess_columns, plan_import, read_tables
 from roadmaps.models import RoadmapItem
 from tests import factories as f
 
@@ -283,3 +285,32 @@ def test_formatting_below_the_table_does_not_count_as_rows(monkeypatch):
     book.save(buffer)
     (table,) = read_tables(buffer.getvalue(), "план.xlsx")
     assert len(table.rows) == 2
+
+
+def test_a_name_wrapped_onto_the_next_line_of_the_cell_is_one_organization(world):
+    world.authority.name = "Департамент образования и молодёжной политики администрации района"
+    world.authority.save()
+    cell = "Департамент образования и молодёжной политики\nадминистрации района,\nМБОУ «Русскинская СОШ»"
+    rows = [HEADER, ["1", "Приказ", "Май 2023", cell, ""]]
+    plan = plan_import(read_tables(docx_file(rows), "п.docx"), program=world.program, title="П")
+    assert plan.items[0].responsible == [world.authority, world.supported_school]
+    assert plan.items[0].unmatched == []
+
+
+_CELLS = st.sampled_from(
+    ["", "1", "1.1", "Модуль 1. Есть проект", "Семинар", "Май 2023", "ежемесячно", "I квартал",
+     "МБОУ «Русскинская СОШ»", "(далее – X)", "«", "\n", "№", "Сроки", "Мероприятие", "x" * 400]
+)  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.lists(_CELLS, min_size=1, max_size=6), min_size=1, max_size=12))
+def test_any_table_gives_a_plan_and_never_raises(world, rows):
+    width = max(len(row) for row in rows)
+    table = Table(0, "Таблица 1", [row + [""] * (width - len(row)) for row in rows])
+    plan = plan_import([table], program=world.program, title="П")
+    assert plan.is_valid == (not plan.errors and bool(plan.items))
+    read_rows = {i.row for i in plan.items} | {s.row for s in plan.skipped}
+    assert len(read_rows) == len(plan.items) + len(plan.skipped)
