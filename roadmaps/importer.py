@@ -480,6 +480,10 @@ class _Matcher:
         self.aliases = {}
 
     def _find(self, part):
+        return self._find_whole(part) or self._find_start(part)
+
+    def _find_whole(self, part):
+        """An organization whose whole name (or a defined abbreviation) the part contains."""
         if part in self.aliases:
             return self.aliases[part]
         if _compact(part) in self.exact:
@@ -488,10 +492,6 @@ class _Matcher:
             # The plain substring test first: the pattern is built only for likely names.
             if name in part and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", part):
                 return organization
-        if len(part) >= 4:
-            for name, organization in self.names:
-                if name.startswith(part + " "):
-                    return organization
         # «Управление образования администрации Аткарского района» names «Управление
         # образования Аткарского района»: every word of a long enough name, in its order.
         words = part.split()
@@ -499,6 +499,15 @@ class _Matcher:
             wanted = name.split()
             if len(wanted) >= 3 and _in_order(wanted, words):
                 return organization
+        return None
+
+    def _find_start(self, part):
+        """An organization whose name starts with the part: «ЦНППМПР» for «ЦНППМПР ГАУ ДПО
+        «ИРО ПК»»."""
+        if len(part) >= 4:
+            for name, organization in self.names:
+                if name.startswith(part + " "):
+                    return organization
         return None
 
     def match(self, text):
@@ -518,13 +527,15 @@ class _Matcher:
         i = 0
         while i < len(parts):
             raw, part = parts[i]
-            organization = self._find(part)
+            organization = self._find_whole(part)
             # A long name wrapped onto the next line of the cell: «Центр … работников\nГАУ
             # ДПО «ИРО ПК»» is one organization, not two parts.
             if organization is None and i + 1 < len(parts) and self._find(parts[i + 1][1]) is None:
-                organization = self._find(f"{part} {parts[i + 1][1]}")
+                organization = self._find_whole(f"{part} {parts[i + 1][1]}")
                 if organization is not None:
                     i += 1
+            if organization is None:
+                organization = self._find_start(part)
             if organization is None:
                 unmatched.append(raw.strip(" .;,"))
             elif organization not in found:
