@@ -581,7 +581,11 @@ def _heading(row, meanings):
     if len(texts) != 1:
         return None
     text = texts.pop()
-    if len(filled) >= 2:
+    positions = [i for i, _ in filled]
+    # Merged: one text over neighbouring cells, across at least half the table. An item whose
+    # result repeats its title («Семинар» … «Семинар») is no heading.
+    contiguous = positions == list(range(positions[0], positions[-1] + 1))
+    if len(filled) >= 2 and contiguous and 2 * len(filled) >= len(row):
         return text
     index = filled[0][0]
     meaning = meanings[index] if index < len(meanings) else Meaning.SKIP

@@ -314,3 +314,9 @@ def test_any_table_gives_a_plan_and_never_raises(world, rows):
     assert plan.is_valid == (not plan.errors and bool(plan.items))
     read_rows = {i.row for i in plan.items} | {s.row for s in plan.skipped}
     assert len(read_rows) == len(plan.items) + len(plan.skipped)
+
+
+def test_an_item_whose_result_repeats_its_title_is_no_heading(world):
+    rows = [HEADER, ["1", "Семинар", "", "", "Семинар"]]
+    plan = plan_import(read_tables(docx_file(rows), "п.docx"), program=world.program, title="П")
+    assert [i.title for i in plan.items] == ["Семинар"] and not plan.modules
