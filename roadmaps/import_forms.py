@@ -4,6 +4,7 @@ meaning of each of its columns."""
 from django import forms
 
 from core.uploads import extension_of, validate_upload
+from core.xlsx import MAX_IMPORT_MB
 
 from .importer import EXTENSIONS, Meaning, column_headers
 from .models import Roadmap
@@ -12,7 +13,8 @@ from .models import Roadmap
 class RoadmapUploadForm(forms.Form):
     file = forms.FileField(
         label="Приказ или план (.docx, .xlsx)",
-        help_text="Документ Word или книга Excel с таблицей плана мероприятий",
+        help_text=f"Документ Word или книга Excel с таблицей плана мероприятий, не больше "
+        f"{MAX_IMPORT_MB} МБ",
         validators=[validate_upload],
         error_messages={
             "required": "Выберите файл.",
@@ -45,6 +47,13 @@ class RoadmapUploadForm(forms.Form):
         if extension_of(upload.name) not in EXTENSIONS:
             raise forms.ValidationError(
                 "Нужен документ Word (.docx) или книга Excel (.xlsx) с таблицей плана."
+            )
+        # The file waits in the session between the preview and the confirmation, as every
+        # import's file does; a plan table never needs more.
+        if upload.size > MAX_IMPORT_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                f"Файл больше {MAX_IMPORT_MB} МБ: сохраните таблицу плана в отдельный документ "
+                "без рисунков и загрузите его."
             )
         return upload
 

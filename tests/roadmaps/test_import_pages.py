@@ -272,3 +272,12 @@ def test_the_command_checks_the_file_as_an_upload(world, tmp_path):
             str(world.program.pk),
             stdout=io.StringIO(),
         )
+
+
+def test_a_file_larger_than_an_import_is_refused(world, as_user, monkeypatch):
+    monkeypatch.setattr("roadmaps.import_forms.MAX_IMPORT_MB", 0.01)
+    response = upload(as_user(world.coordinator), world.program)  # some 36 KB
+    assert (
+        "сохраните таблицу плана в отдельный документ" in response.context["form"].errors["file"][0]
+    )
+    assert not Roadmap.objects.exists()
