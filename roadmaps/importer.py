@@ -66,14 +66,15 @@ class Meaning(models.TextChoices):
     SKIP = "skip", "не загружать"
 
 
+_MODULE_STEMS = ("модуль", "направлени", "раздел", "блок")
 # Header words of each meaning, tried in this order: «Срок представления результата» is a
 # deadline and «Ответственный за результат» a responsible, so results come last.
 _HEADER_STEMS = (
     (Meaning.RESPONSIBLE, ("ответствен", "исполнител", "кто ")),
     (Meaning.SCHEDULE, ("срок", "дата", "период", "когда")),
     (Meaning.RESULT, ("результат", "показател", "продукт", "ожидаем", "индикатор")),
-    (Meaning.MODULE, ("модуль", "направлени", "раздел", "блок")),
     (Meaning.TITLE, ("мероприят", "наименован", "содержани", "действи", "функци", "работ")),
+    (Meaning.MODULE, _MODULE_STEMS),
 )
 _NUMBER_HEADERS = frozenset({"№", "n", "no", "п/п", "№ п/п", "№п/п", "n п/п", "номер", "№ пп"})
 
@@ -217,6 +218,9 @@ def _meaning_of_header(text):
         return None
     if name in _NUMBER_HEADERS or (name.startswith("№") and len(name) <= 8):
         return Meaning.NUMBER
+    # «Направление деятельности» is the module; «Мероприятия по направлениям» the items.
+    if name.startswith(_MODULE_STEMS):
+        return Meaning.MODULE
     for meaning, stems in _HEADER_STEMS:
         if any(stem in name for stem in stems):
             return meaning

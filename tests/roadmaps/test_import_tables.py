@@ -320,3 +320,20 @@ def test_an_item_whose_result_repeats_its_title_is_no_heading(world):
     rows = [HEADER, ["1", "Семинар", "", "", "Семинар"]]
     plan = plan_import(read_tables(docx_file(rows), "п.docx"), program=world.program, title="П")
     assert [i.title for i in plan.items] == ["Семинар"] and not plan.modules
+
+
+@pytest.mark.parametrize(
+    ("header", "meaning"),
+    [
+        ("Наименование мероприятия", Meaning.TITLE),
+        ("Мероприятия по направлениям", Meaning.TITLE),
+        ("Направление деятельности", Meaning.MODULE),
+        ("Срок исполнения", Meaning.SCHEDULE),
+        ("Ответственные исполнители", Meaning.RESPONSIBLE),
+        ("Результат (показатель реализации мероприятия)", Meaning.RESULT),
+        ("Примечание", Meaning.SKIP),
+    ],
+)
+def test_headers_as_orders_write_them(header, meaning):
+    table = Table(0, "Таблица 1", [["№ п/п", header, "Сроки"], ["1", "x", "май"]])
+    assert guess_columns(table)[1][1] == meaning
