@@ -33,9 +33,7 @@ class Folded(Func):
     """An expression folded by `fold`'s rule inside the database."""
 
     output_field = CharField()
-
-    def __init__(self, expression, **extra):
-        super().__init__(expression, **extra)
+    arity = 1
 
     def as_sqlite(self, compiler, connection, **extra):
         return self.as_sql(compiler, connection, function="portal_fold", **extra)
