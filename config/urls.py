@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import search, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", search.search_page, name="search"),
     path(
         "accounts/login/",
         views.SignInView.as_view(),

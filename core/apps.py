@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.views import debug, defaults
 
+        # Registers the folding function on every new SQLite connection (core/search.py).
+        from . import search  # noqa: F401
+
         # With DEBUG on (the default of `make run`), Django answers a missing page with its
         # technical page: the URL patterns and the settings module, shown to whoever mistyped
         # an address. The portal answers with its own page in every mode; the 403 page is the

@@ -56,10 +56,15 @@ class ItemFilter(django_filters.FilterSet):
         method="only_late",
         widget=forms.Select(choices=[("", "все"), ("true", "да"), ("false", "нет")]),
     )
+    undated = django_filters.BooleanFilter(
+        label="Даты",
+        method="only_undated",
+        widget=forms.Select(choices=[("", "все"), ("true", "без дат"), ("false", "с датами")]),
+    )
 
     class Meta:
         model = RoadmapItem
-        fields = ["q", "roadmap", "module", "status", "responsible", "late"]
+        fields = ["q", "roadmap", "module", "status", "responsible", "late", "undated"]
 
     def __init__(self, *args, program, roadmaps, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +89,12 @@ class ItemFilter(django_filters.FilterSet):
                 "roadmapitem"
             )
         )
+
+    def only_undated(self, queryset, name, value):
+        undated = queryset.undated()
+        if value:
+            return undated
+        return queryset.exclude(pk__in=undated.values("pk"))
 
     def only_late(self, queryset, name, value):
         late = queryset.late(timezone.localdate())

@@ -175,6 +175,11 @@ class RoadmapItemQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=RoadmapItem.CLOSED)
 
+    def undated(self):
+        """Items with neither a start nor a due date: their wording («ежемесячно», «по
+        запросу») names none and nobody has set them by hand, so they are never late."""
+        return self.filter(starts_on__isnull=True, due_on__isnull=True)
+
     def late(self, today=None):
         today = today or timezone.localdate()
         return self.open().filter(due_on__lt=today)

@@ -116,6 +116,7 @@ def roadmap_setup(request, pk):
     if request.method == "POST" and form.is_valid():
         item = form.save()
         messages.success(request, f"Мероприятие «{item}» добавлено.")
+        _warn_if_undated(request, item)
         return redirect(f"{request.path}#item-{item.pk}")
     items = roadmap.items.select_related("module").prefetch_related("responsible")
     return render(
@@ -149,12 +150,23 @@ def item_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Мероприятие сохранено.")
+        _warn_if_undated(request, item)
         return redirect(f"{_setup_url(item.roadmap)}#item-{item.pk}")
     return render(
         request,
         "roadmaps/setup/item_form.html",
         {"program": item.roadmap.program, "roadmap": item.roadmap, "item": item, "form": form},
     )
+
+
+def _warn_if_undated(request, item):
+    """An item saved without dates is never late and is missing from the calendar: say so."""
+    if item.starts_on is None and item.due_on is None:
+        messages.warning(
+            request,
+            f"У мероприятия «{item}» нет дат: срок «{item.schedule_text or 'не указан'}» их не "
+            "называет. Отметьте «даты вручную» и укажите их, если они нужны.",
+        )
 
 
 def _setup_url(roadmap):

@@ -61,7 +61,7 @@ class ItemTable(tables.Table):
     roadmap = tables.Column("Дорожная карта", accessor="roadmap__title")
     module = tables.Column("Модуль", accessor="module__title")
     schedule_text = tables.Column("Срок реализации")
-    due_on = tables.DateColumn(verbose_name="Срок", format="d.m.Y")
+    due_on = tables.DateColumn(verbose_name="Срок", format="d.m.Y", default="без даты")
     responsible = tables.Column("Ответственные", empty_values=(), orderable=False)
     status = tables.Column("Состояние")
 

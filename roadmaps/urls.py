@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import events, list_views, setup_views, views
+from . import events, import_views, list_views, setup_views, views
 
 app_name = "roadmaps"
 
@@ -18,6 +18,18 @@ urlpatterns = [
     path("items/<int:pk>/edit/", setup_views.item_edit, name="item_edit"),
     path("items/<int:pk>/delete/", setup_views.item_delete, name="item_delete"),
     path("items/<int:pk>/move/", setup_views.item_move, name="item_move"),
+    # Import of a roadmap from an order's table (roadmaps/import_views.py).
+    path("program/<int:pk>/import/", import_views.roadmap_import, name="import"),
+    path(
+        "program/<int:pk>/import/preview/",
+        import_views.roadmap_import_preview,
+        name="import_preview",
+    ),
+    path(
+        "program/<int:pk>/import/confirm/",
+        import_views.roadmap_import_confirm,
+        name="import_confirm",
+    ),
     path("schedule-preview/", setup_views.schedule_preview, name="schedule_preview"),
     # Events (roadmaps/events.py).
     path("program/<int:pk>/events/", events.event_list, name="events"),
