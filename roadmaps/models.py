@@ -229,15 +229,13 @@ class RoadmapItemQuerySet(models.QuerySet):
         region = getattr(scope, "region", None)
         if municipality is None and region is None:
             return self
-        if municipality is not None:
-            key, territory, program_lookup = "municipality", municipality, "municipality"
-        else:
-            key, territory, program_lookup = "region", region, "region"
+        # A municipal program has its region too, so a region's scope takes it in.
+        key, territory = ("municipality", municipality) if municipality else ("region", region)
         wide = Q(roadmap__level__in=[Roadmap.Level.PROGRAM, Roadmap.Level.MUNICIPAL])
         return self.filter(
             Q(**{f"roadmap__organization__{key}": territory})
             | Q(**{f"roadmap__pair__supported_school__{key}": territory})
-            | wide & Q(**{f"roadmap__program__{program_lookup}": territory})
+            | wide & Q(**{f"roadmap__program__{key}": territory})
             | wide
             & Q(
                 pk__in=ItemExecution.objects.filter(**{f"organization__{key}": territory}).values(
