@@ -402,16 +402,20 @@ class ItemExecution(models.Model):
         return f"{self.organization}: {self.get_status_display()}"
 
     def set_status(self, status, today=None):
-        """Set this organization's state and the item's, derived from all executions."""
+        """Set this organization's state (the day it was done as `RoadmapItem.set_status`
+        keeps it) and the item's, derived from all executions; the caller saves the item."""
         self.status = status
-        if status == ItemStatus.DONE:
-            self.completed_on = (
-                self.completed_on or today or self.item.roadmap.program.local_today()
-            )
-        else:
-            self.completed_on = None
+        self.completed_on = done_on(status, self.completed_on, today, self.item)
         self.save()
         self.item.derive_status()
+
+
+def done_on(status, completed_on, today, item):
+    """The day something done was done: the day given before, else `today`, else today in the
+    item's program region's date; nothing for anything not done."""
+    if status != ItemStatus.DONE:
+        return None
+    return completed_on or today or item.roadmap.program.local_today()
 
 
 @receiver(m2m_changed, sender=ItemExecution)
@@ -523,10 +527,7 @@ class RoadmapItem(RevisionedModel):
     def set_status(self, status, today=None):
         """Set the status; a done item remembers the day it was done, any other forgets it."""
         self.status = status
-        if status == self.Status.DONE:
-            self.completed_on = self.completed_on or today or self.roadmap.program.local_today()
-        else:
-            self.completed_on = None
+        self.completed_on = done_on(status, self.completed_on, today, self)
 
     def set_status_for_all(self, status, today=None):
         """Set the state of the whole item: every responsible organization's execution takes it
