@@ -421,11 +421,15 @@ def done_on(status, completed_on, today, item):
 @receiver(m2m_changed, sender=ItemExecution)
 def _new_executions_take_the_item_state(sender, instance, action, pk_set, **kwargs):
     """An organization named responsible later starts from the item's state, so that naming
-    the responsible of an item entered with its state changes no figure."""
+    the responsible of an item entered with its state changes no figure. (An execution added
+    with a state of its own, `through_defaults`, keeps it.)"""
     if action == "post_add" and pk_set and isinstance(instance, RoadmapItem):
-        ItemExecution.objects.filter(item=instance, organization__in=pk_set).update(
-            status=instance.status, completed_on=instance.completed_on
-        )
+        ItemExecution.objects.filter(
+            item=instance,
+            organization__in=pk_set,
+            status=ItemStatus.PLANNED,
+            completed_on__isnull=True,
+        ).update(status=instance.status, completed_on=instance.completed_on)
 
 
 class RoadmapItem(RevisionedModel):
