@@ -56,9 +56,11 @@ def roadmap_summary(program, scope, now=None):
         row["title"] = row["module__title"] or "Без модуля"
     # Grouped by id alone: joining the names into 90,000 rows costs more than fetching the
     # names of the rows shown.
+    executions = ItemExecution.objects.filter(item__roadmap__program=program)
+    if not scope.is_whole:
+        executions = executions.filter(item__in=items)
     by_responsible = (
-        ItemExecution.objects.filter(item__in=items)
-        .values("organization_id")
+        executions.values("organization_id")
         .annotate(**ItemExecution.objects.completion_annotations(now, programs))
         .order_by("-late", "organization_id")
     )
