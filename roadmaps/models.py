@@ -231,18 +231,17 @@ class RoadmapItemQuerySet(models.QuerySet):
             return self
         # A municipal program has its region too, so a region's scope takes it in.
         key, territory = ("municipality", municipality) if municipality else ("region", region)
-        wide = Q(roadmap__level__in=[Roadmap.Level.PROGRAM, Roadmap.Level.MUNICIPAL])
-        return self.filter(
-            Q(**{f"roadmap__organization__{key}": territory})
-            | Q(**{f"roadmap__pair__supported_school__{key}": territory})
-            | wide & Q(**{f"roadmap__program__{key}": territory})
-            | wide
-            & Q(
-                pk__in=ItemExecution.objects.filter(**{f"organization__{key}": territory}).values(
-                    "item"
-                )
-            )
+        wide = [Roadmap.Level.PROGRAM, Roadmap.Level.MUNICIPAL]
+        # Two small sets the items are looked up in, rather than joins over every item.
+        roadmaps = Roadmap.objects.filter(
+            Q(**{f"organization__{key}": territory})
+            | Q(**{f"pair__supported_school__{key}": territory})
+            | Q(level__in=wide, **{f"program__{key}": territory})
         )
+        carried_out_here = ItemExecution.objects.filter(
+            item__roadmap__level__in=wide, **{f"organization__{key}": territory}
+        )
+        return self.filter(Q(roadmap__in=roadmaps) | Q(pk__in=carried_out_here.values("item")))
 
 
 def on_local_date(condition, now=None, programs=None, item=""):
