@@ -231,17 +231,26 @@ class RoadmapItemQuerySet(models.QuerySet):
             return self
         # A municipal program has its region too, so a region's scope takes it in.
         key, territory = ("municipality", municipality) if municipality else ("region", region)
-        wide = [Roadmap.Level.PROGRAM, Roadmap.Level.MUNICIPAL]
-        # Two small sets the items are looked up in, rather than joins over every item.
-        roadmaps = Roadmap.objects.filter(
-            Q(**{f"organization__{key}": territory})
-            | Q(**{f"pair__supported_school__{key}": territory})
-            | Q(level__in=wide, **{f"program__{key}": territory})
+        wide = Q(roadmap__level__in=[Roadmap.Level.PROGRAM, Roadmap.Level.MUNICIPAL])
+        # The few items of wide roadmaps carried out here are fetched first (one query): an OR
+        # with a subquery would keep the database from the indexes of the other conditions.
+        carried_out_here = list(
+            self.filter(wide)
+            .filter(
+                pk__in=ItemExecution.objects.filter(**{f"organization__{key}": territory}).values(
+                    "item"
+                )
+            )
+            .values_list("pk", flat=True)
         )
-        carried_out_here = ItemExecution.objects.filter(
-            item__roadmap__level__in=wide, **{f"organization__{key}": territory}
+        here = (
+            Q(**{f"roadmap__organization__{key}": territory})
+            | Q(**{f"roadmap__pair__supported_school__{key}": territory})
+            | wide & Q(**{f"roadmap__program__{key}": territory})
         )
-        return self.filter(Q(roadmap__in=roadmaps) | Q(pk__in=carried_out_here.values("item")))
+        if carried_out_here:
+            here |= Q(pk__in=carried_out_here)
+        return self.filter(here)
 
 
 def on_local_date(condition, now=None, programs=None, item=""):
