@@ -56,9 +56,12 @@ def roadmap_summary(program, scope, now=None):
         row["title"] = row["module__title"] or "Без модуля"
     # Grouped by id alone: joining the names into 90,000 rows costs more than fetching the
     # names of the rows shown.
-    executions = ItemExecution.objects.filter(item__roadmap__program=program)
-    if not scope.is_whole:
-        executions = executions.filter(item__in=items)
+    # The whole program's executions by a join; a territory's through its (few) items.
+    executions = (
+        ItemExecution.objects.filter(item__roadmap__program=program)
+        if scope.is_whole
+        else ItemExecution.objects.filter(item__in=items)
+    )
     by_responsible = (
         executions.values("organization_id")
         .annotate(**ItemExecution.objects.completion_annotations(now, programs))
