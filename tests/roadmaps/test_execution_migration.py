@@ -7,8 +7,13 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("roadmaps", "0001_initial")]
-AFTER = [("roadmaps", "0002_item_execution")]
+
+def with_roadmaps_at(name):
+    """Every app at its newest migration, the roadmaps at `name`."""
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    return [(app, migration) for app, migration in leaves if app != "roadmaps"] + [
+        ("roadmaps", name)
+    ]
 
 
 def migrate(targets):
@@ -20,7 +25,7 @@ def migrate(targets):
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_responsible_rows_become_executions_in_the_items_state():
-    old = migrate(BEFORE)
+    old = migrate(with_roadmaps_at("0001_initial"))
     Region = old.get_model("schools", "Region")
     Organization = old.get_model("schools", "Organization")
     Program = old.get_model("programs", "Program")
@@ -41,7 +46,7 @@ def test_existing_responsible_rows_become_executions_in_the_items_state():
     done.responsible.add(school)
     planned.responsible.add(school)
     try:
-        new = migrate(AFTER)
+        new = migrate(with_roadmaps_at("0002_item_execution"))
         ItemExecution = new.get_model("roadmaps", "ItemExecution")
         rows = set(
             ItemExecution.objects.values_list(
