@@ -78,7 +78,7 @@ def build():
         Participant,
         Program,
     )
-    from roadmaps.models import Attendance, Event, Roadmap, RoadmapItem
+    from roadmaps.models import Attendance, Event, ItemExecution, Roadmap, RoadmapItem
     from schools.models import Membership, Municipality, Organization, Region, SchoolStatus
 
     started = time.perf_counter()
@@ -185,10 +185,14 @@ def build():
         ),
         batch_size=5000,
     )
-    through = RoadmapItem.responsible.through
-    through.objects.bulk_create(
+    ItemExecution.objects.bulk_create(
         (
-            through(roadmapitem_id=item.pk, organization_id=item.roadmap.organization_id)
+            ItemExecution(
+                item_id=item.pk,
+                organization_id=item.roadmap.organization_id,
+                status=item.status,
+                completed_on=item.completed_on,
+            )
             for item in items
         ),
         batch_size=5000,

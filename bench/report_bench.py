@@ -44,7 +44,7 @@ def fill(schools_count):
         Program,
         Review,
     )
-    from roadmaps.models import Attendance, Event, Roadmap, RoadmapItem
+    from roadmaps.models import Attendance, Event, ItemExecution, Roadmap, RoadmapItem
     from schools.models import (
         Membership,
         Municipality,
@@ -151,8 +151,13 @@ def fill(schools_count):
             for n in range(40)
         ]
     )
-    RoadmapItem.responsible.through.objects.bulk_create(
-        [RoadmapItem.responsible.through(roadmapitem=i, organization=authority) for i in items]
+    ItemExecution.objects.bulk_create(
+        [
+            ItemExecution(
+                item=i, organization=authority, status=i.status, completed_on=i.completed_on
+            )
+            for i in items
+        ]
     )
     start = timezone.make_aware(datetime.datetime(2023, 2, 10, 10))
     events = Event.objects.bulk_create(

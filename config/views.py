@@ -18,12 +18,16 @@ from core.uploads import file_response
 from monitoring.models import Measurement, MonitoringPoint
 from monitoring.summaries import school_indicator_rows
 from programs.models import Curator, CuratorPair, Document, Participant, Program
-from roadmaps.models import Roadmap, RoadmapItem
+from roadmaps.models import ItemExecution, Roadmap, RoadmapItem
 from schools.models import Organization, RiskFactor, RiskLevel, RiskProfile
 
 # Home lists show this many rows; the counts beside them are of everything.
 HOME_ROWS = 20
 DUE_SOON_DAYS = 14
+
+
+# What an item's lateness needs (`RoadmapItem.is_late`): its program's region.
+ITEM_PROGRAM_ZONE = ("roadmap__program__region", "roadmap__program__municipality__region")
 
 
 def admin_file(request, name):
@@ -99,14 +103,15 @@ def _entry_links(user, points):
 def home(request):
     """What this person must do next, whatever their role, and their programs and schools."""
     user = request.user
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
 
-    items = RoadmapItem.objects.reportable_by(user).due_soon_or_late(DUE_SOON_DAYS, today)
-    item_counts = items.aggregate(
-        total=Count("pk", distinct=True),
-        late=Count("pk", filter=Q(due_on__lt=today), distinct=True),
-    )
-    item_rows = items.select_related("roadmap__program").order_by("due_on", "roadmap_id", "order")[
+    reportable = RoadmapItem.objects.reportable_by(user)
+    programs = list(reportable.programs())
+    items = reportable.due_soon_or_late(DUE_SOON_DAYS, now, programs)
+    counts = items.completion(now, programs)
+    item_counts = {"total": counts["total"], "late": counts["late"]}
+    item_rows = items.select_related(*ITEM_PROGRAM_ZONE).order_by("due_on", "roadmap_id", "order")[
         :HOME_ROWS
     ]
 
@@ -175,7 +180,8 @@ def school_detail(request, pk):
 
 
 def _school_sections(user, school):
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     curators = Prefetch("curators", queryset=Curator.objects.select_related("user", "organization"))
     pairs = CuratorPair.objects.visible_to(user).select_related(
         "program", "curator_school", "supported_school"
@@ -189,6 +195,12 @@ def _school_sections(user, school):
     newest = profiles[0] if profiles else None
     older = profiles[1] if len(profiles) > 1 else None
     items = RoadmapItem.objects.visible_to(user).filter(responsible=school)
+    programs = list(
+        RoadmapItem.objects.filter(
+            Q(pk__in=items.values("pk"))
+            | Q(roadmap__in=Roadmap.objects.visible_to(user).of_school(school))
+        ).programs()
+    )
     data_editable = Organization.objects.data_editable_by(user).contains(school)
     programs_supporting = Program.objects.supporting([school.pk])
     points = list(
@@ -209,11 +221,15 @@ def _school_sections(user, school):
         "risk_rows": newest.compare_with(older, RiskFactor.objects.all()) if newest else [],
         "roadmaps": Roadmap.objects.visible_to(user)
         .of_school(school)
-        .with_progress(today)
+        .with_progress(now, programs)
         .select_related("program"),
-        "item_progress": items.progress(today),
-        "attention_items": items.due_soon_or_late(DUE_SOON_DAYS, today)
-        .select_related("roadmap__program")
+        # The school's own part of the items it is responsible for, as the dashboard's table by
+        # responsible counts it.
+        "item_progress": ItemExecution.objects.filter(
+            organization=school, item__in=items
+        ).completion(now, programs),
+        "attention_items": items.due_soon_or_late(DUE_SOON_DAYS, now, programs)
+        .select_related(*ITEM_PROGRAM_ZONE)
         .order_by("due_on")[:HOME_ROWS],
         "indicator_rows": school_indicator_rows(user, school),
         "documents": Document.objects.visible_to(user)

@@ -50,8 +50,10 @@ def _shown(record, name):
 def history_rows(records, fields):
     """Rows for `records` (newest first, as simple-history orders them) listing changes of the
     named `fields` only; a record that changed none of them (a save of other fields) is left
-    out, except the creation."""
+    out, except the creation. A row made without history (in bulk) has no records: no rows."""
     records = list(records)
+    if not records:
+        return []
     model = records[0].instance_type if records else None
     labels = {}
     if model is not None:

@@ -26,7 +26,7 @@ What is counted, method by method:
 - exchange_events_regional / _municipal: events of the program marked «обмен опытом» of that
   level that have begun (with a scope: those organized by or inviting a school of the scope);
 - items_done_share: items with the state «выполнено», out of all items of the program's
-  roadmaps except cancelled ones, in % (with a scope: roadmaps of the scope's schools and pairs);
+  roadmaps except cancelled ones, in % (with a scope: items of the scope, `RoadmapItemQuerySet.in_scope`);
 - agreements_share: pairs with an agreement that has a signing date, out of all pairs, in %;
 - documents_approved_share: schools' documents with the state «одобрен», out of all schools'
   documents of the program, in %.
@@ -237,22 +237,13 @@ def _exchange_events(program, scope, now, method):
     return counted, not_counted, numerator, None
 
 
-def scoped_items(program, scope):
-    items = RoadmapItem.objects.filter(roadmap__program=program)
-    if scope.is_whole:
-        return items
-    return items.filter(
-        scope.organizations("roadmap__organization")
-        | scope.organizations("roadmap__pair__supported_school")
-    )
-
-
 def _items_done_share(program, scope, now, method):
-    items = scoped_items(program, scope).select_related("roadmap", "module")
-    totals = items.aggregate(
-        total=Count("pk", filter=~Q(status=RoadmapItem.Status.CANCELLED)),
-        done=Count("pk", filter=Q(status=RoadmapItem.Status.DONE)),
+    items = (
+        RoadmapItem.objects.filter(roadmap__program=program)
+        .in_scope(scope)
+        .select_related("roadmap", "module")
     )
+    totals = items.completion(now, [program])
     counted = items.filter(status=RoadmapItem.Status.DONE).annotate(reason=_text("выполнено"))
     # Cancelled items are listed among those not counted, with their reason, but do not lower
     # the share: the plan was changed, not failed.

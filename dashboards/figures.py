@@ -20,52 +20,56 @@ from django.db.models import (
 )
 
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
-from roadmaps.models import RoadmapItem
+from roadmaps.models import (
+    COMPLETION,
+    ItemExecution,
+    RoadmapItem,
+    completion_annotations,
+    with_share,
+)
 
-from .effectiveness import scoped_items, supported_schools
+from .effectiveness import supported_schools
 
 TOP = 10
-
-
-def item_counts(prefix, today):
-    """Conditional counts of items (through `prefix` to the item): done, late, …"""
-    p = f"{prefix}__" if prefix else ""
-    open_ = ~Q(**{f"{p}status__in": RoadmapItem.CLOSED})
-    return {
-        "total": Count("pk", filter=~Q(**{f"{p}status": RoadmapItem.Status.CANCELLED})),
-        "done": Count("pk", filter=Q(**{f"{p}status": RoadmapItem.Status.DONE})),
-        "in_progress": Count("pk", filter=Q(**{f"{p}status": RoadmapItem.Status.IN_PROGRESS})),
-        "not_done": Count("pk", filter=Q(**{f"{p}status": RoadmapItem.Status.NOT_DONE})),
-        "late": Count("pk", filter=open_ & Q(**{f"{p}due_on__lt": today})),
-    }
 
 
 def share_of(part, whole):
     return round(part * 100 / whole, 1) if whole else None
 
 
-def roadmap_summary(program, scope, today):
-    items = scoped_items(program, scope)
+def roadmap_summary(program, scope, now=None):
+    """The completion counts of the program's items in the scope (`RoadmapItemQuerySet.in_scope`,
+    counted by `completion_annotations`): by module, in total (the modules' sums), by
+    responsible organization (each organization's own execution), and the first late items."""
+    items = RoadmapItem.objects.filter(roadmap__program=program).in_scope(scope)
+    programs = [program]
+    counts = completion_annotations(now, programs=programs)
     by_module = list(
         items.values("module_id", "module__title")
-        .annotate(**item_counts("", today))
+        .annotate(**counts)
         .order_by("module__order", "module__title")
     )
     # The totals are the modules' sums: one scan of the items, not two.
-    totals = {key: sum(row[key] for row in by_module) for key in item_counts("", today)}
-    totals["share"] = share_of(totals["done"], totals["total"])
+    totals = with_share({key: sum(row[key] for row in by_module) for key in COMPLETION})
     for row in by_module:
-        row["share"] = share_of(row["done"], row["total"])
+        with_share(row)
         row["title"] = row["module__title"] or "Без модуля"
-    responsible = RoadmapItem.responsible.through.objects.filter(roadmapitem__in=items)
     # Grouped by id alone: joining the names into 90,000 rows costs more than fetching the
     # names of the rows shown.
+    # The whole program's executions by a join; a territory's through its (few) items.
+    executions = (
+        ItemExecution.objects.filter(item__roadmap__program=program)
+        if scope.is_whole
+        else ItemExecution.objects.filter(item__in=items)
+    )
     by_responsible = (
-        responsible.values("organization_id")
-        .annotate(**item_counts("roadmapitem", today))
+        executions.values("organization_id")
+        .annotate(**ItemExecution.objects.completion_annotations(now, programs))
         .order_by("-late", "organization_id")
     )
-    late = items.late(today).select_related("roadmap", "module").order_by("due_on", "pk")[:TOP]
+    late = (
+        items.late(now, programs).select_related("roadmap", "module").order_by("due_on", "pk")[:TOP]
+    )
     return {
         "totals": totals,
         "by_module": by_module,

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from core.text import shorten
 from monitoring.models import Indicator, Target
+from roadmaps.models import completion_share
 from schools.models import Organization
 
 _NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
@@ -43,8 +44,8 @@ class ResponsibleTable(tables.Table):
         return format_html('<span class="late fw-bold">{}</span>', value) if value else "0"
 
     def render_share(self, record):
-        total = record["total"]
-        return f"{record['done'] * 100 / total:.1f}".replace(".", ",") if total else "—"
+        share = completion_share(record["done"], record["total"])
+        return f"{share:.1f}".replace(".", ",") if share is not None else "—"
 
     value_share = render_share
 

@@ -28,7 +28,7 @@ from core.exports import wants_xlsx, xlsx_response
 from core.text import shorten
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Participant, Program
-from roadmaps.models import RoadmapItem
+from roadmaps.models import RoadmapItem, completion_annotations, completion_share
 from schools.filters import municipality_choices
 from schools.models import Municipality, Organization, Region
 
@@ -38,9 +38,7 @@ from .figures import (
     completeness,
     entry_cutoff,
     indicator_summary,
-    item_counts,
     roadmap_summary,
-    share_of,
 )
 from .scope import WHOLE, Scope, object_from_query, program_and_scope, scope_choices
 from .tables import (
@@ -68,8 +66,9 @@ SCHOOL_LINES = 8
 
 def dashboard(request, pk):
     program, scope = program_and_scope(request, pk)
-    today = timezone.localtime(timezone.now(), ZoneInfo(program.timezone_name)).date()
-    roadmap = roadmap_summary(program, scope, today)
+    now = timezone.now()
+    today = program.local_today(now)
+    roadmap = roadmap_summary(program, scope, now)
     indicators = indicator_summary(program, scope)
     effectiveness = compute_all(program, scope)
     completeness_figures = completeness(program, scope, indicators["points"])
@@ -334,7 +333,6 @@ def territory(request):
     if municipality is None and region is None:
         raise PermissionDenied("Сводка по территории доступна сотрудникам органов управления.")
     scope = Scope(municipality=municipality, region=region)
-    today = timezone.localdate()
     in_scope = Organization.objects.filter(scope.organizations())
     programs = (
         Program.objects.visible_to(user)
@@ -345,7 +343,8 @@ def territory(request):
         .select_related("region", "municipality")
         .order_by("-starts_on", "short_title")
     )
-    program_ids = list(programs.values_list("pk", flat=True))
+    programs = list(programs)
+    program_ids = [program.pk for program in programs]
     schools = dict(
         Participant.objects.supported()
         .filter(program__in=program_ids, organization__in=in_scope)
@@ -356,12 +355,9 @@ def territory(request):
     items = {
         row["roadmap__program"]: row
         for row in RoadmapItem.objects.filter(roadmap__program__in=program_ids)
-        .filter(
-            scope.organizations("roadmap__organization")
-            | scope.organizations("roadmap__pair__supported_school")
-        )
+        .in_scope(scope)
         .values("roadmap__program")
-        .annotate(**item_counts("", today))
+        .annotate(**completion_annotations(programs=programs))
     }
     rows = []
     for program in programs:
@@ -373,7 +369,8 @@ def territory(request):
                 "items": figures.get("total", 0),
                 "done": figures.get("done", 0),
                 "late": figures.get("late", 0),
-                "share": share_of(figures.get("done", 0), figures.get("total", 0)),
+                "cancelled": figures.get("cancelled", 0),
+                "share": completion_share(figures.get("done", 0), figures.get("total", 0)),
             }
         )
     return render(

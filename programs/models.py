@@ -1,6 +1,9 @@
 """What is administered: programs of targeted support with their tasks, stages, modules and
 participants, the curator pairs, and the documents schools submit for review."""
 
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +19,17 @@ from schools.models import Municipality, Organization, Region, RiskFactor
 
 
 class ProgramQuerySet(models.QuerySet):
+    def local_dates(self, now=None):
+        """{date: [program ids]}: today in each program region's date (`Program.local_today`),
+        the programs grouped by it. One query, whatever the number of programs; at any moment
+        the programs of one country fall on one or two dates."""
+        return Program.group_by_local_date(
+            self.select_related("region", "municipality__region").only(
+                "pk", "region__timezone", "municipality__region__timezone"
+            ),
+            now,
+        )
+
     @access_rule
     def visible_to(self, user):
         """Programs of the user's territory, and those where the user's organizations take
@@ -260,8 +274,25 @@ class Program(models.Model):
 
     @property
     def timezone_name(self):
+        """The program region's time zone (a municipal program's region is its municipality's);
+        a federal program without a region keeps the portal's zone (settings.TIME_ZONE)."""
         region = self.region or (self.municipality.region if self.municipality else None)
         return region.timezone if region else settings.TIME_ZONE
+
+    def local_today(self, now=None):
+        """Today in the program region's date: the day deadlines of the program are measured
+        against («просрочено» when the deadline is before it). `now` is an aware moment,
+        `timezone.now()` by default."""
+        return timezone.localtime(now or timezone.now(), ZoneInfo(self.timezone_name)).date()
+
+    @staticmethod
+    def group_by_local_date(programs, now=None):
+        """{date: [program ids]} for these programs (instances, their regions loaded)."""
+        now = now or timezone.now()
+        dates = defaultdict(list)
+        for program in programs:
+            dates[program.local_today(now)].append(program.pk)
+        return dict(dates)
 
     def supported_schools(self):
         """The program's supported schools (школы адресной поддержки): its participants with

@@ -55,7 +55,7 @@ def program_detail(request, pk):
                 )
             ),
             "roadmaps": program.roadmaps.visible_to(user)
-            .with_progress()
+            .with_progress(programs=[program])
             .select_related("organization", "pair__curator_school", "pair__supported_school"),
             "events": events[:10],
             "events_count": events.count(),

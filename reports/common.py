@@ -58,20 +58,21 @@ def share(part, whole):
     return rounded(Decimal(part) * 100 / whole, 1)
 
 
-def lateness(item, today):
-    """Whether an item is late, as a cell: «да, 12 дн.» for an open item past its deadline,
-    «выполнено позже срока» for one done after it, «нет» otherwise, None (shown «—») without
-    a deadline."""
+def lateness(item, now):
+    """Whether an item is late (`RoadmapItem.days_late`, in its program region's date), as a
+    cell: «да, 12 дн.» for an open item past its deadline, «выполнено позже срока» for one done
+    after it, «нет» otherwise, None (shown «—») without a deadline."""
     if item.due_on is None:
         return None
-    if item.status == RoadmapItem.Status.DONE:
-        if item.completed_on and item.completed_on > item.due_on:
-            return Cell("выполнено позже срока", "warn")
-        return "нет"
-    if item.status == RoadmapItem.Status.CANCELLED:
-        return "нет"
-    if item.due_on < today:
-        return Cell(f"да, {(today - item.due_on).days} дн.", "bad")
+    days = item.days_late(now)
+    if days:
+        return Cell(f"да, {days} дн.", "bad")
+    if (
+        item.status == RoadmapItem.Status.DONE
+        and item.completed_on
+        and item.completed_on > item.due_on
+    ):
+        return Cell("выполнено позже срока", "warn")
     return "нет"
 
 

@@ -102,11 +102,21 @@ class Period:
     def supported(self):
         return supported_schools(self.program, self.user)
 
-    @cached_property
-    def items(self):
-        items = items_queryset(self.user).filter(
+    def items_due(self, queryset):
+        return queryset.filter(
             roadmap__program=self.program, due_on__range=(self.starts_on, self.ends_on)
         )
+
+    @cached_property
+    def completion(self):
+        """The completion counts of the items due in the period (`RoadmapItemQuerySet.completion`)."""
+        return self.items_due(RoadmapItem.objects.visible_to(self.user)).completion(
+            self.now, [self.program]
+        )
+
+    @cached_property
+    def items(self):
+        items = self.items_due(items_queryset(self.user))
         return sorted(
             items.select_related("roadmap"),
             key=lambda i: (i.due_on, i.roadmap.title, i.roadmap_id, i.order, i.pk),
@@ -158,18 +168,16 @@ def period_text(period):
 
 
 def summary_section(period):
-    items = period.items
-    statuses = Counter(i.status for i in items)
-    done = statuses[RoadmapItem.Status.DONE]
-    late = sum(1 for i in items if i.is_late_on(period.today))
+    counts = period.completion
     attended = {a.organization_id for e in period.held_events for a in e.attendances.all()}
     supported = set(period.supported)
     facts = [
         ("Период", period_text(period)),
-        ("Мероприятий дорожных карт со сроком в периоде", len(items)),
-        ("выполнено", f"{done} ({percent_text(share(done, len(items)))})"),
-        ("просрочено", late),
-        ("не выполнено", statuses[RoadmapItem.Status.NOT_DONE]),
+        ("Мероприятий дорожных карт со сроком в периоде", counts["total"]),
+        ("выполнено", f"{counts['done']} ({percent_text(counts['share'])})"),
+        ("просрочено", counts["late"]),
+        ("не выполнено", counts["not_done"]),
+        ("отменено (не входят в число мероприятий)", counts["cancelled"]),
         ("Проведено мероприятий", len(period.held_events)),
         (
             "Школ адресной поддержки, участвовавших в мероприятиях",
@@ -195,9 +203,9 @@ def items_section(period):
             if item.roadmap_id != current:
                 current = item.roadmap_id
                 rows.append(GroupRow(item.roadmap.title))
-            rows.append(item_row(item, period.today))
+            rows.append(item_row(item, period.now))
     else:
-        rows = item_rows(items, period.today)
+        rows = item_rows(items, period.now)
     return Section("Мероприятия дорожных карт со сроком в периоде").add(
         Table(
             "Мероприятия со сроком в периоде",

@@ -1,12 +1,10 @@
 """Исполнение дорожной карты: every item with its deadline as written, its status, whether it is
 late, and how many evidence files back it, grouped by module."""
 
-from collections import Counter
-
 from django.db.models import Count, Prefetch
 
 from dashboards.charts import bar_chart
-from roadmaps.models import Roadmap, RoadmapItem
+from roadmaps.models import Roadmap, RoadmapItem, completion_annotations
 from schools.models import Organization
 
 from .common import (
@@ -22,6 +20,8 @@ from .formatting import percent_text
 from .svg import printable
 
 TITLE = "Исполнение дорожной карты"
+# What an item's lateness needs: its program's region (`Program.local_today`).
+PROGRAM_ZONE = ("roadmap__program__region", "roadmap__program__municipality__region")
 NO_MODULE = "Без модуля"
 
 
@@ -29,7 +29,7 @@ def items_queryset(user):
     """Items the user may see, with what a report row needs, in a fixed number of queries."""
     return (
         RoadmapItem.objects.visible_to(user)
-        .select_related("module")
+        .select_related("module", *PROGRAM_ZONE)
         .prefetch_related(
             Prefetch("responsible", queryset=Organization.objects.only("id", "short_name"))
         )
@@ -63,7 +63,7 @@ ITEM_COLUMNS = [
 ]
 
 
-def item_row(item, today):
+def item_row(item, now):
     return Row(
         [
             item.number,
@@ -73,14 +73,14 @@ def item_row(item, today):
             responsible_text(item),
             item.expected_result,
             status_cell(item),
-            lateness(item, today),
+            lateness(item, now),
             item.evidence_count,
         ],
-        tone="bad" if item.is_late_on(today) else None,
+        tone="bad" if item.is_late(now) else None,
     )
 
 
-def item_rows(items, today):
+def item_rows(items, now):
     """Rows of the items, with a group row wherever the module changes (none if no item has
     a module)."""
     rows, module = [], object()
@@ -89,40 +89,41 @@ def item_rows(items, today):
         if with_modules and item.module != module:
             module = item.module
             rows.append(GroupRow(module.title if module else NO_MODULE))
-        rows.append(item_row(item, today))
+        rows.append(item_row(item, now))
     return rows
 
 
-def summary_facts(items, today):
-    statuses = Counter(i.status for i in items)
-    late = sum(1 for i in items if i.is_late_on(today))
-    total = len(items)
-    done = statuses[RoadmapItem.Status.DONE]
+def summary_facts(counts, items):
+    """The items' completion counts (`RoadmapItemQuerySet.completion`) as facts."""
     return Facts(
         [
-            ("Мероприятий всего", total),
-            ("Выполнено", f"{done} ({percent_text(share(done, total))})"),
-            ("Выполняется", statuses[RoadmapItem.Status.IN_PROGRESS]),
-            ("Запланировано", statuses[RoadmapItem.Status.PLANNED]),
-            ("Не выполнено", statuses[RoadmapItem.Status.NOT_DONE]),
-            ("Отменено", statuses[RoadmapItem.Status.CANCELLED]),
-            ("Просрочено на дату отчёта", late),
+            ("Мероприятий всего", counts["total"]),
+            ("Выполнено", f"{counts['done']} ({percent_text(counts['share'])})"),
+            ("Выполняется", counts["in_progress"]),
+            ("Запланировано", counts["planned"]),
+            ("Не выполнено", counts["not_done"]),
+            ("Отменено", counts["cancelled"]),
+            ("Просрочено на дату отчёта", counts["late"]),
             ("Подтверждающих документов", sum(i.evidence_count for i in items)),
         ]
     )
 
 
-def modules_chart(items):
-    by_module = {}
-    for item in items:
-        if item.module_id and item.status != RoadmapItem.Status.CANCELLED:
-            counts = by_module.setdefault(item.module.title, [0, 0])
-            counts[0] += 1
-            counts[1] += item.status == RoadmapItem.Status.DONE
+def modules_chart(items, now, programs):
+    """Done share by module (`completion_annotations`), when the items span two modules or
+    more."""
+    by_module = [
+        row
+        for row in items.filter(module__isnull=False)
+        .values("module_id", "module__title")
+        .annotate(**completion_annotations(now, programs=programs))
+        .order_by("module__order", "module_id")
+        if row["total"]
+    ]
     if len(by_module) < 2:
         return None
-    labels = list(by_module)
-    values = [share(done, total) for total, done in by_module.values()]
+    labels = [row["module__title"] for row in by_module]
+    values = [share(row["done"], row["total"]) for row in by_module]
     if not any(values):
         # Bars of nothing say less than the sentence.
         return Paragraph("Выполненных мероприятий пока нет ни в одном модуле.")
@@ -136,14 +137,18 @@ def build(roadmap, user):
     now = made_at(program)
     today = now.date()
     items = in_module_order(items_queryset(user).filter(roadmap=roadmap))
+    counted = RoadmapItem.objects.visible_to(user).filter(roadmap=roadmap)
+    counts = counted.completion(now, [program])
     report = KIND.start(program, subtitle=roadmap.title, name=roadmap.title, now=now)
-    report.add(Section("Итоги").add(summary_facts(items, today), modules_chart(items)))
+    report.add(
+        Section("Итоги").add(summary_facts(counts, items), modules_chart(counted, now, [program]))
+    )
     report.add(
         Section("Мероприятия").add(
             Table(
                 "Мероприятия",
                 ITEM_COLUMNS,
-                item_rows(items, today),
+                item_rows(items, now),
                 empty_text="В дорожной карте нет мероприятий.",
                 note=f"«Просрочено» — на {today:%d.%m.%Y}: срок прошёл, а мероприятие не выполнено.",
             )

@@ -10,10 +10,10 @@ from django.utils import timezone
 from dashboards.charts import dynamics_chart
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Participant, Program
-from roadmaps.models import RoadmapItem
+from roadmaps.models import ItemExecution, RoadmapItem, completion_annotations, completion_share
 from schools.models import Organization, RiskLevel, RiskProfile
 
-from .common import ReportKind, filename, lateness, share, unit_label
+from .common import ReportKind, filename, lateness, unit_label
 from .document import (
     Cell,
     Chart,
@@ -65,7 +65,7 @@ def build(school, user):
     report.add(statuses_section(school))
     report.add(risk_section(school, user))
     report.add(pairs_section(school, user))
-    report.add(roadmaps_section(school, user, now.date()))
+    report.add(roadmaps_section(school, user, now))
     report.add(indicators_section(school, user, programs))
     return report
 
@@ -187,42 +187,40 @@ def pairs_section(school, user):
     )
 
 
-def roadmaps_section(school, user, today):
-    items = list(
-        RoadmapItem.objects.visible_to(user)
-        .filter(
-            Q(roadmap__organization=school)
-            | Q(roadmap__pair__supported_school=school)
-            | Q(pk__in=RoadmapItem.responsible.through.objects.filter(
-                organization=school).values("roadmapitem"))
+def roadmaps_section(school, user, now):
+    items = RoadmapItem.objects.visible_to(user).filter(
+        Q(roadmap__organization=school)
+        | Q(roadmap__pair__supported_school=school)
+        | Q(pk__in=ItemExecution.objects.filter(organization=school).values("item"))
+    )
+    programs = list(
+        Program.objects.filter(pk__in=items.values("roadmap__program")).select_related(
+            "region", "municipality__region"
         )
-        .select_related("roadmap__program")
-        .order_by("roadmap__program__short_title", "roadmap__title", "order", "pk")
-    )  # fmt: skip
-    by_roadmap = {}
-    for item in items:
-        by_roadmap.setdefault(item.roadmap, []).append(item)
-    progress = []
-    for roadmap, its in by_roadmap.items():
-        counted = [i for i in its if i.status != RoadmapItem.Status.CANCELLED]
-        done = sum(1 for i in counted if i.status == RoadmapItem.Status.DONE)
-        late = sum(1 for i in counted if i.is_late_on(today))
-        progress.append(
-            Row(
-                [
-                    roadmap.program.short_title,
-                    roadmap.title,
-                    len(counted),
-                    done,
-                    Cell(late, "bad" if late else None),
-                    share(done, len(counted)),
-                ]
-            )
+    )
+    by_roadmap = (
+        items.values("roadmap_id", "roadmap__title", "roadmap__program__short_title")
+        .annotate(**completion_annotations(now, programs=programs))
+        .order_by("roadmap__program__short_title", "roadmap__title", "roadmap_id")
+    )
+    progress = [
+        Row(
+            [
+                row["roadmap__program__short_title"],
+                row["roadmap__title"],
+                row["total"],
+                row["done"],
+                Cell(row["late"], "bad" if row["late"] else None),
+                completion_share(row["done"], row["total"]),
+            ]
         )
+        for row in by_roadmap
+    ]
     late_rows = [
-        Row([i.roadmap.title, i.number, i.title, i.schedule_text, i.due_on, lateness(i, today)])
-        for i in items
-        if i.is_late_on(today)
+        Row([i.roadmap.title, i.number, i.title, i.schedule_text, i.due_on, lateness(i, now)])
+        for i in items.late(now, programs)
+        .select_related("roadmap__program__region", "roadmap__program__municipality__region")
+        .order_by("roadmap__program__short_title", "roadmap__title", "order", "pk")
     ]
     section = Section("Исполнение дорожных карт").add(
         Table(

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Attendance, Event, Evidence, ItemReport, Roadmap, RoadmapItem
+from .models import Attendance, Event, Evidence, ItemExecution, ItemReport, Roadmap, RoadmapItem
 
 
 def derive_dates_if_untyped(form):
@@ -65,6 +65,15 @@ class RoadmapAdmin(admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
 
 
+class ItemExecutionInline(admin.TabularInline):
+    """The responsible organizations, each with its own state of the item."""
+
+    model = ItemExecution
+    fields = ("organization", "status", "completed_on")
+    autocomplete_fields = ("organization",)
+    extra = 0
+
+
 @admin.register(RoadmapItem)
 class RoadmapItemAdmin(SimpleHistoryAdmin):
     list_display = (
@@ -82,7 +91,8 @@ class RoadmapItemAdmin(SimpleHistoryAdmin):
     list_select_related = ("roadmap", "module")
     search_fields = ("number", "title", "schedule_text", "responsible_note", "roadmap__title")
     ordering = ("roadmap__title", "order", "pk")
-    autocomplete_fields = ("roadmap", "module", "target", "responsible", "risk_factors")
+    autocomplete_fields = ("roadmap", "module", "target", "risk_factors")
+    inlines = (ItemExecutionInline,)
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("roadmap", "module", "number", "order", "title")}),
@@ -97,7 +107,6 @@ class RoadmapItemAdmin(SimpleHistoryAdmin):
             "Исполнение",
             {
                 "fields": (
-                    "responsible",
                     "responsible_note",
                     "expected_result",
                     "target",
@@ -115,6 +124,39 @@ class RoadmapItemAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         derive_dates_if_untyped(form)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """The item's state follows its executions (`RoadmapItem.derive_status`) once they
+        are saved."""
+        super().save_related(request, form, formsets, change)
+        item = form.instance
+        before = (item.status, item.completed_on)
+        item.derive_status()
+        if (item.status, item.completed_on) != before:
+            item.save()
+
+
+@admin.register(ItemExecution)
+class ItemExecutionAdmin(admin.ModelAdmin):
+    """Each responsible organization's execution; a change here moves the item's state."""
+
+    list_display = ("item", "organization", "status", "completed_on")
+    list_filter = ("status", "item__roadmap__program")
+    list_select_related = ("item", "organization")
+    search_fields = ("item__title", "item__number", "organization__short_name")
+    autocomplete_fields = ("item", "organization")
+    ordering = ("item__roadmap__title", "item__order", "organization__short_name")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        obj.item.derive_status()
+        obj.item.save()
+
+    def delete_model(self, request, obj):
+        item = obj.item
+        super().delete_model(request, obj)
+        item.derive_status()
+        item.save()
 
 
 class EvidenceInline(admin.TabularInline):

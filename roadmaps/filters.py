@@ -3,12 +3,11 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 
 from programs.models import Participant
 from schools.models import Organization
 
-from .models import Event, RoadmapItem
+from .models import Event, ItemExecution, RoadmapItem
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -70,6 +69,7 @@ class ItemFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["roadmap"].queryset = roadmaps
         self.filters["module"].queryset = program.modules.all()
+        self.program = program
         self.filters["responsible"].queryset = Organization.objects.filter(
             pk__in=Participant.objects.filter(program=program).values("organization")
         ) | Organization.objects.filter(pk=program.owner_id)
@@ -85,9 +85,7 @@ class ItemFilter(django_filters.FilterSet):
 
     def by_responsible(self, queryset, name, value):
         return queryset.filter(
-            pk__in=RoadmapItem.responsible.through.objects.filter(organization=value).values(
-                "roadmapitem"
-            )
+            pk__in=ItemExecution.objects.filter(organization=value).values("item")
         )
 
     def only_undated(self, queryset, name, value):
@@ -97,7 +95,7 @@ class ItemFilter(django_filters.FilterSet):
         return queryset.exclude(pk__in=undated.values("pk"))
 
     def only_late(self, queryset, name, value):
-        late = queryset.late(timezone.localdate())
+        late = queryset.late(programs=[self.program])
         if value:
             return late
         return queryset.exclude(pk__in=late.values("pk"))
@@ -129,6 +127,7 @@ class RoadmapItemFilter(django_filters.FilterSet):
     def __init__(self, *args, roadmap, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only organizations responsible for this roadmap's items, and only those the user sees.
+        self.roadmap = roadmap
         self.filters["responsible"].queryset = (
             Organization.objects.visible_to(user)
             .filter(responsible_items__roadmap=roadmap)
@@ -137,4 +136,4 @@ class RoadmapItemFilter(django_filters.FilterSet):
         )
 
     def filter_late(self, queryset, name, value):
-        return queryset.late() if value else queryset
+        return queryset.late(programs=[self.roadmap.program]) if value else queryset

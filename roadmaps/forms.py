@@ -36,7 +36,10 @@ class ItemReportForm(RevisionFormMixin, forms.Form):
 
     def clean_completed_on(self):
         day = self.cleaned_data.get("completed_on")
-        if day and day > timezone.localdate():
+        # «Today» is the program region's date, as for the deadlines.
+        item = self.revisioned
+        today = item.roadmap.program.local_today() if item is not None else timezone.localdate()
+        if day and day > today:
             raise forms.ValidationError("Дата выполнения не может быть в будущем.")
         return day
 

@@ -14,11 +14,15 @@ from .tables import ItemTable
 
 
 def item_list(request, pk):
-    program = visible_or_404(Program.objects.all(), request.user, pk=pk)
+    program = visible_or_404(
+        Program.objects.select_related("region", "municipality__region"), request.user, pk=pk
+    )
     roadmaps = Roadmap.objects.visible_to(request.user).filter(program=program)
     items = (
         RoadmapItem.objects.filter(roadmap__in=roadmaps)
-        .select_related("roadmap", "module")
+        .select_related(
+            "roadmap__program__region", "roadmap__program__municipality__region", "module"
+        )
         .prefetch_related("responsible")
         .order_by("roadmap__title", "order", "pk")
     )

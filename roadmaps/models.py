@@ -2,11 +2,16 @@
 evidence, events and who attended them."""
 
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -55,21 +60,12 @@ class RoadmapQuerySet(models.QuerySet):
             )
         )
 
-    def with_progress(self, today=None):
-        """Each roadmap with `items_total`, `items_done` and `items_late`, counted in the
-        database."""
-        today = today or timezone.localdate()
-        return self.annotate(
-            items_total=models.Count("items", distinct=True),
-            items_done=models.Count(
-                "items", filter=Q(items__status=RoadmapItem.Status.DONE), distinct=True
-            ),
-            items_late=models.Count(
-                "items",
-                filter=~Q(items__status__in=RoadmapItem.CLOSED) & Q(items__due_on__lt=today),
-                distinct=True,
-            ),
-        )
+    def with_progress(self, now=None, programs=None):
+        """Each roadmap with its items' completion counts (`completion_annotations`) as
+        `items_total`, `items_done`, `items_late`, `items_cancelled`, … counted in the database.
+        `programs`: the programs of these roadmaps, when the caller has them (saves a query)."""
+        counts = completion_annotations(now, programs=programs, item="items", count="items")
+        return self.annotate(**{f"items_{name}": value for name, value in counts.items()})
 
     def of_school(self, school):
         """Roadmaps that are the school's own: its school roadmap and its pairs' roadmaps."""
@@ -163,16 +159,24 @@ class RoadmapItemQuerySet(models.QuerySet):
                 Q(roadmap__pair__supported_school__in=own) if own else None,
                 Q(roadmap__pair__curator_school__in=own) if own else None,
                 Q(
-                    pk__in=RoadmapItem.responsible.through.objects.filter(
+                    pk__in=ItemExecution.objects.filter(
                         organization__in=own | r.curated_schools
-                    ).values("roadmapitem")
+                    ).values("item")
                 )
                 if own or r.curated_schools
                 else None,
             )
         )
 
+    def programs(self):
+        """The programs of these items with their regions loaded: what `late`, `completion` and
+        `is_late` need to know each item's date. One query when evaluated."""
+        return Program.objects.filter(pk__in=self.values("roadmap__program")).select_related(
+            "region", "municipality__region"
+        )
+
     def open(self):
+        """Items that can still be late: neither done nor cancelled."""
         return self.exclude(status__in=RoadmapItem.CLOSED)
 
     def undated(self):
@@ -180,38 +184,271 @@ class RoadmapItemQuerySet(models.QuerySet):
         запросу») names none and nobody has set them by hand, so they are never late."""
         return self.filter(starts_on__isnull=True, due_on__isnull=True)
 
-    def late(self, today=None):
-        today = today or timezone.localdate()
-        return self.open().filter(due_on__lt=today)
+    def late(self, now=None, programs=None):
+        """Open items whose deadline is before today in their program region's date
+        (`Program.local_today`). `now`: an aware moment, `timezone.now()` by default;
+        `programs`: the programs these items belong to, when the caller has them loaded (else
+        one query finds them)."""
+        return self.filter(late_condition(now, programs=programs))
 
-    def due_within(self, days, today=None):
-        today = today or timezone.localdate()
-        return self.open().filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
-
-    def due_soon_or_late(self, days, today=None):
-        """Open items that are late or due within `days`: what a person must do next."""
-        today = today or timezone.localdate()
-        return self.open().filter(due_on__lte=today + timedelta(days=days))
-
-    def progress(self, today=None):
-        """Counts of the items: total, done and late, in one query."""
-        today = today or timezone.localdate()
-        return self.aggregate(
-            total=models.Count("pk"),
-            done=models.Count("pk", filter=Q(status=RoadmapItem.Status.DONE)),
-            late=models.Count("pk", filter=~Q(status__in=RoadmapItem.CLOSED) & Q(due_on__lt=today)),
+    def due_within(self, days, now=None, programs=None):
+        """Open items due today or in the next `days` days, in their program region's date."""
+        return self.open().filter(
+            on_local_date(
+                lambda today: Q(due_on__gte=today, due_on__lte=today + timedelta(days=days)),
+                now,
+                programs,
+            )
         )
+
+    def due_soon_or_late(self, days, now=None, programs=None):
+        """Open items that are late or due within `days`: what a person must do next."""
+        return self.open().filter(
+            on_local_date(lambda today: Q(due_on__lte=today + timedelta(days=days)), now, programs)
+        )
+
+    def completion(self, now=None, programs=None):
+        """The completion counts of these items in one query: `total` (every item except the
+        cancelled ones — a cancelled item means the plan changed, not that it failed), `done`,
+        `in_progress`, `not_done`, `planned`, `cancelled` (shown as its own count), `late`
+        (`late()`) and `share` (done out of total, in %, one decimal; None without items)."""
+        counts = self.aggregate(**completion_annotations(now, programs=programs))
+        return with_share(counts)
+
+    def progress(self, now=None, programs=None):
+        """The same counts as `completion`; the name the pages have used."""
+        return self.completion(now, programs)
+
+    def in_scope(self, scope):
+        """Items that lie in a territory (`scope`: a municipality or a region, as
+        `dashboards.scope.Scope`; the whole program when it names neither):
+        - a school's roadmap (or a municipal one that names its authority) — by its
+          organization;
+        - a pair's roadmap — by the supported school;
+        - a program's or a municipality's roadmap — when the program's own territory lies in the
+          scope (a municipal program of that municipality; a regional or municipal program of
+          that region), or when one of the item's responsible organizations lies in it (a
+          regional program's item that a school of the municipality carries out).
+        """
+        municipality = getattr(scope, "municipality", None)
+        region = getattr(scope, "region", None)
+        if municipality is None and region is None:
+            return self
+        # A municipal program has its region too, so a region's scope takes it in.
+        key, territory = ("municipality", municipality) if municipality else ("region", region)
+        wide = Q(roadmap__level__in=[Roadmap.Level.PROGRAM, Roadmap.Level.MUNICIPAL])
+        # The few items of wide roadmaps carried out here are fetched first (one query): an OR
+        # with a subquery would keep the database from the indexes of the other conditions.
+        carried_out_here = list(
+            self.filter(wide)
+            .filter(
+                pk__in=ItemExecution.objects.filter(**{f"organization__{key}": territory}).values(
+                    "item"
+                )
+            )
+            .values_list("pk", flat=True)
+        )
+        here = (
+            Q(**{f"roadmap__organization__{key}": territory})
+            | Q(**{f"roadmap__pair__supported_school__{key}": territory})
+            | wide & Q(**{f"roadmap__program__{key}": territory})
+        )
+        if carried_out_here:
+            here |= Q(pk__in=carried_out_here)
+        return self.filter(here)
+
+
+def on_local_date(condition, now=None, programs=None, item=""):
+    """A Q that holds `condition(today)` for each item with `today` its program region's date
+    (`Program.local_today`). The programs are grouped by their date; when all share one (most of
+    the day in one country) the condition is plain, without a join to the program. `item`: the
+    path from the rows filtered to the item («» for items, «items» for roadmaps, «item» for
+    executions). `programs`: the programs the items belong to; all programs by default (one
+    query)."""
+    if programs is None:
+        dates = Program.objects.local_dates(now)
+    else:
+        dates = Program.group_by_local_date(programs, now)
+    if not dates:
+        return Q(pk__in=[])
+    prefix = f"{item}__" if item else ""
+    if len(dates) == 1:
+        return _prefixed(condition(next(iter(dates))), prefix)
+    return reduce(
+        or_,
+        (
+            Q(**{f"{prefix}roadmap__program__in": ids}) & _prefixed(condition(day), prefix)
+            for day, ids in sorted(dates.items())
+        ),
+    )
+
+
+def _prefixed(q, prefix):
+    """The Q with every lookup moved behind `prefix`."""
+    if not prefix:
+        return q
+    moved = Q()
+    moved.connector, moved.negated = q.connector, q.negated
+    moved.children = [
+        _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
+        for child in q.children
+    ]
+    return moved
+
+
+def late_condition(now=None, programs=None, item="", status=None):
+    """«Просрочено», said once: the item (through `item`) is open — neither done nor cancelled —
+    and its deadline is before today in its program region's date. `status`: the field that
+    holds the state, when it is not the item's own (an organization's execution)."""
+    prefix = f"{item}__" if item else ""
+    status = status or f"{prefix}status"
+    return ~Q(**{f"{status}__in": RoadmapItem.CLOSED}) & on_local_date(
+        lambda today: Q(due_on__lt=today), now, programs, item
+    )
+
+
+COMPLETION = ("total", "done", "in_progress", "not_done", "planned", "cancelled", "late")
+
+
+def completion_annotations(now=None, *, programs=None, item="", status=None, count="pk"):
+    """The completion counts as conditional `Count`s, for `aggregate` or for a grouped
+    `values(...).annotate(...)` (by module, responsible, roadmap, program): the rule of
+    `RoadmapItemQuerySet.completion`. `item`: the path to the item from the rows counted;
+    `status`: the field holding the state (an execution's own, for counts by responsible);
+    `count`: what is counted («pk» for the rows, «items» for a roadmap's items)."""
+    prefix = f"{item}__" if item else ""
+    status = status or f"{prefix}status"
+    distinct = count != "pk"
+    Status = RoadmapItem.Status
+
+    def counted(condition):
+        return Count(count, filter=condition, distinct=distinct)
+
+    return {
+        "total": counted(~Q(**{status: Status.CANCELLED})),
+        "done": counted(Q(**{status: Status.DONE})),
+        "in_progress": counted(Q(**{status: Status.IN_PROGRESS})),
+        "not_done": counted(Q(**{status: Status.NOT_DONE})),
+        "planned": counted(Q(**{status: Status.PLANNED})),
+        "cancelled": counted(Q(**{status: Status.CANCELLED})),
+        "late": counted(late_condition(now, programs, item, status)),
+    }
+
+
+def completion_share(done, total):
+    """Done out of total (cancelled items left out of both), in %, one decimal; None when
+    there is nothing to count. Rounded half up, as the reports print it."""
+    if not total:
+        return None
+    return float((Decimal(done) * 100 / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def with_share(counts):
+    """A row of completion counts with its `share`."""
+    counts["share"] = completion_share(counts.get("done") or 0, counts.get("total") or 0)
+    return counts
+
+
+class ItemStatus(models.TextChoices):
+    """The state of an item, and of each responsible organization's execution of it."""
+
+    PLANNED = "planned", "запланировано"
+    IN_PROGRESS = "in_progress", "выполняется"
+    DONE = "done", "выполнено"
+    NOT_DONE = "not_done", "не выполнено"
+    CANCELLED = "cancelled", "отменено"
+
+
+class ItemExecutionQuerySet(models.QuerySet):
+    def completion(self, now=None, programs=None):
+        """The completion counts of these executions, each organization's own state counted as
+        `RoadmapItemQuerySet.completion` counts items (late: its own part still open after the
+        item's deadline, in the program region's date)."""
+        return with_share(self.aggregate(**self.completion_annotations(now, programs)))
+
+    @staticmethod
+    def completion_annotations(now=None, programs=None):
+        """`completion_annotations` for executions, for a grouped `values(...).annotate(...)`
+        (the table by responsible organization)."""
+        return completion_annotations(now, programs=programs, item="item", status="status")
+
+
+class ItemExecution(models.Model):
+    """One responsible organization's execution of an item (исполнение мероприятия
+    ответственным): its own state and the day it was done. A program-wide item carried out by
+    several schools is done when each has done its part (`RoadmapItem.derive_status`)."""
+
+    item = models.ForeignKey(
+        "RoadmapItem", models.CASCADE, related_name="executions", verbose_name="мероприятие"
+    )
+    organization = models.ForeignKey(
+        Organization, models.CASCADE, related_name="executions", verbose_name="организация"
+    )
+    status = models.CharField(
+        "состояние",
+        max_length=16,
+        choices=ItemStatus.choices,
+        default=ItemStatus.PLANNED,
+    )
+    completed_on = models.DateField("выполнено", null=True, blank=True)
+
+    objects = ItemExecutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "исполнение мероприятия"
+        verbose_name_plural = "исполнение мероприятий"
+        ordering = ["item", "organization__short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "organization"],
+                name="execution_unique",
+                violation_error_message="Эта организация уже указана ответственной.",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(status="done"),
+                name="execution_completed_only_when_done",
+                violation_error_message="Дата выполнения указывается только у выполненного.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.get_status_display()}"
+
+    def set_status(self, status, today=None):
+        """Set this organization's state (the day it was done as `RoadmapItem.set_status`
+        keeps it) and the item's, derived from all executions; the caller saves the item."""
+        self.status = status
+        self.completed_on = done_on(status, self.completed_on, today, self.item)
+        self.save()
+        self.item.derive_status()
+
+
+def done_on(status, completed_on, today, item):
+    """The day something done was done: the day given before, else `today`, else today in the
+    item's program region's date; nothing for anything not done."""
+    if status != ItemStatus.DONE:
+        return None
+    return completed_on or today or item.roadmap.program.local_today()
+
+
+@receiver(m2m_changed, sender=ItemExecution)
+def _new_executions_take_the_item_state(sender, instance, action, pk_set, **kwargs):
+    """An organization named responsible later starts from the item's state, so that naming
+    the responsible of an item entered with its state changes no figure. (An execution added
+    with a state of its own, `through_defaults`, keeps it.)"""
+    if action == "post_add" and pk_set and isinstance(instance, RoadmapItem):
+        ItemExecution.objects.filter(
+            item=instance,
+            organization__in=pk_set,
+            status=ItemStatus.PLANNED,
+            completed_on__isnull=True,
+        ).update(status=instance.status, completed_on=instance.completed_on)
 
 
 class RoadmapItem(RevisionedModel):
     """One item of a roadmap (мероприятие): what, by when, who, and what shows it is done."""
 
-    class Status(models.TextChoices):
-        PLANNED = "planned", "запланировано"
-        IN_PROGRESS = "in_progress", "выполняется"
-        DONE = "done", "выполнено"
-        NOT_DONE = "not_done", "не выполнено"
-        CANCELLED = "cancelled", "отменено"
+    Status = ItemStatus
 
     # Items in these states can no longer be late.
     CLOSED = (Status.DONE, Status.CANCELLED)
@@ -241,6 +478,7 @@ class RoadmapItem(RevisionedModel):
     recurring = models.BooleanField("ежегодно", default=False)
     responsible = models.ManyToManyField(
         Organization,
+        through=ItemExecution,
         blank=True,
         related_name="responsible_items",
         verbose_name="ответственные организации",
@@ -306,17 +544,58 @@ class RoadmapItem(RevisionedModel):
     def set_status(self, status, today=None):
         """Set the status; a done item remembers the day it was done, any other forgets it."""
         self.status = status
-        if status == self.Status.DONE:
-            self.completed_on = self.completed_on or today or timezone.localdate()
+        self.completed_on = done_on(status, self.completed_on, today, self)
+
+    def set_status_for_all(self, status, today=None):
+        """Set the state of the whole item: every responsible organization's execution takes it
+        (a coordinator's decision for the item). Saves the executions; the item is saved by the
+        caller."""
+        self.set_status(status, today)
+        self.executions.update(status=self.status, completed_on=self.completed_on)
+
+    def derive_status(self, executions=None):
+        """The item's state from its responsible organizations' executions, when it has any:
+        - executions that are cancelled are left out (that organization's part was dropped);
+          when every one is cancelled, the item is cancelled;
+        - when every remaining one is done, the item is done, on the day the last was done;
+        - when one of them is not done («не выполнено»), the item is not done;
+        - when one is done or under way, the item is under way («выполняется»);
+        - else it is planned.
+        An item without responsible organizations keeps the state set on it."""
+        executions = list(self.executions.all() if executions is None else executions)
+        if not executions:
+            return
+        Status = self.Status
+        states = [e.status for e in executions if e.status != Status.CANCELLED]
+        if not states:
+            status = Status.CANCELLED
+        elif all(state == Status.DONE for state in states):
+            status = Status.DONE
+        elif Status.NOT_DONE in states:
+            status = Status.NOT_DONE
+        elif Status.DONE in states or Status.IN_PROGRESS in states:
+            status = Status.IN_PROGRESS
         else:
-            self.completed_on = None
+            status = Status.PLANNED
+        self.status = status
+        self.completed_on = (
+            max((e.completed_on for e in executions if e.completed_on), default=None)
+            if status == Status.DONE
+            else None
+        )
+        if status == Status.DONE and self.completed_on is None:
+            self.completed_on = self.roadmap.program.local_today()
 
-    def is_late_on(self, today):
-        return self.status not in self.CLOSED and self.due_on is not None and self.due_on < today
+    def is_late(self, now=None):
+        """«Просрочено»: open (neither done nor cancelled) with its deadline before today in
+        the program region's date — the rule of `RoadmapItemQuerySet.late` for one item."""
+        return self.days_late(now) > 0
 
-    @property
-    def is_late(self):
-        return self.is_late_on(timezone.localdate())
+    def days_late(self, now=None):
+        """Days past the deadline of an open item (0 when it is not late)."""
+        if self.status in self.CLOSED or self.due_on is None:
+            return 0
+        return max((self.roadmap.program.local_today(now) - self.due_on).days, 0)
 
 
 def evidence_upload_to(instance, filename):

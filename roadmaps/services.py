@@ -1,5 +1,6 @@
-"""Actions on roadmap items that write several rows: a progress report sets the item's status
-and stores the report with its evidence files."""
+"""Actions on roadmap items that write several rows: a progress report sets the reporting
+organization's execution (and so the item's state) and stores the report with its evidence
+files."""
 
 from django.db import transaction
 
@@ -15,31 +16,69 @@ def reporting_organization(item, user):
     the school they edit or curate, else their first organization."""
     r = reach(user)
     own = r.editor_schools | r.curated_schools
-    responsible = {org.pk for org in item.responsible.all()}
+    responsible = {execution.organization_id for execution in item.executions.all()}
     for candidates in (responsible & own, own, r.organizations):
         if candidates:
             return min(candidates)
     return None
 
 
+def own_execution(item, user):
+    """The execution of the responsible organization the user reports for, or None when the
+    user reports for none of the item's responsible organizations (a coordinator)."""
+    organization = reporting_organization(item, user)
+    return next((e for e in item.executions.all() if e.organization_id == organization), None)
+
+
+def shown_status(item, user):
+    """The state a user's status control starts from: their organization's part, or the
+    item's."""
+    execution = own_execution(item, user)
+    return execution.status if execution is not None else item.status
+
+
+def status_message(item, user):
+    """What a saved change says: whose part changed and the item's state that follows."""
+    execution = own_execution(item, user)
+    if execution is None:
+        return f"Состояние изменено: «{item.get_status_display()}»."
+    return (
+        f"Состояние {execution.organization.short_name}: «{execution.get_status_display()}»; "
+        f"мероприятие в целом: «{item.get_status_display()}»."
+    )
+
+
+def _set_state(item, user, status, completed_on=None):
+    """A responsible organization's staff set their organization's execution, and the item's
+    state follows from all of them; anyone else (the program's coordinators, a pair's
+    curators) sets the state of the whole item, every execution with it."""
+    execution = own_execution(item, user)
+    if execution is not None:
+        execution.completed_on = completed_on if status == item.Status.DONE else None
+        execution.set_status(status)
+    else:
+        item.completed_on = completed_on if status == item.Status.DONE else None
+        item.set_status_for_all(status)
+    item.save()
+
+
 def set_item_status(item, user, *, status, seen_revision):
-    """Change the item's status in place (history records who and when)."""
+    """Change the state in place (history records who and when): the user's organization's
+    part, or the whole item (`_set_state`)."""
     with transaction.atomic():
         claim(item, seen_revision)
-        item.set_status(status)
-        item.save()
+        _set_state(item, user, status)
     return item
 
 
 def report_progress(item, user, *, status, text, files, seen_revision, completed_on=None):
-    """Store a progress report with its evidence and set the item's status. Refused with
+    """Store a progress report with its evidence and set the state of the reporting
+    organization's execution (or of the whole item, `_set_state`). Refused with
     `StaleRevision` if the item changed since the form was built; then no row and no file is
     left behind."""
     with transaction.atomic(), discard_on_failure() as written:
         claim(item, seen_revision)
-        item.completed_on = completed_on if status == item.Status.DONE else None
-        item.set_status(status)
-        item.save()
+        _set_state(item, user, status, completed_on)
         report = ItemReport.objects.create(
             item=item,
             author=user,

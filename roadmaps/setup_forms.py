@@ -196,6 +196,11 @@ class RoadmapItemForm(forms.ModelForm):
         if commit:
             item.save()
             self.save_m2m()
+            # An organization taken off (or named) changes what the item's state follows from.
+            before = (item.status, item.completed_on)
+            item.derive_status()
+            if (item.status, item.completed_on) != before:
+                item.save()
         return item
 
 

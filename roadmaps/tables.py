@@ -80,7 +80,7 @@ class ItemTable(tables.Table):
         )
         empty_text = "Мероприятий нет."
         attrs = {"class": "table table-sm align-middle"}
-        row_attrs = {"class": lambda record: "is-late" if record.is_late else ""}
+        row_attrs = {"class": lambda record: "is-late" if record.is_late() else ""}
 
     def render_title(self, value):
         return shorten(value, 160)
@@ -93,11 +93,11 @@ class ItemTable(tables.Table):
         return ", ".join(o.short_name for o in record.responsible.all()) or record.responsible_note
 
     def render_status(self, record):
-        if record.is_late:
+        if record.is_late():
             return format_html(
                 '{} <span class="badge badge-late">просрочено</span>', record.get_status_display()
             )
         return record.get_status_display()
 
     def value_status(self, record):
-        return record.get_status_display() + (" (просрочено)" if record.is_late else "")
+        return record.get_status_display() + (" (просрочено)" if record.is_late() else "")

@@ -2,7 +2,7 @@
 place), an item with its reports, evidence and history, and the evidence files."""
 
 from django.contrib import messages
-from django.db.models import Count, F
+from django.db.models import Count, F, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +17,16 @@ from core.uploads import file_response
 from . import services
 from .filters import RoadmapItemFilter
 from .forms import ItemReportForm, ItemStatusForm
-from .models import Event, Evidence, Roadmap, RoadmapItem
+from .models import Event, Evidence, ItemExecution, Roadmap, RoadmapItem
 
 PROGRAM_TZ = ("program__region", "program__municipality__region")
+# Each responsible organization with its own state of the item.
+EXECUTIONS = Prefetch(
+    "executions",
+    queryset=ItemExecution.objects.select_related("organization").order_by(
+        "organization__short_name", "pk"
+    ),
+)
 ITEM_HISTORY_FIELDS = ["status", "completed_on", "title", "schedule_text", "due_on"]
 
 
@@ -30,7 +37,7 @@ def _roadmap_page(request, roadmap, bound_forms=None):
     bound_forms = bound_forms or {}
     items = (
         roadmap.items.select_related("module")
-        .prefetch_related("responsible")
+        .prefetch_related(EXECUTIONS)
         .annotate(reports_count=Count("reports", distinct=True))
         .order_by(F("module__order").asc(nulls_first=True), "module_id", "order", "pk")
     )
@@ -44,7 +51,9 @@ def _roadmap_page(request, roadmap, bound_forms=None):
             "can_report": item.pk in reportable,
             "form": bound_forms.get(item.pk)
             or ItemStatusForm(
-                initial={"status": item.status}, revisioned=item, prefix=f"item{item.pk}"
+                initial={"status": services.shown_status(item, user)},
+                revisioned=item,
+                prefix=f"item{item.pk}",
             ),
         }
         for item in item_filter.qs
@@ -56,7 +65,7 @@ def _roadmap_page(request, roadmap, bound_forms=None):
             "roadmap": roadmap,
             "filter": item_filter,
             "rows": rows,
-            "progress": roadmap.items.progress(),
+            "progress": roadmap.items.completion(programs=[roadmap.program]),
             "can_edit": Roadmap.objects.editable_by(user).contains(roadmap),
             "filtered": item_filter.is_bound and any(item_filter.form.data.values()),
             # Where a plain (non-htmx) status change returns: this page with its filter.
@@ -116,7 +125,9 @@ def item_detail(request, pk):
                 messages.success(request, "Отчёт о ходе выполнения сохранён.")
                 return redirect(item)
     elif can_report:
-        form = ItemReportForm(initial={"status": item.status}, revisioned=item)
+        form = ItemReportForm(
+            initial={"status": services.shown_status(item, request.user)}, revisioned=item
+        )
     reports = item.reports.select_related("author", "organization").prefetch_related("evidence")
     return render(
         request,
@@ -124,7 +135,9 @@ def item_detail(request, pk):
         {
             "item": item,
             "program": item.roadmap.program,
-            "responsible": item.responsible.all(),
+            "executions": item.executions.select_related("organization").order_by(
+                "organization__short_name", "pk"
+            ),
             "risk_factors": item.risk_factors.all(),
             "reports": reports,
             "form": form,
@@ -161,7 +174,9 @@ def item_status(request, pk):
         item.reports_count = item.reports.count()
         if saved:
             form = ItemStatusForm(
-                initial={"status": item.status}, revisioned=item, prefix=f"item{item.pk}"
+                initial={"status": services.shown_status(item, request.user)},
+                revisioned=item,
+                prefix=f"item{item.pk}",
             )
         return render(
             request,
@@ -170,7 +185,7 @@ def item_status(request, pk):
         )
     if not saved:
         return _roadmap_page(request, item.roadmap, {item.pk: form})
-    messages.success(request, f"Состояние изменено: «{item.get_status_display()}».")
+    messages.success(request, services.status_message(item, request.user))
     return redirect(back)
 
 

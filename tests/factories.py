@@ -17,7 +17,7 @@ from programs.models import (
     Participant,
     Program,
 )
-from roadmaps.models import Attendance, Event, Roadmap, RoadmapItem
+from roadmaps.models import Attendance, Event, ItemExecution, Roadmap, RoadmapItem
 from schools.models import Membership, Municipality, Organization, Region, SchoolStatus
 
 
@@ -177,6 +177,14 @@ class RoadmapItemFactory(factory.django.DjangoModelFactory):
     schedule_text = "Май 2023"
     starts_on = datetime.date(2023, 5, 1)
     due_on = datetime.date(2023, 5, 31)
+
+
+class ItemExecutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ItemExecution
+
+    item = factory.SubFactory(RoadmapItemFactory)
+    organization = factory.SubFactory(OrganizationFactory)
 
 
 class EventFactory(factory.django.DjangoModelFactory):

@@ -229,6 +229,7 @@ ONE_MORE = {
         level=Roadmap.Level.SCHOOL, organization=f.OrganizationFactory()
     ),
     "roadmaps.RoadmapItem": lambda: f.RoadmapItemFactory(module=f.ModuleFactory()),
+    "roadmaps.ItemExecution": lambda: f.ItemExecutionFactory(),
     "roadmaps.Event": lambda: f.EventFactory(organizer=f.OrganizationFactory()),
     "roadmaps.Attendance": lambda: f.AttendanceFactory(),
     "monitoring.Indicator": lambda: f.IndicatorFactory(),
