@@ -179,3 +179,113 @@ def test_a_returned_value_leaves_every_figure_at_once(world, monitored, as_user)
     assert value_of(card_fact) is None and card_plan == Decimal(60)
     # The school page has no counted value after the baseline any more: nothing to compare.
     assert school_page_row(client, second, program, indicator) == (None, None)
+
+
+# --- Roadmap items ----------------------------------------------------------------------------
+
+TODAY = datetime.date(2026, 12, 1)
+PAST, FUTURE = datetime.date(2026, 10, 1), datetime.date(2027, 2, 1)
+
+
+@pytest.fixture
+def planned(world):
+    """The program's own roadmap with an item in every state, the supported school responsible
+    for each: done, late, planned, in progress, cancelled (and a cancelled one past its date,
+    which is never late)."""
+    from roadmaps.models import RoadmapItem
+
+    roadmap = f.RoadmapFactory(program=world.program, title="Дорожная карта проекта")
+    S = RoadmapItem.Status
+    items = {}
+    for key, status, due in (
+        ("done", S.DONE, PAST),
+        ("late", S.PLANNED, PAST),
+        ("planned", S.PLANNED, FUTURE),
+        ("running", S.IN_PROGRESS, FUTURE),
+        ("cancelled", S.CANCELLED, PAST),
+    ):
+        item = f.RoadmapItemFactory(
+            roadmap=roadmap, title=key, status=status, starts_on=None, due_on=due
+        )
+        item.responsible.add(world.supported_school)
+        item.set_status_for_all(status)
+        item.save()
+        items[key] = item
+    return roadmap, items
+
+
+def item_figures(world, as_user, roadmap):
+    """(total, done, late, cancelled) as each page and report shows them."""
+    program, school = world.program, world.supported_school
+    client = as_user(world.coordinator)
+    counts = {}
+
+    progress = client.get(roadmap.get_absolute_url()).context["progress"]
+    counts["roadmap page"] = (
+        progress["total"],
+        progress["done"],
+        progress["late"],
+        progress["cancelled"],
+    )
+    dashboard = reverse("dashboards:dashboard", args=[program.pk])
+    for name, query in (
+        ("dashboard", ""),
+        ("dashboard of the municipality", f"?municipality={world.municipality.pk}"),
+    ):
+        totals = client.get(dashboard + query).context["roadmap"]["totals"]
+        counts[name] = totals["total"], totals["done"], totals["late"], totals["cancelled"]
+    territory = client.get(reverse("dashboards:territory"), {"municipality": world.municipality.pk})
+    (row,) = [r for r in territory.context["rows"] if r["program"] == program]
+    counts["territory summary"] = row["items"], row["done"], row["late"], row["cancelled"]
+
+    execution = facts(KINDS["roadmap"].build(roadmap, world.coordinator), "Итоги")
+    counts["roadmap report"] = (
+        execution["Мероприятий всего"],
+        int(str(execution["Выполнено"]).split()[0]),
+        execution["Просрочено на дату отчёта"],
+        execution["Отменено"],
+    )
+    half = facts(
+        KINDS["half-year"].build(
+            program, world.coordinator, starts_on=PAST.replace(day=1), ends_on=FUTURE
+        ),
+        "Итоги периода",
+    )
+    counts["half-year report"] = (
+        half["Мероприятий дорожных карт со сроком в периоде"],
+        int(str(half["выполнено"]).split()[0]),
+        half["просрочено"],
+        half["отменено (не входят в число мероприятий)"],
+    )
+    card = table(KINDS["school"].build(school, world.coordinator), "Исполнение дорожных карт")
+    (card_row,) = [r for r in card.data_rows if r.values[1] == roadmap.title]
+    total, done, late = card_row.values[2], card_row.values[3], value_of(card_row.cells[4])
+    counts["school card"] = total, done, late, counts["roadmap page"][3]
+    return counts
+
+
+def agree(counts):
+    assert len(set(counts.values())) == 1, counts
+    return next(iter(counts.values()))
+
+
+@pytest.fixture
+def on_the_day(monkeypatch):
+    """Every page asks `timezone.now()` for «today»: pin it, at noon in Moscow."""
+    moment = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    return moment
+
+
+def test_item_figures_agree_on_every_page_and_report(world, as_user, planned, on_the_day):
+    roadmap, items = planned
+    # Five items, the cancelled one apart: four in the plan, one done, one late.
+    assert agree(item_figures(world, as_user, roadmap)) == (4, 1, 1, 1)
+
+
+def test_item_figures_still_agree_after_an_item_is_cancelled(world, as_user, planned, on_the_day):
+    roadmap, items = planned
+    late = items["late"]
+    late.set_status_for_all(late.Status.CANCELLED)
+    late.save()
+    assert agree(item_figures(world, as_user, roadmap)) == (3, 1, 0, 2)
