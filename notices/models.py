@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.access import access_rule
+
 
 class Kind(models.TextChoices):
     """The kinds of notices; each person chooses which of them come by e-mail."""
@@ -191,3 +193,62 @@ class CalendarFeed(models.Model):
 
 def content_type_of(model):
     return ContentType.objects.get_for_model(model)
+
+
+class InvitationQuerySet(models.QuerySet):
+    @access_rule
+    def visible_to(self, user):
+        """Invitations to organizations whose record the user may change: coordinators see
+        (and resend) those of their territory."""
+        from schools.models import Organization
+
+        return self.filter(organization__in=Organization.objects.editable_by(user))
+
+    def not_signed_in(self):
+        return self.filter(user__last_login__isnull=True)
+
+
+class Invitation(models.Model):
+    """A person a coordinator added to an organization of their territory (or as a pair's
+    curator) by name and e-mail; the letter carries a link to set a password."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="invitations",
+        verbose_name="приглашённый",
+    )
+    organization = models.ForeignKey(
+        "schools.Organization",
+        models.CASCADE,
+        related_name="invitations_sent",
+        verbose_name="организация",
+    )
+    pair = models.ForeignKey(
+        "programs.CuratorPair",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name="куратор пары",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="пригласил",
+    )
+    created_at = models.DateTimeField("приглашён", default=timezone.now)
+    sent_at = models.DateTimeField("письмо отправлено", null=True, blank=True)
+    sent_count = models.PositiveSmallIntegerField("писем отправлено", default=0)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "приглашение"
+        verbose_name_plural = "приглашения"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} — {self.organization}"

@@ -11,6 +11,14 @@ urlpatterns = [
     path("read/", views.mark_all_read, name="mark_all_read"),
     path("settings/", views.notice_settings, name="settings"),
     path("settings/calendar/renew/", views.renew_feed, name="renew_feed"),
+    path("invitations/", views.invitation_list, name="invitations"),
+    path("invitations/new/", views.invitation_create, name="invitation_create"),
+    path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path(
+        "invitations/accept/<uidb64>/<token>/",
+        views.AcceptInvitationView.as_view(),
+        name="accept",
+    ),
     path("calendar/<str:token>.ics", views.personal_feed, name="feed"),
     path("calendar/<str:token>/program/<int:pk>.ics", views.program_feed, name="program_feed"),
 ]
