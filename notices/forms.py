@@ -2,9 +2,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from programs.models import CuratorPair
+from roadmaps.models import RoadmapItem
 from schools.models import Membership, Organization
 
-from .models import EmailOptOut, Kind
+from .models import Consultation, EmailOptOut, Kind
 
 
 class EmailChoicesForm(forms.Form):
@@ -83,3 +84,41 @@ class InvitationForm(forms.Form):
                 "organization", "Куратора назначает одна из двух школ пары: выберите её."
             )
         return cleaned
+
+
+class QuestionForm(forms.ModelForm):
+    """A question to the consultation line: a topic or a roadmap item, and the text."""
+
+    class Meta:
+        model = Consultation
+        fields = ["organization", "topic", "item", "question"]
+        widgets = {"question": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "topic": {"required": "Укажите тему вопроса."},
+            "question": {"required": "Напишите вопрос."},
+        }
+
+    def __init__(self, *args, program, user, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["organization"].required = True
+        self.fields["organization"].empty_label = None
+        self.fields["item"].queryset = RoadmapItem.objects.visible_to(user).filter(
+            roadmap__program=program
+        )
+        self.fields["item"].required = False
+        self.fields["item"].label_from_instance = lambda item: str(item)[:120]
+
+
+class AnswerForm(forms.ModelForm):
+    """The answer, and whether it goes to the program's FAQ."""
+
+    class Meta:
+        model = Consultation
+        fields = ["answer", "is_faq"]
+        widgets = {"answer": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].required = True
+        self.fields["answer"].error_messages["required"] = "Напишите ответ."

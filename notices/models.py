@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.access import access_rule
+from core.access import access_rule, any_of, reach
 
 
 class Kind(models.TextChoices):
@@ -38,6 +38,8 @@ class Kind(models.TextChoices):
     DOCUMENT_APPROVED = "document_approved", "Документ одобрен"
     POINT_OPEN = "point_open", "Открыт приём значений в точке мониторинга"
     POINT_DEADLINE = "point_deadline", "Приближается срок приёма значений"
+    QUESTION_ASKED = "question_asked", "Вопрос на консультационной линии"
+    QUESTION_ANSWERED = "question_answered", "Ответ на ваш вопрос"
     DIGEST = "digest", "Еженедельная сводка координатора"
 
 
@@ -252,3 +254,138 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.organization}"
+
+
+class ConsultationQuerySet(models.QuerySet):
+    @access_rule
+    def answerable_by(self, user):
+        """Questions the user may answer: the program's coordinators, the staff of its operator
+        (the methodical centre), and the curators of the asking school's pair in that program."""
+        from django.db.models import F
+
+        from programs.models import Program
+
+        r = reach(user)
+        return self.filter(program__in=Program.objects.visible_to(user)).filter(
+            any_of(
+                Q(program__in=Program.objects.editable_by(user)),
+                Q(program__operator__in=r.organizations) if r.organizations else None,
+                Q(
+                    organization__supported_pairs__in=r.pairs,
+                    organization__supported_pairs__program=F("program"),
+                )
+                if r.pairs
+                else None,
+            )
+        )
+
+    @access_rule
+    def visible_to(self, user):
+        """The asker's own questions and their school's, those the user may answer, and the
+        program's published answers (FAQ) to whoever sees the program."""
+        from programs.models import Program
+
+        r = reach(user)
+        return self.filter(program__in=Program.objects.visible_to(user)).filter(
+            any_of(
+                Q(asked_by_id=r.user_id) if r.user_id else None,
+                Q(organization__in=r.schools) if r.schools else None,
+                Q(is_faq=True, answered_at__isnull=False),
+                Q(pk__in=self.model.objects.answerable_by(user).values("pk")),
+            )
+        )
+
+    def faq(self):
+        """Answered questions published as the program's FAQ."""
+        return self.filter(is_faq=True, answered_at__isnull=False)
+
+    def waiting(self):
+        return self.filter(answered_at__isnull=True)
+
+
+class Consultation(models.Model):
+    """A question on the program's consultation line («консультационная линия», «горячая
+    линия»): asked by a school or a curator on a topic or a roadmap item, answered by the
+    program's operator or the pair's curator, and, once answered, publishable as FAQ."""
+
+    program = models.ForeignKey(
+        "programs.Program",
+        models.CASCADE,
+        related_name="consultations",
+        verbose_name="программа",
+    )
+    item = models.ForeignKey(
+        "roadmaps.RoadmapItem",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name="мероприятие дорожной карты",
+    )
+    topic = models.CharField("тема", max_length=300)
+    question = models.TextField("вопрос")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="consultations_asked",
+        verbose_name="спросил",
+    )
+    organization = models.ForeignKey(
+        "schools.Organization",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name="от организации",
+    )
+    asked_at = models.DateTimeField("задан", default=timezone.now)
+    answer = models.TextField("ответ", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultations_answered",
+        verbose_name="ответил",
+    )
+    answered_at = models.DateTimeField("ответ дан", null=True, blank=True)
+    is_faq = models.BooleanField(
+        "в частых вопросах", default=False, help_text="Показывать в частых вопросах программы"
+    )
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "вопрос консультационной линии"
+        verbose_name_plural = "консультационная линия"
+        ordering = ["-asked_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_faq=False) | Q(answered_at__isnull=False),
+                name="consultation_faq_only_when_answered",
+                violation_error_message="В частые вопросы попадает только вопрос с ответом.",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | ~Q(answer=""),
+                name="consultation_answered_has_answer",
+                violation_error_message="Ответ не может быть пустым.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.topic
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("notices:consultation", args=[self.pk])
+
+    @property
+    def is_answered(self):
+        return self.answered_at is not None
+
+    def give_answer(self, user, text):
+        self.answer = text
+        self.answered_by = user
+        self.answered_at = timezone.now()

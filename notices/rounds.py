@@ -30,7 +30,7 @@ from roadmaps.models import Event, RoadmapItem
 from schools.models import Organization
 
 from . import recipients as who
-from .models import EmailOptOut, Kind, Notification, content_type_of
+from .models import Consultation, EmailOptOut, Kind, Notification, content_type_of
 
 # Values and documents are looked at this far back, so a round that did not run for a while
 # (a stopped timer, a failed deploy) still tells what happened meanwhile.
@@ -125,6 +125,7 @@ class Round:
         self.values()
         self.documents()
         self.points()
+        self.consultations()
         self.digests()
         return store(self.drafts, self.now)
 
@@ -600,6 +601,60 @@ class Round:
                     f"{day_text(point.entry_deadline)}.",
                     url=url,
                 )
+
+    # Consultation line ------------------------------------------------------------------
+
+    def consultations(self):
+        """A new question — to those who may answer it; an answer — to the one who asked."""
+        since = self.now - LOOKBACK
+        asked = list(
+            Consultation.objects.filter(
+                asked_at__gte=since, answered_at__isnull=True
+            ).select_related("program", "organization")
+        )
+        if asked:
+            curators = who.curators_of((q.program_id, q.organization_id) for q in asked)
+            coordinators = who.program_coordinators(q.program_id for q in asked)
+            operators = who.staff_of(q.program.operator_id for q in asked if q.program.operator_id)
+            candidates = {
+                q.pk: curators.get((q.program_id, q.organization_id), set())
+                | coordinators.get(q.program_id, set())
+                | operators.get(q.program.operator_id, set())
+                for q in asked
+            }
+            allowed = who.allowed(candidates, lambda user: Consultation.objects.answerable_by(user))
+            for q in asked:
+                org = q.organization
+                self.add(
+                    allowed.get(q.pk, set()) - {q.asked_by_id},
+                    kind=Kind.QUESTION_ASKED,
+                    subject=q,
+                    occasion="",
+                    title=f"Вопрос: {q.topic}",
+                    body=f"{org.short_name or org.name if org else 'Участник'} спрашивает на "
+                    f"консультационной линии программы «{q.program}»:\n{q.question}",
+                    url=q.get_absolute_url(),
+                )
+        answered = list(
+            Consultation.objects.filter(
+                answered_at__gte=since, asked_by__isnull=False
+            ).select_related("program")
+        )
+        allowed = who.allowed(
+            {q.pk: {q.asked_by_id} for q in answered},
+            lambda user: Consultation.objects.visible_to(user),
+        )
+        for q in answered:
+            self.add(
+                allowed.get(q.pk, set()),
+                kind=Kind.QUESTION_ANSWERED,
+                subject=q,
+                occasion="",
+                title=f"Ответ на вопрос: {q.topic}",
+                body=f"На ваш вопрос на консультационной линии программы «{q.program}» "
+                f"ответили:\n{q.answer}",
+                url=q.get_absolute_url(),
+            )
 
     # Weekly digest ----------------------------------------------------------------------
 

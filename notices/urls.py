@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import consultations, views
 
 app_name = "notices"
 
@@ -19,6 +19,9 @@ urlpatterns = [
         views.AcceptInvitationView.as_view(),
         name="accept",
     ),
+    path("consultations/program/<int:pk>/", consultations.consultation_list, name="consultations"),
+    path("consultations/program/<int:pk>/faq/", consultations.consultation_faq, name="faq"),
+    path("consultations/<int:pk>/", consultations.consultation_detail, name="consultation"),
     path("calendar/<str:token>.ics", views.personal_feed, name="feed"),
     path("calendar/<str:token>/program/<int:pk>.ics", views.program_feed, name="program_feed"),
 ]
