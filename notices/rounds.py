@@ -245,10 +245,13 @@ class Round:
                 content_type=event_type, kind=Kind.EVENT_INVITATION, happens_at__gt=self.now
             )
             .exclude(object_id__in=Event.objects.values("pk"))
-            .values_list("recipient_id", "object_id", "title", "happens_at")
+            .values_list("recipient_id", "object_id", "title", "body", "happens_at")
         )
-        for recipient, object_id, title, happens_at in orphans:
+        for recipient, object_id, title, body, happens_at in orphans:
             name = title.removeprefix("Приглашение: ")
+            # The invitation printed the start in the region's zone; the event, and with it
+            # its program's zone, is gone.
+            start = next((line for line in body.splitlines() if line.startswith("Начало:")), "")
             self.drafts.append(
                 Draft(
                     recipient_id=recipient,
@@ -256,8 +259,7 @@ class Round:
                     subject=(event_type, object_id),
                     occasion="",
                     title=f"Мероприятие отменено: {name}",
-                    body=f"Мероприятие «{name}», назначенное на "
-                    f"{timezone.localtime(happens_at):%d.%m.%Y %H:%M}, отменено.",
+                    body=f"Мероприятие «{name}» отменено. {start}".strip(),
                     happens_at=happens_at,
                 )
             )

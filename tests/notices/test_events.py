@@ -97,7 +97,9 @@ def test_a_deleted_event_is_told_as_cancelled(event):
     round_at(now + timedelta(minutes=5))
     round_at(now + timedelta(minutes=10))
     assert told(Kind.EVENT_CANCELLED) == {"school"}
-    assert "Школа полного дня" in Notification.objects.get(kind=Kind.EVENT_CANCELLED).title
+    cancelled = Notification.objects.get(kind=Kind.EVENT_CANCELLED)
+    assert "Школа полного дня" in cancelled.title
+    assert "(Asia/Yekaterinburg)" in cancelled.body
 
 
 def test_the_email_of_an_invitation_is_sent(event):

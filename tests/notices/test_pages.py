@@ -88,3 +88,20 @@ def test_a_person_chooses_which_kinds_come_by_email(people, as_user):
 def test_the_pages_need_a_signed_in_person(client):
     for url in ("/notices/", "/notices/bell/", "/notices/settings/"):
         assert client.get(url).status_code == 302
+
+
+def test_the_list_makes_as_many_queries_for_30_notices_as_for_5(people, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(people.school)
+
+    def queries(count):
+        while Notification.objects.filter(recipient=people.school).count() < count:
+            notice(people.school, title=f"Уведомление {Notification.objects.count()}")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/notices/").status_code == 200
+        return len(captured)
+
+    few, many = queries(5), queries(30)
+    assert few == many, (few, many)
