@@ -113,6 +113,16 @@ class Round:
         self.zones = Zones.load(self.now)
         self.drafts: list[Draft] = []
 
+    def told(self, kind, model, object_ids):
+        """(object id, occasion) pairs of `kind` already stored for anyone: an occasion is
+        told once, to those who may know of it then, so later rounds skip it before asking
+        anyone's access rules — a steady round costs a query per kind, not per person."""
+        return set(
+            Notification.objects.filter(
+                kind=kind, content_type=content_type_of(model), object_id__in=set(object_ids)
+            ).values_list("object_id", "occasion")
+        )
+
     def add(self, user_ids, **fields):
         for user_id in user_ids:
             self.drafts.append(Draft(recipient_id=user_id, **fields))
@@ -131,19 +141,6 @@ class Round:
 
     # Events -----------------------------------------------------------------------------
 
-    def _upcoming_events(self):
-        events = list(
-            Event.objects.filter(starts_at__gt=self.now)
-            .select_related("program")
-            .prefetch_related("invited")
-        )
-        staff = who.staff_of(o.pk for e in events for o in e.invited.all())
-        candidates = {
-            e.pk: set().union(*(staff.get(o.pk, set()) for o in e.invited.all())) for e in events
-        }
-        allowed = who.allowed(candidates, lambda user: Event.objects.visible_to(user))
-        return events, allowed
-
     def _event_text(self, event, lead):
         lines = [
             lead,
@@ -158,16 +155,28 @@ class Round:
 
     def events(self):
         """Invitations to invited organizations' staff; reminders 7 days and 1 day before."""
-        events, allowed = self._upcoming_events()
-        event_type = content_type_of(Event)
+        events = list(
+            Event.objects.filter(starts_at__gt=self.now)
+            .select_related("program")
+            .prefetch_related("invited")
+        )
         invited_at = {
             (r, o): created
             for r, o, created in Notification.objects.filter(
                 kind=Kind.EVENT_INVITATION,
-                content_type=event_type,
+                content_type=content_type_of(Event),
                 object_id__in=[e.pk for e in events],
             ).values_list("recipient_id", "object_id", "created_at")
         }
+        staff = who.staff_of(o.pk for e in events for o in e.invited.all())
+        candidates = {}
+        for event in events:
+            users = set().union(*(staff.get(o.pk, set()) for o in event.invited.all()))
+            if not self._reminder_due(event):
+                # Those already invited need nothing until a reminder is due.
+                users = {u for u in users if (u, event.pk) not in invited_at}
+            candidates[event.pk] = users
+        allowed = who.allowed(candidates, lambda user: Event.objects.visible_to(user))
         for event in events:
             users = allowed.get(event.pk, set())
             common = {
@@ -202,6 +211,12 @@ class Round:
                         body=self._event_text(event, f"Напоминаем: мероприятие {when}."),
                         **common,
                     )
+
+    def _reminder_due(self, event):
+        ahead = event.starts_at - self.now
+        return any(
+            timedelta(days=days - 1) < ahead <= timedelta(days=days) for days in EVENT_REMINDERS
+        )
 
     def event_changes(self):
         """A changed start, end, place or link is told to everyone who was told of the event."""
@@ -280,6 +295,10 @@ class Round:
                     due_on__gte=today - LOOKBACK.days * timedelta(days=1)
                 )
             ]
+        told_due = self.told(Kind.ITEM_DUE, RoadmapItem, (i.pk for i, _ in due))
+        due = [(i, t) for i, t in due if (i.pk, _due_occasion(i, t)) not in told_due]
+        told_late = self.told(Kind.ITEM_LATE, RoadmapItem, (i.pk for i, _ in late))
+        late = [(i, t) for i, t in late if (i.pk, i.due_on.isoformat()) not in told_late]
         if not due and not late:
             return
         all_items = {i.pk: i for i, _ in due + late}
@@ -309,14 +328,13 @@ class Round:
             candidates[pk] = users
         allowed = who.allowed(candidates, lambda user: RoadmapItem.objects.visible_to(user))
         for item, today in due:
-            days = 1 if item.due_on <= today + timedelta(days=1) else 7
             when = {0: "сегодня", 1: "завтра"}.get((item.due_on - today).days)
             when = when or f"через {(item.due_on - today).days} дн."
             self.add(
                 allowed.get(item.pk, set()),
                 kind=Kind.ITEM_DUE,
                 subject=item,
-                occasion=f"{days}:{item.due_on.isoformat()}",
+                occasion=_due_occasion(item, today),
                 title=f"Срок {when}: {item}",
                 body=f"Мероприятие дорожной карты «{item.title}» нужно выполнить до "
                 f"{day_text(item.due_on)}.",
@@ -382,6 +400,21 @@ class Round:
         if not keys:
             return
         points = MonitoringPoint.objects.select_related("program").in_bulk({p for p, _ in keys})
+
+        def occasion(point_id, org_id, when):
+            day = self.zones.day(when, points[point_id].program_id)
+            return f"{org_id}:{day.isoformat()}"
+
+        for kind, found in groups.items():
+            told = self.told(kind, MonitoringPoint, (p for p, _ in found))
+            groups[kind] = {
+                (p, o): (when, pk)
+                for (p, o), (when, pk) in found.items()
+                if (p, occasion(p, o, when)) not in told
+            }
+        keys = {key for found in groups.values() for key in found}
+        if not keys:
+            return
         orgs = Organization.objects.in_bulk({o for _, o in keys})
         school_staff = who.staff_of(o for _, o in keys)
         approvers = self._approvers(
@@ -431,7 +464,7 @@ class Round:
                     users,
                     kind=kind,
                     subject=point,
-                    occasion=f"{org_id}:{self.zones.day(when, program_id).isoformat()}",
+                    occasion=occasion(point_id, org_id, when),
                     title=f"{texts[kind][0]}: {point} — {org.short_name or org.name}",
                     body=body,
                     url=reverse("monitoring:entry", args=[point_id, org_id]),
@@ -486,6 +519,25 @@ class Round:
             found[(Kind.DOCUMENT_WAITING, doc_id)] = when
         if not found:
             return
+        program_of = dict(
+            Document.objects.filter(pk__in={d for _, d in found}).values_list("pk", "program_id")
+        )
+
+        def occasion(doc_id, when):
+            return self.zones.day(when, program_of[doc_id]).isoformat()
+
+        found = {
+            (kind, doc_id): when for (kind, doc_id), when in found.items() if doc_id in program_of
+        }
+        for kind in {k for k, _ in found}:
+            told = self.told(kind, Document, (d for k, d in found if k == kind))
+            found = {
+                (k, d): when
+                for (k, d), when in found.items()
+                if k != kind or (d, occasion(d, when)) not in told
+            }
+        if not found:
+            return
         documents = Document.objects.select_related("organization", "program").in_bulk(
             {d for _, d in found}
         )
@@ -530,7 +582,7 @@ class Round:
                 users,
                 kind=kind,
                 subject=document,
-                occasion=self.zones.day(when, document.program_id).isoformat(),
+                occasion=occasion(doc_id, when),
                 title=f"{titles[kind]}: {document.title}",
                 body=f"{org.short_name or org.name}, программа «{document.program}»: "
                 f"{titles[kind].lower()} — «{document.title}».",
@@ -563,20 +615,31 @@ class Round:
             .annotate(n=Count("pk"))
             .values_list("organization", "n")
         )
+        closing = (
+            point.entry_deadline is not None
+            and today <= point.entry_deadline <= today + timedelta(days=POINT_DEADLINE_DAYS)
+        )
+        # A school told both that the point opened and (if it is closing) that it closes
+        # needs nothing more this round.
+        opened = {o for _, o in self.told(Kind.POINT_OPEN, MonitoringPoint, [point.pk])}
+        closed = {
+            o.split(":")[0]
+            for _, o in self.told(Kind.POINT_DEADLINE, MonitoringPoint, [point.pk])
+            if closing and o.endswith(point.entry_deadline.isoformat())
+        }
         schools = [
             s
             for s in point.program.supported_schools().only("pk", "short_name", "name")
             if sent.get(s.pk, 0) < expected
+            and (str(s.pk) not in opened or (closing and str(s.pk) not in closed))
         ]
+        if not schools:
+            return
         staff = who.staff_of(s.pk for s in schools)
         allowed = who.allowed(
             {point.pk: set().union(*staff.values())} if staff else {},
             lambda user: MonitoringPoint.objects.visible_to(user),
         ).get(point.pk, set())
-        closing = (
-            point.entry_deadline is not None
-            and today <= point.entry_deadline <= today + timedelta(days=POINT_DEADLINE_DAYS)
-        )
         for school in schools:
             users = staff.get(school.pk, set()) & allowed
             url = reverse("monitoring:entry", args=[point.pk, school.pk])
@@ -614,6 +677,8 @@ class Round:
                 asked_at__gte=since, answered_at__isnull=True
             ).select_related("program", "organization")
         )
+        told = self.told(Kind.QUESTION_ASKED, Consultation, (q.pk for q in asked))
+        asked = [q for q in asked if (q.pk, "") not in told]
         if asked:
             curators = who.curators_of((q.program_id, q.organization_id) for q in asked)
             coordinators = who.program_coordinators(q.program_id for q in asked)
@@ -642,6 +707,8 @@ class Round:
                 answered_at__gte=since, asked_by__isnull=False
             ).select_related("program")
         )
+        told = self.told(Kind.QUESTION_ANSWERED, Consultation, (q.pk for q in answered))
+        answered = [q for q in answered if (q.pk, "") not in told]
         allowed = who.allowed(
             {q.pk: {q.asked_by_id} for q in answered},
             lambda user: Consultation.objects.visible_to(user),
@@ -687,6 +754,12 @@ class Round:
                 + "\n".join(f"— {line}" for line in lines),
                 url=reverse("home"),
             )
+
+
+def _due_occasion(item, today):
+    """«7:…» until the day before the deadline, «1:…» from then: each told once per date."""
+    days = 1 if item.due_on <= today + timedelta(days=1) else 7
+    return f"{days}:{item.due_on.isoformat()}"
 
 
 def digest_lines(user, today):
