@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from notices import mail as notices_mail
 from notices.mail import send_pending
 from notices.models import EmailOptOut, Kind, Notification
 from tests import factories as f
@@ -51,6 +52,11 @@ def test_the_command_run_twice_sends_one_letter_per_notice(people):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite's shared in-memory test database refuses concurrent writers outright "
+    "(«database table is locked»); the interleaving test below covers the claim on SQLite",
+)
 def test_two_senders_at_once_send_one_letter_per_notice(people):
     invite(people, count=5)
     call_command("send_notifications", "--no-mail")
@@ -76,6 +82,27 @@ def test_two_senders_at_once_send_one_letter_per_notice(people):
     assert len(mail.outbox) == 10
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == 10
     assert Notification.objects.filter(email_state="sent").count() == 10
+
+
+@pytest.mark.django_db
+def test_a_sender_whose_notices_another_sent_meanwhile_sends_nothing(people, monkeypatch):
+    """Two senders list the same waiting notices; the second sends them all between the
+    first one's listing and its first claim. The first one's claims then all fail."""
+    invite(people, count=3)
+    call_command("send_notifications", "--no-mail")
+    claim = notices_mail.claim
+    raced = []
+
+    def racing_claim(pk, now):
+        if not raced:
+            raced.append(pk)
+            assert send_pending() == (6, 0)  # the other sender, in between
+        return claim(pk, now)
+
+    monkeypatch.setattr(notices_mail, "claim", racing_claim)
+    assert send_pending() == (0, 0)
+    assert len(mail.outbox) == 6
+    assert len({(m.to[0], m.subject) for m in mail.outbox}) == 6
 
 
 @pytest.mark.django_db
