@@ -27,7 +27,7 @@ from django.utils.formats import date_format
 from monitoring.models import Indicator, Measurement, MonitoringPoint
 from programs.models import Document, Program, Review
 from roadmaps.models import Event, RoadmapItem
-from schools.models import Organization
+from schools.models import Municipality, Organization, Region
 
 from . import recipients as who
 from .models import Consultation, EmailOptOut, Kind, Notification, content_type_of
@@ -54,6 +54,8 @@ class Draft:
     url: str = ""
     state: str = ""
     happens_at: datetime | None = None
+    # Kept for the record only: stored as read, no letter.
+    quiet: bool = False
 
 
 @dataclass
@@ -740,19 +742,39 @@ class Round:
             ).values_list("recipient_id", flat=True)
         )
         users = get_user_model().objects.in_bulk(set(coordinators) - already)
+        regions = Region.objects.in_bulk(
+            {r for places in coordinators.values() for _, r, _ in places}
+        )
+        municipalities = Municipality.objects.in_bulk(
+            {m for places in coordinators.values() for _, _, m in places if m}
+        )
         for user in users.values():
+            territory = ", ".join(
+                sorted(
+                    {
+                        municipalities[m].name if m else regions[r].name
+                        for _, r, m in coordinators[user.pk]
+                    }
+                )
+            )
             lines = digest_lines(user, local.date())
-            if not lines:
-                continue
+            # A week with nothing to tell is stored too, read and without a letter, so later
+            # rounds of the week do not work the digest out again.
             self.add(
                 [user.pk],
                 kind=Kind.DIGEST,
                 subject=user,
                 occasion=occasion,
-                title=f"Сводка за неделю {week}: {', '.join(lines[:1])}",
-                body="Что требует внимания на вашей территории:\n"
-                + "\n".join(f"— {line}" for line in lines),
+                title=f"Сводка за неделю {week} — {territory}: "
+                + (lines[0] if lines else "всё в срок"),
+                body=(
+                    f"Что требует внимания ({territory}):\n"
+                    + "\n".join(f"— {line}" for line in lines)
+                )
+                if lines
+                else f"{territory}: просроченного и ждущего проверки нет.",
                 url=reverse("home"),
+                quiet=not lines,
             )
 
 
@@ -848,8 +870,9 @@ def store(drafts, now):
                 happens_at=draft.happens_at,
                 created_at=now,
                 email_state=Notification.EmailState.PENDING
-                if mails
+                if mails and not draft.quiet
                 else Notification.EmailState.SKIPPED,
+                read_at=now if draft.quiet else None,
             )
         )
     before = Notification.objects.count()

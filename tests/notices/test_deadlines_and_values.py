@@ -238,10 +238,16 @@ def test_coordinators_get_a_weekly_digest_of_their_territory(people, roadmap, po
     )
     round_at(timezone.now())
     round_at(timezone.now())
-    # The other municipality's coordinator has nothing late or waiting: no digest.
-    assert told(Kind.DIGEST) == {"coordinator", "region"}
+    assert told(Kind.DIGEST, read_at__isnull=True) == {"coordinator", "region"}
     digest = Notification.objects.get(kind=Kind.DIGEST, recipient=people.coordinator)
+    assert digest.title.startswith("Сводка за неделю") and "Сургутский район" in digest.title
     assert "просроченных мероприятий дорожных карт: 1" in digest.body
+    # The other municipality's coordinator has nothing late or waiting: the week is kept as
+    # read, without a letter; the school staff and the outsider are no coordinators.
+    quiet = Notification.objects.get(kind=Kind.DIGEST, recipient=people.other_coordinator)
+    assert quiet.read_at is not None and quiet.email_state == "skipped"
+    assert "г. Мегион" in quiet.title
+    assert told(Kind.DIGEST) == {"coordinator", "region", "other_coordinator"}
     assert "значений школ ждут утверждения: 1" in digest.body
     # Next week, a new one.
     round_at(timezone.now() + timedelta(days=7))
@@ -263,4 +269,9 @@ def test_an_outsider_is_never_told_anything(people, roadmap, point, indicator):
     event.invited.add(people.supported_school, people.outsider_school)
     round_at(timezone.now())
     assert Notification.objects.filter(recipient=people.outsider).count() == 0
-    assert Notification.objects.filter(recipient=people.other_coordinator).count() == 0
+    # The other municipality's coordinator has only their own, quiet, weekly digest.
+    assert list(
+        Notification.objects.filter(recipient=people.other_coordinator).values_list(
+            "kind", "email_state"
+        )
+    ) == [(Kind.DIGEST, "skipped")]
