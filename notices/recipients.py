@@ -9,6 +9,7 @@ query per person and kind, whatever the number of subjects.
 
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from programs.models import Curator
@@ -117,21 +118,68 @@ def program_coordinators(program_ids):
     return found
 
 
-def allowed(candidates, rule):
-    """Keep, of `candidates` ({subject id: {user ids}}), only the pairs the access rule lets
-    through. `rule(user)` is a queryset of the subjects that user may see (or approve…)."""
-    from django.contrib.auth import get_user_model
+def _places(user_ids):
+    """{user id: what their `Reach` follows from}: memberships, curatorships, and — for
+    superusers and experts, whose access also follows from who they are — the person
+    themselves. People with the same places see the same rows."""
+    from programs.models import Review
 
+    places = defaultdict(lambda: [set(), set()])
+    for user_id, org_id, role in Membership.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "organization_id", "role"
+    ):
+        places[user_id][0].add((org_id, role))
+    for user_id, pair_id in Curator.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "pair_id"
+    ):
+        places[user_id][1].add(pair_id)
+    personal = set(
+        Review.objects.filter(reviewer_id__in=user_ids).values_list("reviewer_id", flat=True)
+    ) | set(
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_superuser=True)
+        .values_list("pk", flat=True)
+    )
+    return {
+        user_id: (
+            frozenset(places[user_id][0]),
+            frozenset(places[user_id][1]),
+            user_id if user_id in personal else None,
+        )
+        for user_id in user_ids
+    }
+
+
+def allowed(candidates, rule, people=None, *, by_person=False):
+    """Keep, of `candidates` ({subject id: {user ids}}), only the pairs the access rule lets
+    through. `rule(user)` is a queryset of the subjects that user may see (or approve…).
+
+    People who sit in the same places share one question to the rule (the staff of a school
+    are asked about once); `by_person` asks each person, for rules that read the person
+    themselves (who asked a question). `people` caches users, and with them their `Reach`,
+    across the kinds of one round."""
+    people = {} if people is None else people
     by_user = defaultdict(set)
     for subject_id, users in candidates.items():
         for user_id in users:
             by_user[user_id].add(subject_id)
-    users = get_user_model().objects.in_bulk(by_user)
+    missing = set(by_user) - set(people)
+    if missing:
+        people.update(get_user_model().objects.in_bulk(missing))
+    if by_person:
+        groups = {(user_id,): [user_id] for user_id in by_user}
+    else:
+        groups = defaultdict(list)
+        for user_id, place in _places(set(by_user)).items():
+            groups[place].append(user_id)
     kept = defaultdict(set)
-    for user_id, subject_ids in by_user.items():
-        user = users.get(user_id)
+    for members in groups.values():
+        user = people.get(members[0])
         if user is None:
             continue
-        for subject_id in rule(user).filter(pk__in=subject_ids).values_list("pk", flat=True):
-            kept[subject_id].add(user_id)
+        asked = set().union(*(by_user[m] for m in members))
+        seen = set(rule(user).filter(pk__in=asked).values_list("pk", flat=True))
+        for member in members:
+            for subject_id in by_user[member] & seen:
+                kept[subject_id].add(member)
     return kept

@@ -114,6 +114,8 @@ class Round:
         self.now = now or timezone.now()
         self.zones = Zones.load(self.now)
         self.drafts: list[Draft] = []
+        # Users met in this round, each with their `Reach` computed once.
+        self.people = {}
 
     def told(self, kind, model, object_ids):
         """(object id, occasion) pairs of `kind` already stored for anyone: an occasion is
@@ -178,7 +180,7 @@ class Round:
                 # Those already invited need nothing until a reminder is due.
                 users = {u for u in users if (u, event.pk) not in invited_at}
             candidates[event.pk] = users
-        allowed = who.allowed(candidates, lambda user: Event.objects.visible_to(user))
+        allowed = who.allowed(candidates, lambda user: Event.objects.visible_to(user), self.people)
         for event in events:
             users = allowed.get(event.pk, set())
             common = {
@@ -328,7 +330,9 @@ class Round:
             for org in responsible[pk]:
                 users |= staff.get(org, set()) | curators.get((program_id, org), set())
             candidates[pk] = users
-        allowed = who.allowed(candidates, lambda user: RoadmapItem.objects.visible_to(user))
+        allowed = who.allowed(
+            candidates, lambda user: RoadmapItem.objects.visible_to(user), self.people
+        )
         for item, today in due:
             when = {0: "сегодня", 1: "завтра"}.get((item.due_on - today).days)
             when = when or f"через {(item.due_on - today).days} дн."
@@ -429,12 +433,13 @@ class Round:
         )
         # The school sees its values; a returned value may since have been deleted, so the
         # check runs on the point, which the school sees with its program.
+        schools_at = defaultdict(set)
+        for point_id, org_id in keys:
+            schools_at[point_id] |= school_staff.get(org_id, set())
         school_side = who.allowed(
-            {
-                point: set().union(*(school_staff.get(o, set()) for p, o in keys if p == point))
-                for point in points
-            },
+            schools_at,
             lambda user: MonitoringPoint.objects.visible_to(user),
+            self.people,
         )
         texts = {
             Kind.VALUES_SUBMITTED: ("Значения отправлены на проверку", "отправила значения"),
@@ -489,7 +494,9 @@ class Round:
                 | program_side.get(program_id, set())
                 | curators.get((program_id, org_id), set())
             )
-        allowed = who.allowed(candidates, lambda user: Measurement.objects.approvable_by(user))
+        allowed = who.allowed(
+            candidates, lambda user: Measurement.objects.approvable_by(user), self.people
+        )
         return {key: allowed.get(pk, set()) for key, pk in representatives.items()}
 
     # Documents --------------------------------------------------------------------------
@@ -564,10 +571,12 @@ class Round:
             lambda user: Document.objects.reviewable_by(user).filter(
                 pk__in=Document.objects.visible_to(user)
             ),
+            self.people,
         )
         school_side = who.allowed(
             {pk: school_staff.get(d.organization_id, set()) for pk, d in documents.items()},
             lambda user: Document.objects.visible_to(user),
+            self.people,
         )
         titles = {
             Kind.DOCUMENT_SUBMITTED: "Документ отправлен на проверку",
@@ -641,6 +650,7 @@ class Round:
         allowed = who.allowed(
             {point.pk: set().union(*staff.values())} if staff else {},
             lambda user: MonitoringPoint.objects.visible_to(user),
+            self.people,
         ).get(point.pk, set())
         for school in schools:
             users = staff.get(school.pk, set()) & allowed
@@ -691,7 +701,12 @@ class Round:
                 | operators.get(q.program.operator_id, set())
                 for q in asked
             }
-            allowed = who.allowed(candidates, lambda user: Consultation.objects.answerable_by(user))
+            allowed = who.allowed(
+                candidates,
+                lambda user: Consultation.objects.answerable_by(user),
+                self.people,
+                by_person=True,
+            )
             for q in asked:
                 org = q.organization
                 self.add(
@@ -714,6 +729,8 @@ class Round:
         allowed = who.allowed(
             {q.pk: {q.asked_by_id} for q in answered},
             lambda user: Consultation.objects.visible_to(user),
+            self.people,
+            by_person=True,
         )
         for q in answered:
             self.add(
