@@ -108,3 +108,19 @@ def test_the_email_of_an_invitation_is_sent(event):
     assert [m.to for m in mail.outbox] == [["school@example.ru"]]
     assert "Семинар «Школа полного дня»" in mail.outbox[0].subject
     assert event.get_absolute_url() in mail.outbox[0].body
+
+
+def test_a_colleague_does_not_inherit_what_an_expert_sees(people):
+    """Staff of one school share their access, except what a person sees as an assigned
+    expert: the expert is invited to an event of a program they review, their colleague is
+    not."""
+    from programs.models import Review
+
+    colleague = f.UserFactory(username="colleague")
+    f.MembershipFactory(user=colleague, organization=people.outsider_school)
+    document = f.DocumentFactory(program=people.program, organization=people.supported_school)
+    Review.objects.create(document=document, reviewer=people.outsider)
+    event = f.EventFactory(program=people.program, starts_at=timezone.now() + timedelta(days=9))
+    event.invited.add(people.outsider_school)
+    round_at(timezone.now())
+    assert told(Kind.EVENT_INVITATION) == {"outsider"}
