@@ -12,6 +12,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Notification
@@ -42,7 +43,7 @@ def message(notification):
         body += f"\n\nОткрыть на портале: {link}"
     body += (
         "\n\n—\nПортал адресной поддержки школ. Какие уведомления приходят письмом, "
-        f"можно выбрать в настройках: {settings.PORTAL_URL.rstrip('/')}/notices/settings/"
+        f"можно выбрать в настройках: {settings.PORTAL_URL.rstrip('/')}{reverse('notices:settings')}"
     )
     return EmailMessage(
         subject=notification.title,

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.access import visible_or_404
@@ -55,7 +56,10 @@ def notification_open(request, pk):
     notice = get_object_or_404(Notification.objects.of(request.user), pk=pk)
     if notice.read_at is None:
         Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
-    return redirect(notice.url or "notices:list")
+    # Notices store paths the portal reversed itself; anything else goes to the list.
+    if notice.url and url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None):
+        return redirect(notice.url)
+    return redirect("notices:list")
 
 
 @require_POST
