@@ -626,17 +626,16 @@ class Round:
             .annotate(n=Count("pk"))
             .values_list("organization", "n")
         )
-        closing = (
-            point.entry_deadline is not None
-            and today <= point.entry_deadline <= today + timedelta(days=POINT_DEADLINE_DAYS)
-        )
+        # The last day of entry: the point's deadline, or its date plus the program's window.
+        closes_on = point.closes_on
+        closing = today <= closes_on <= today + timedelta(days=POINT_DEADLINE_DAYS)
         # A school told both that the point opened and (if it is closing) that it closes
         # needs nothing more this round.
         opened = {o for _, o in self.told(Kind.POINT_OPEN, MonitoringPoint, [point.pk])}
         closed = {
             o.split(":")[0]
             for _, o in self.told(Kind.POINT_DEADLINE, MonitoringPoint, [point.pk])
-            if closing and o.endswith(point.entry_deadline.isoformat())
+            if closing and o.endswith(closes_on.isoformat())
         }
         schools = [
             s
@@ -655,7 +654,7 @@ class Round:
         for school in schools:
             users = staff.get(school.pk, set()) & allowed
             url = reverse("monitoring:entry", args=[point.pk, school.pk])
-            until = f" до {day_text(point.entry_deadline)}" if point.entry_deadline else ""
+            until = f" до {day_text(closes_on)}"
             self.add(
                 users,
                 kind=Kind.POINT_OPEN,
@@ -671,11 +670,11 @@ class Round:
                     users,
                     kind=Kind.POINT_DEADLINE,
                     subject=point,
-                    occasion=f"{school.pk}:{point.entry_deadline.isoformat()}",
-                    title=f"Приём значений закрывается {day_text(point.entry_deadline)}: {point}",
+                    occasion=f"{school.pk}:{closes_on.isoformat()}",
+                    title=f"Приём значений закрывается {day_text(closes_on)}: {point}",
                     body=f"Программа «{point.program}»: значения {school.short_name or school.name} "
                     f"в точке «{point}» отправлены не все, а приём закрывается "
-                    f"{day_text(point.entry_deadline)}.",
+                    f"{day_text(closes_on)}.",
                     url=url,
                 )
 

@@ -275,3 +275,16 @@ def test_an_outsider_is_never_told_anything(people, roadmap, point, indicator):
             "kind", "email_state"
         )
     ) == [(Kind.DIGEST, "skipped")]
+
+
+def test_a_point_without_a_deadline_closes_by_the_programs_window(people, point, indicator):
+    today = local_today(people)
+    window = people.program.entry_window_days
+    point.date = today - timedelta(days=window - 2)
+    point.entry_deadline = None
+    point.save()
+    round_at(timezone.now())
+    closes_on = today + timedelta(days=2)
+    assert told(Kind.POINT_DEADLINE, occasion=f"{people.supported_school.pk}:{closes_on}") == {
+        "school"
+    }
