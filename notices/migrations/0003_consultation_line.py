@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("notices", "0002_invitations"),
-        ("programs", "0003_document_is_public"),
+        ("programs", "0005_document_is_public"),
         ("roadmaps", "0001_initial"),
         ("schools", "0002_branch_parent_trigger"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
