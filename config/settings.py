@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "roadmaps",
     "dashboards",
     "reports",
+    "notices",
     "demo",
 ]
 
@@ -148,6 +149,17 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # Uploads (evidence, school documents, agreements): size limit in megabytes.
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# E-mail: any backend django-environ's EMAIL_URL understands — smtp+tls://user:password@host:587,
+# smtps://…, consolemail:// (the default: letters are printed, nothing leaves the machine).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's own address, for links in letters and calendar feeds.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+# How far back a notification round looks at changes of values and documents.
+NOTICES_LOOKBACK_HOURS = env.int("NOTICES_LOOKBACK_HOURS", default=72)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

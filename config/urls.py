@@ -33,6 +33,7 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
+    path("notices/", include("notices.urls")),
     # Stored files, for the admin's links only; the portal's pages serve files through views
     # that check access to the object the file belongs to.
     path("files/<path:name>", views.admin_file, name="admin_file"),

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db.models import Count, Prefetch, Q
@@ -100,9 +101,21 @@ def _entry_links(user, points):
     }
 
 
+@login_not_required
 def home(request):
-    """What this person must do next, whatever their role, and their programs and schools."""
+    """What this person must do next, whatever their role, and their programs and schools.
+    A visitor who has not signed in sees the programs whose page is public."""
     user = request.user
+    if not user.is_authenticated:
+        return render(
+            request,
+            "base/public_home.html",
+            {
+                "programs": Program.objects.public()
+                .select_related("municipality", "region")
+                .order_by("short_title")
+            },
+        )
     now = timezone.now()
     today = timezone.localdate(now)
 

@@ -64,6 +64,8 @@ def ensure_user(loader, person, password, *, superuser=False):
     values = {
         "first_name": person.first_name,
         "last_name": person.last_name,
+        # Example addresses (example.ru never receives mail), so notices have somewhere to go.
+        "email": f"{person.username}@example.ru",
         "is_active": True,
         "is_staff": superuser,
         "is_superuser": superuser,

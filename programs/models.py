@@ -714,6 +714,17 @@ class DocumentQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(status=Document.Status.SUBMITTED)
 
+    def published(self):
+        """Materials on a program's public page: a school chose to publish the document, it
+        has been approved (a version under review or revision is not shown), it has a file,
+        and the program's page is public."""
+        return self.filter(
+            is_public=True,
+            status=Document.Status.APPROVED,
+            program__is_public=True,
+            organization__isnull=False,
+        ).exclude(file="")
+
 
 def document_upload_to(instance, filename):
     return f"documents/{instance.organization_id or 'common'}/{filename}"
@@ -775,6 +786,11 @@ class Document(RevisionedModel):
         verbose_name="загрузил",
     )
     updated_at = models.DateTimeField("изменён", auto_now=True)
+    is_public = models.BooleanField(
+        "опубликовать",
+        default=False,
+        help_text="Показывать одобренный документ на публичной странице программы",
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = DocumentQuerySet.as_manager()

@@ -71,7 +71,11 @@ def program_setup(request, pk):
     if request.method == "POST" and form.is_valid():
         form.save()
         require(Program.objects.editable_by(request.user), program)
-        messages.success(request, "Паспорт программы сохранён.")
+        saved = "Паспорт программы сохранён."
+        if program.is_public:
+            address = request.build_absolute_uri(reverse("programs:public", args=[program.pk]))
+            saved += f" Публичная страница программы: {address}"
+        messages.success(request, saved)
         return redirect("programs:setup", pk=program.pk)
     counts = {
         "tasks": program.tasks.count(),

@@ -6,8 +6,10 @@ program's reverse relations; each keeps its own model's access rule (`visible_to
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -24,10 +26,17 @@ from .models import Curator, Document, DocumentVersion, Program
 DOCUMENT_HISTORY_FIELDS = ["status", "version", "title"]
 
 
+@login_not_required
 def program_detail(request, pk):
     """The program's read view for everyone who may see it: passport, participants and pairs,
-    roadmaps with progress, events, indicators with targets, monitoring points, documents."""
+    roadmaps with progress, events, indicators with targets, monitoring points, documents.
+    Opened without signing in, a public program shows its public page; any other asks to
+    sign in, as every page does."""
     user = request.user
+    if not user.is_authenticated:
+        if Program.objects.public().filter(pk=pk).exists():
+            return redirect("programs:public", pk=pk)
+        return redirect_to_login(request.get_full_path())
     program = visible_or_404(
         Program.objects.select_related("owner", "operator", "region", "municipality__region"),
         user,
@@ -66,14 +75,20 @@ def program_detail(request, pk):
             .select_related("organization", "risk_factor")
             .order_by("organization__short_name", "kind", "title"),
             "can_edit": Program.objects.editable_by(user).filter(pk=pk).exists(),
+            "public_url": request.build_absolute_uri(reverse("programs:public", args=[pk]))
+            if program.is_public
+            else None,
         },
     )
 
 
 @login_not_required
 def program_public(request, pk):
-    """The program's public page: purpose, participants, upcoming events."""
-    program = get_object_or_404(Program.objects.public(), pk=pk)
+    """The program's public page: purpose, order, tasks, participants, upcoming events and the
+    materials schools published — nothing else of the program is shown."""
+    program = get_object_or_404(
+        Program.objects.public().select_related("owner", "region", "municipality__region"), pk=pk
+    )
     return render(
         request,
         "programs/program_public.html",
@@ -84,8 +99,42 @@ def program_public(request, pk):
             "events": program.events.filter(starts_at__gte=timezone.now()).order_by("starts_at")[
                 :20
             ],
+            "materials": Document.objects.published()
+            .filter(program=program)
+            .select_related("organization")
+            .order_by("organization__short_name", "title"),
         },
     )
+
+
+@login_not_required
+def public_document_file(request, pk):
+    """A published material's file, for anyone: only documents `published()` lets out."""
+    document = get_object_or_404(Document.objects.published(), pk=pk)
+    version = document.versions.order_by("-number").first()
+    name = version.original_name if version else document.file.name.rsplit("/", 1)[-1]
+    return file_response(document.file, name)
+
+
+@require_POST
+def document_publish(request, pk):
+    """The school (or a coordinator) shows the document on the program's public page, or
+    stops showing it."""
+    document = _document(request, pk)
+    require(Document.objects.editable_by(request.user), document)
+    publish = request.POST.get("publish") == "1"
+    Document.objects.filter(pk=document.pk).update(is_public=publish)
+    if not publish:
+        messages.success(request, "Документ больше не показывается на публичной странице.")
+    elif document.program.is_public and document.status == Document.Status.APPROVED:
+        messages.success(request, "Документ показывается на публичной странице программы.")
+    else:
+        messages.success(
+            request,
+            "Документ будет показан на публичной странице, когда он одобрен, а страница "
+            "программы открыта.",
+        )
+    return redirect(document)
 
 
 def _document(request, pk):

@@ -10,6 +10,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core import checks
 from django.db import connection
 from django.test.client import RequestFactory
@@ -18,6 +19,7 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from monitoring.models import Measurement, MonitoringPoint
+from notices.models import CalendarFeed, Consultation, EmailOptOut, Invitation, Kind, Notification
 from programs.models import (
     DocumentVersion,
     ExpectedResult,
@@ -33,7 +35,7 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_APPS = {"schools", "programs", "roadmaps", "monitoring"}
+PORTAL_APPS = {"schools", "programs", "roadmaps", "monitoring", "notices"}
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda pair: pair[0]._meta.label_lower)
 
@@ -109,6 +111,27 @@ def every_model(world):
     event = f.EventFactory(program=w.program, item=item, organizer=w.authority)
     event.invited.add(w.supported_school)
     f.AttendanceFactory(event=event, organization=w.supported_school)
+
+    Notification.objects.create(
+        recipient=w.school,
+        kind=Kind.EVENT_INVITATION,
+        content_type=ContentType.objects.get_for_model(event),
+        object_id=event.pk,
+        title=f"Приглашение: {event.title}",
+    )
+    EmailOptOut.objects.create(user=w.school, kind=Kind.DIGEST)
+    CalendarFeed.of(w.school)
+    Invitation.objects.create(
+        user=w.school, organization=w.supported_school, invited_by=w.coordinator
+    )
+    Consultation.objects.create(
+        program=w.program,
+        item=item,
+        topic="Школа полного дня",
+        question="Как организовать внеурочную деятельность?",
+        asked_by=w.school,
+        organization=w.supported_school,
+    )
 
     Group.objects.create(name="Методисты")
     attempt = {

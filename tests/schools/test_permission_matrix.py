@@ -27,7 +27,7 @@ PEOPLE = ["region", "coordinator", "other_coordinator", "curator", "school", "ou
 # fmt: off
 MATRIX = [
     # view                          method   region coord. other  curator school outsider anon
-    ("home",                         "GET",   200,   200,   200,   200,   200,   200,   LOGIN),
+    ("home",                         "GET",   200,   200,   200,   200,   200,   200,   200),
     ("school page",                  "GET",   200,   200,   404,   200,   200,   404,   LOGIN),
     ("school page, outside",         "GET",   200,   404,   200,   404,   404,   200,   LOGIN),
     ("program page",                 "GET",   200,   200,   404,   200,   200,   404,   LOGIN),
@@ -245,6 +245,8 @@ ELSEWHERE = {
     "admin_file",  # superusers only; tests/test_admin.py
     "programs:list",
     "programs:public",
+    "programs:public_document_file",  # tests/programs/test_public_page.py
+    "programs:document_publish",  # tests/programs/test_public_page.py
     "schools:list",
     "schools:organization",
     "roadmaps:event",

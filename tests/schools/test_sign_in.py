@@ -79,7 +79,10 @@ def test_signing_out_takes_a_post_and_returns_to_sign_in(world, as_user):
     client = as_user(world.school)
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response.url == reverse("login")
-    assert client.get(reverse("home")).status_code == 302
+    # Signed out, the root is the public entry, and the person's pages ask to sign in again.
+    home = client.get(reverse("home"))
+    assert [t.name for t in home.templates][0] == "base/public_home.html"
+    assert client.get(reverse("programs:list")).status_code == 302
 
 
 def test_the_password_is_changed_with_russian_errors_for_bad_input(world, as_user):

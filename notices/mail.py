@@ -1,0 +1,93 @@
+"""Sending the e-mail of stored notices, each exactly once.
+
+A sender claims a notice by moving it from «ждёт отправки» to «отправляется» with a
+conditional update; only the process whose update changed the row sends it, so two senders
+(two cron runs overlapping, two servers) never send one notice twice. A failing mail server
+puts the notice back to «ждёт отправки» with the error, and the next round tries again; a claim
+left by a process that died is taken over after `Notification.CLAIM_TIMEOUT`.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Notification
+
+log = logging.getLogger(__name__)
+BATCH = 200
+
+
+def claim(pk, now):
+    """Take the notice for sending; False if another process has it or it is done."""
+    return bool(
+        Notification.objects.filter(pk=pk)
+        .filter(
+            Q(email_state=Notification.EmailState.PENDING)
+            | Q(
+                email_state=Notification.EmailState.SENDING,
+                claimed_at__lt=now - Notification.CLAIM_TIMEOUT,
+            )
+        )
+        .update(email_state=Notification.EmailState.SENDING, claimed_at=now)
+    )
+
+
+def message(notification):
+    link = f"{settings.PORTAL_URL.rstrip('/')}{notification.url}" if notification.url else ""
+    body = notification.body
+    if link:
+        body += f"\n\nОткрыть на портале: {link}"
+    body += (
+        "\n\n—\nПортал адресной поддержки школ. Какие уведомления приходят письмом, "
+        f"можно выбрать в настройках: {settings.PORTAL_URL.rstrip('/')}{reverse('notices:settings')}"
+    )
+    return EmailMessage(
+        subject=notification.title,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
+    )
+
+
+def send_pending(now=None, batch=BATCH):
+    """Send what waits, up to `batch` notices; returns (sent, failed)."""
+    now = now or timezone.now()
+    sent = failed = 0
+    ids = list(
+        Notification.objects.mail_due(now).order_by("pk").values_list("pk", flat=True)[:batch]
+    )
+    if not ids:
+        return sent, failed
+    connection = get_connection(fail_silently=False)
+    for pk in ids:
+        if not claim(pk, now):
+            continue
+        notification = Notification.objects.select_related("recipient").get(pk=pk)
+        try:
+            connection.send_messages([message(notification)])
+        except Exception as error:  # any failure of the mail server: keep it for the next round
+            log.warning("Письмо уведомления %s не отправлено: %s", pk, error)
+            Notification.objects.filter(pk=pk).update(
+                email_state=Notification.EmailState.PENDING,
+                claimed_at=None,
+                attempts=F("attempts") + 1,
+                last_error=str(error)[:1000],
+            )
+            failed += 1
+        else:
+            Notification.objects.filter(pk=pk).update(
+                email_state=Notification.EmailState.SENT,
+                sent_at=timezone.now(),
+                attempts=F("attempts") + 1,
+                last_error="",
+            )
+            sent += 1
+    try:
+        connection.close()
+    except Exception:  # closing a broken connection must not lose the counts
+        log.warning("Соединение с почтовым сервером не закрылось", exc_info=True)
+    return sent, failed
