@@ -6,10 +6,10 @@ from django.db.models import Count, F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.access import require, visible_or_404
+from core.formtools import local_next
 from core.history import history_rows
 from core.revisions import StaleRevision
 from core.uploads import file_response
@@ -154,9 +154,7 @@ def item_status(request, pk):
             saved = True
         except StaleRevision as stale:
             form.refuse_stale(stale)
-    back = request.POST.get("next")
-    if not back or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
-        back = reverse("roadmaps:roadmap", args=[item.roadmap_id])
+    back = local_next(request, reverse("roadmaps:roadmap", args=[item.roadmap_id]))
     if request.htmx:
         item.reports_count = item.reports.count()
         if saved:
