@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
+from core.exports import XLSX_CONTENT_TYPE, workbook_bytes
 from core.uploads import ZIP, PackageLimits, PackageRefused, check_package
 
 MAX_IMPORT_MB = 5
@@ -287,12 +288,7 @@ def forget(request, token):
 
 
 def workbook_response(book, filename):
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(workbook_bytes(book), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename
     )
