@@ -256,8 +256,7 @@ def pair_delete(request, pk):
 
 
 def agreement_file(request, pk):
-    """The agreement's file, to those who see the pair."""
-    agreement = get_object_or_404(
-        Agreement.objects.filter(pair__in=CuratorPair.objects.visible_to(request.user)), pk=pk
-    )
+    """The agreement's file, to the pair and those who run the program (`Agreement.objects.
+    visible_to`)."""
+    agreement = visible_or_404(Agreement.objects.all(), request.user, pk=pk)
     return file_response(agreement.file, agreement.file.name.rsplit("/", 1)[-1])

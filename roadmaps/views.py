@@ -2,7 +2,7 @@
 place), an item with its reports, evidence and history, and the evidence files."""
 
 from django.contrib import messages
-from django.db.models import Count, F
+from django.db.models import Count, F, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -117,7 +117,10 @@ def item_detail(request, pk):
                 return redirect(item)
     elif can_report:
         form = ItemReportForm(initial={"status": item.status}, revisioned=item)
-    reports = item.reports.select_related("author", "organization").prefetch_related("evidence")
+    # Another school's evidence on a shared item is listed only to those who may fetch it.
+    reports = item.reports.select_related("author", "organization").prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.visible_to(request.user))
+    )
     return render(
         request,
         "roadmaps/item_detail.html",

@@ -15,7 +15,7 @@ def form_data(response):
     """What the page's form would post: its fields' current values."""
     form = response.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue
