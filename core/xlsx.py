@@ -13,6 +13,7 @@ their messages; each defines its own columns. `workbook_response` writes a templ
 
 import base64
 import io
+import re
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -131,6 +132,12 @@ def _open_workbook(content):
                         f"В книге слишком много текста: больше {MAX_SHARED_STRINGS_MB} МБ. "
                         "Оставьте в ней только лист шаблона."
                     )
+            for info in package.infolist():
+                name = info.filename.lower()
+                if name.startswith("xl/worksheets/") and (
+                    _count_rows(package, info.filename) > MAX_ROWS + 1
+                ):
+                    raise _too_many_rows()
     except PackageRefused as refused:
         raise ImportFileError(f"Файл не принят: {refused.message}.") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
@@ -142,6 +149,25 @@ def _open_workbook(content):
         # openpyxl raises whatever its parsers meet in a damaged file (KeyError, ValueError,
         # XML syntax errors, ...); to the person it is all the same: not a workbook we can read.
         raise ImportFileError(NOT_EXCEL) from error
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(package, name):
+    """How many rows a worksheet part holds, counted as it inflates in 1 MB pieces (openpyxl
+    would otherwise read a sheet without a stated size to its end before the first row)."""
+    count, tail = 0, b""
+    with package.open(name) as entry:
+        while piece := entry.read(1024 * 1024):
+            chunk = tail + piece
+            count += len(_ROW_TAG.findall(chunk))
+            # A tag cut between two pieces is carried over and counted in the next one.
+            cut = chunk.rfind(b"<", max(len(chunk) - 16, 0))
+            tail = chunk[cut:] if cut != -1 and not _ROW_TAG.match(chunk, cut) else b""
+            if count > MAX_ROWS + 1:
+                break
+    return count
 
 
 def _formula_error(cells):
