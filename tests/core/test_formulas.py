@@ -70,7 +70,7 @@ def test_a_report_workbook_stores_item_titles_as_text(world, as_user):
     for text in HOSTILE:
         f.RoadmapItemFactory(roadmap=roadmap, title=text, number=text[:16])
     response = as_user(world.coordinator).get(
-        reverse("reports:report_xlsx", args=["roadmap", world.program.pk])
+        reverse("reports:report_xlsx", args=["roadmap", roadmap.pk])
     )
     assert response.status_code == 200
     assert_all_text(response.content, HOSTILE)
