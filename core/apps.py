@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
         # an address. The portal answers with its own page in every mode; the 403 page is the
         # portal's already, since Django renders `403.html` whatever DEBUG says.
         debug.technical_404_response = defaults.page_not_found
+
+        from . import lookups
+
+        lookups.register()

@@ -85,3 +85,35 @@ def localized_decimal(field, attrs=None):
     field.widget = DecimalInput(attrs)
     field.widget.is_localized = True
     return field
+
+
+# A search box is for a name, an ИНН or an order number. SQLite refuses LIKE patterns longer than
+# 50,000 bytes with an error, and no name is longer than this.
+SEARCH_MAX_LENGTH = 200
+# Years a program, a status or a report may speak of; Python's dates end at 9999 and start at 1.
+YEAR_MIN, YEAR_MAX = 1990, 2100
+
+
+def id_param(value):
+    """A row id from a query string (`?point=12`), or None when it is not one: letters, or
+    more digits than any id column holds."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+def local_next(request, fallback):
+    """Where a form posted with `next` sends the person back: a path of this site, or
+    `fallback`. Anything else (another host, «javascript:», a bare word that `redirect()` would
+    try to resolve as a view name) is ignored."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        back.startswith("/")
+        and not back.startswith("//")
+        and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+    ):
+        return back
+    return fallback

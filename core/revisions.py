@@ -87,6 +87,8 @@ class RevisionFormMixin:
             widget=forms.HiddenInput,
             min_value=0,
             initial=current,
+            # A form that creates the row has nothing to be stale against.
+            required=bool(current),
             error_messages={
                 "required": "Форма устарела: откройте страницу заново.",
                 "invalid": "Форма устарела: откройте страницу заново.",

@@ -10,6 +10,7 @@ rest of the save fails, so a refused save leaves nothing on disk.
 
 import contextlib
 import zipfile
+import zlib
 from pathlib import PurePath
 
 from django import forms
@@ -63,18 +64,91 @@ def _head(file, size):
     return head
 
 
+class PackageLimits:
+    """How big a zip package (.docx, .xlsx, .odt, .ods) may declare itself before anything in
+    it is inflated. A zip bomb is a small file whose entries declare — and inflate to —
+    hundreds of megabytes; its central directory says so, and is read without inflating."""
+
+    def __init__(self, *, entries, total_mb, entry_mb, ratio):
+        self.entries = entries
+        self.total = total_mb * 1024 * 1024
+        self.entry = entry_mb * 1024 * 1024
+        self.ratio = ratio
+
+
+# Office documents of schools: text compresses some tens of times, pictures not at all.
+UPLOAD_LIMITS = PackageLimits(entries=5000, total_mb=300, entry_mb=200, ratio=200)
+# Entries smaller than this are never refused for their ratio (a run of empty cells packs well).
+_RATIO_FLOOR = 1024 * 1024
+
+
+class PackageRefused(Exception):
+    """A zip package declares more than its limits allow; `message` says why, in Russian."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def check_package(package, limits):
+    """Refuse a `zipfile.ZipFile` whose directory declares too many entries, too many
+    uncompressed bytes in all or in one entry, or an absurd compression ratio. Reads only the
+    central directory; inflates nothing."""
+    infos = package.infolist()
+    if len(infos) > limits.entries:
+        raise PackageRefused(f"в архиве файла {len(infos)} частей, допустимо {limits.entries}")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > limits.entry:
+            raise PackageRefused(
+                f"часть «{info.filename[:80]}» распаковывается в "
+                f"{filesizeformat(info.file_size)}, допустимо {filesizeformat(limits.entry)}"
+            )
+        if info.file_size > _RATIO_FLOOR and info.file_size > limits.ratio * max(
+            info.compress_size, 1
+        ):
+            raise PackageRefused(
+                f"часть «{info.filename[:80]}» сжата в {info.file_size // max(info.compress_size, 1)} "
+                "раз — так сжимают только поддельные файлы"
+            )
+    if total > limits.total:
+        raise PackageRefused(
+            f"файл распаковывается в {filesizeformat(total)}, допустимо "
+            f"{filesizeformat(limits.total)}"
+        )
+
+
+def read_entry(package, name, limit):
+    """At most `limit` bytes of the entry, whatever it declares: what is past them is never
+    inflated."""
+    with package.open(name) as entry:
+        return entry.read(limit)
+
+
 def _package_matches(file, ext):
+    """Whether the zip package is the document its extension says. `PackageRefused` when its
+    directory is absurd."""
     try:
         with zipfile.ZipFile(file) as package:
+            check_package(package, UPLOAD_LIMITS)
             names = set(package.namelist())
             if ext in ODF_TYPES:
+                expected = ODF_TYPES[ext].encode("ascii")
                 return (
                     "mimetype" in names
-                    and package.read("mimetype").strip().decode("ascii", "replace")
-                    == ODF_TYPES[ext]
+                    and read_entry(package, "mimetype", len(expected) + 2).strip() == expected
                 )
             return OOXML_PARTS[ext] in names
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        KeyError,
+        OSError,
+        RuntimeError,
+        EOFError,
+        zlib.error,
+    ):
         return False
     finally:
         file.seek(0)
@@ -103,7 +177,14 @@ def validate_upload(file):
     signature = SIGNATURES[ext]
     matches = _head(file, len(signature)) == signature
     if matches and signature == ZIP:
-        matches = _package_matches(file, ext)
+        try:
+            matches = _package_matches(file, ext)
+        except PackageRefused as refused:
+            raise ValidationError(
+                "Файл «%(name)s» не принят: %(reason)s.",
+                code="package",
+                params={"name": name, "reason": refused.message},
+            ) from None
     if not matches:
         raise ValidationError(
             "Содержимое файла «%(name)s» не соответствует формату .%(ext)s: файл повреждён "

@@ -13,6 +13,7 @@ their messages; each defines its own columns. `workbook_response` writes a templ
 
 import base64
 import io
+import re
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+
+from core.exports import XLSX_CONTENT_TYPE, workbook_bytes
+from core.uploads import ZIP, PackageLimits, PackageRefused, check_package
 
 MAX_IMPORT_MB = 5
 _SESSION_KEY = "xlsx_imports"
@@ -98,55 +102,166 @@ class Sheet:
     headers: dict  # normalized header -> column index
 
 
+# An import file is a few thousand rows of short cells; these bounds are far above any real one
+# and far below what would take a worker down (see `core.uploads.check_package`).
+IMPORT_LIMITS = PackageLimits(entries=200, total_mb=60, entry_mb=40, ratio=100)
+# openpyxl holds every shared string in memory before the first row is read.
+MAX_SHARED_STRINGS_MB = 8
+MAX_ROWS = 10_000
+_SHOWN_FORMULAS = 5
+
+NOT_EXCEL = "Файл не является книгой Excel (.xlsx). Скачайте шаблон и заполните его."
+
+
+def _open_workbook(content):
+    """The workbook, opened only after its zip directory has been checked against
+    `IMPORT_LIMITS`: nothing is inflated before that."""
+    from openpyxl import load_workbook
+
+    if not content.startswith(ZIP):
+        raise ImportFileError(NOT_EXCEL)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            check_package(package, IMPORT_LIMITS)
+            for info in package.infolist():
+                if (
+                    info.filename.lower().endswith("sharedstrings.xml")
+                    and info.file_size > MAX_SHARED_STRINGS_MB * 1024 * 1024
+                ):
+                    raise ImportFileError(
+                        f"В книге слишком много текста: больше {MAX_SHARED_STRINGS_MB} МБ. "
+                        "Оставьте в ней только лист шаблона."
+                    )
+            for info in package.infolist():
+                name = info.filename.lower()
+                if name.startswith("xl/worksheets/") and (
+                    _count_rows(package, info.filename) > MAX_ROWS + 1
+                ):
+                    raise _too_many_rows()
+    except PackageRefused as refused:
+        raise ImportFileError(f"Файл не принят: {refused.message}.") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
+        raise ImportFileError(NOT_EXCEL) from error
+    try:
+        # Formulas are read as formulas (not as the values Excel cached) so they can be named.
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception as error:
+        # openpyxl raises whatever its parsers meet in a damaged file (KeyError, ValueError,
+        # XML syntax errors, ...); to the person it is all the same: not a workbook we can read.
+        raise ImportFileError(NOT_EXCEL) from error
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(package, name):
+    """How many rows a worksheet part holds, counted as it inflates in 1 MB pieces (openpyxl
+    would otherwise read a sheet without a stated size to its end before the first row)."""
+    count, tail = 0, b""
+    with package.open(name) as entry:
+        while piece := entry.read(1024 * 1024):
+            chunk = tail + piece
+            count += len(_ROW_TAG.findall(chunk))
+            # A tag cut between two pieces is carried over and counted in the next one.
+            cut = chunk.rfind(b"<", max(len(chunk) - 16, 0))
+            tail = chunk[cut:] if cut != -1 and not _ROW_TAG.match(chunk, cut) else b""
+            if count > MAX_ROWS + 1:
+                break
+    return count
+
+
+def _formula_error(cells):
+    shown = ", ".join(cells[:_SHOWN_FORMULAS]) + (
+        " и другие" if len(cells) > _SHOWN_FORMULAS else ""
+    )
+    return ImportFileError(
+        f"В ячейках {shown} формулы. Импорт принимает только значения: выделите ячейки, "
+        "скопируйте и вставьте их как значения (Специальная вставка → Значения)."
+    )
+
+
 def read_sheet(content, columns, *, allow_extra=False):
     """Read the first sheet. The first row names the columns (in any order); empty rows are
-    skipped. Raises ImportFileError with a Russian message when the file as a whole is wrong."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    skipped. Raises ImportFileError with a Russian message when the file as a whole is wrong:
+    not a workbook, too big when unpacked, more than `MAX_ROWS` rows, formulas in cells."""
     if not content:
         raise ImportFileError("Файл пуст.")
+    book = _open_workbook(content)
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFileError(
-            "Файл не является книгой Excel (.xlsx). Скачайте шаблон и заполните его."
-        ) from error
-    try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            raise ImportFileError("В книге нет листов.")
-        all_rows = sheet.iter_rows(values_only=True)
-        header_row = next(all_rows, None)
-        if not header_row or not any(cell_text(v) for v in header_row):
-            raise ImportFileError("В первой строке листа должны быть названия столбцов.")
-        headers = {}
-        for index, value in enumerate(header_row):
-            name = normalize(cell_text(value))
-            if name and name not in headers:
-                headers[name] = index
-        missing = [c.header for c in columns if c.required and normalize(c.header) not in headers]
-        if missing:
-            raise ImportFileError(
-                "Нет обязательных столбцов: " + ", ".join(f"«{m}»" for m in missing) + "."
-            )
-        positions = {c.key: headers.get(normalize(c.header)) for c in columns}
-        rows = []
-        for number, values in enumerate(all_rows, start=2):
-            if not values or not any(cell_text(v) for v in values):
-                continue
-            row = {
-                key: (values[index] if index is not None and index < len(values) else None)
-                for key, index in positions.items()
-            }
-            if allow_extra:
-                row["_cells"] = values
-            rows.append((number, row))
+        rows, headers = _read_rows(book, columns, allow_extra)
+    except ImportFileError:
+        raise
+    except Exception as error:
+        # A part that only fails when its rows are read (see _open_workbook).
+        raise ImportFileError(NOT_EXCEL) from error
     finally:
         book.close()
     if not rows:
         raise ImportFileError("В файле нет строк с данными.")
     return Sheet(rows=rows, headers=headers)
+
+
+def _too_many_rows():
+    return ImportFileError(
+        f"В файле больше {MAX_ROWS:,} строк. Разделите его на части.".replace(",", " ")
+    )
+
+
+def _read_rows(book, columns, allow_extra):
+    from openpyxl.cell.cell import TYPE_FORMULA
+
+    sheet = book.worksheets[0] if book.worksheets else None
+    if sheet is None:
+        raise ImportFileError("В книге нет листов.")
+    if (sheet.max_row or 0) > MAX_ROWS + 1:
+        raise _too_many_rows()
+    formulas = []
+
+    def values_of(cells):
+        values = []
+        for cell in cells:
+            if getattr(cell, "data_type", None) == TYPE_FORMULA:
+                formulas.append(cell.coordinate)
+                values.append(None)
+            else:
+                values.append(cell.value)
+        return tuple(values)
+
+    all_rows = sheet.iter_rows()
+    header_cells = next(all_rows, None)
+    header_row = values_of(header_cells) if header_cells else ()
+    if formulas:
+        raise _formula_error(formulas)
+    if not header_row or not any(cell_text(v) for v in header_row):
+        raise ImportFileError("В первой строке листа должны быть названия столбцов.")
+    headers = {}
+    for index, value in enumerate(header_row):
+        name = normalize(cell_text(value))
+        if name and name not in headers:
+            headers[name] = index
+    missing = [c.header for c in columns if c.required and normalize(c.header) not in headers]
+    if missing:
+        raise ImportFileError(
+            "Нет обязательных столбцов: " + ", ".join(f"«{m}»" for m in missing) + "."
+        )
+    positions = {c.key: headers.get(normalize(c.header)) for c in columns}
+    rows = []
+    for number, cells in enumerate(all_rows, start=2):
+        if number > MAX_ROWS + 1:
+            raise _too_many_rows()
+        values = values_of(cells)
+        if not values or not any(cell_text(v) for v in values):
+            continue
+        row = {
+            key: (values[index] if index is not None and index < len(values) else None)
+            for key, index in positions.items()
+        }
+        if allow_extra:
+            row["_cells"] = values
+        rows.append((number, row))
+    if formulas:
+        raise _formula_error(formulas)
+    return rows, headers
 
 
 class UploadForm(forms.Form):
@@ -199,12 +314,7 @@ def forget(request, token):
 
 
 def workbook_response(book, filename):
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(workbook_bytes(book), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename
     )

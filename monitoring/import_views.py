@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.formtools import id_param
 from core.imports import ImportFlow, ImportRefused
 from core.xlsx import UploadForm, workbook_response
 from programs.setup_views import editable_program
@@ -71,5 +72,5 @@ def import_values_confirm(request, pk):
 
 def import_values_template(request, pk):
     program = editable_program(request, pk)
-    point = get_object_or_404(program.points.all(), pk=request.GET.get("point") or 0)
+    point = get_object_or_404(program.points.all(), pk=id_param(request.GET.get("point")) or 0)
     return workbook_response(values_template(point, request.user), f"Значения — {point.title}.xlsx")

@@ -141,6 +141,9 @@ def program_schools(program):
 def parse_value(raw, indicator):
     """The cell as a Decimal checked by the indicator's unit; ValidationError in Russian."""
     if isinstance(raw, bool):
+        # Excel's ИСТИНА/ЛОЖЬ is an answer to a yes/no question, never a number of any other unit.
+        if indicator.unit != Indicator.Unit.YES_NO:
+            raise ValidationError(f"«{'ИСТИНА' if raw else 'ЛОЖЬ'}» — не число.")
         value = Decimal(int(raw))
     elif isinstance(raw, int | float):
         value = Decimal(str(raw))
@@ -156,10 +159,11 @@ def parse_value(raw, indicator):
                 raise ValidationError(f"«{cell_text(raw)}» — не число.") from error
     if not value.is_finite():
         raise ValidationError("Значение должно быть числом.")
-    if value != value.quantize(Decimal("0.01")):
-        raise ValidationError("Не больше двух знаков после запятой.")
+    # Before rounding: quantize() cannot hold «1e400» and would raise.
     if abs(value) >= Decimal(10) ** 10:
         raise ValidationError("Слишком большое число.")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError("Не больше двух знаков после запятой.")
     indicator.check_value(value)
     return value.quantize(Decimal("0.01"))
 

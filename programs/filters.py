@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from core.formtools import SEARCH_MAX_LENGTH, YEAR_MAX, YEAR_MIN
 from schools.filters import municipality_choices
 from schools.models import Municipality, Region
 
@@ -10,7 +11,9 @@ from .models import Program
 
 
 class ProgramFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Название или приказ", method="search")
+    q = django_filters.CharFilter(
+        label="Название или приказ", max_length=SEARCH_MAX_LENGTH, method="search"
+    )
     level = django_filters.ChoiceFilter(
         label="Уровень", choices=Program.Level.choices, empty_label="любой"
     )
@@ -23,7 +26,9 @@ class ProgramFilter(django_filters.FilterSet):
     municipality = django_filters.ModelChoiceFilter(
         label="Муниципалитет", queryset=Municipality.objects.none(), empty_label="любой"
     )
-    year = django_filters.NumberFilter(label="Год", method="in_year")
+    year = django_filters.NumberFilter(
+        label="Год", method="in_year", min_value=YEAR_MIN, max_value=YEAR_MAX
+    )
 
     class Meta:
         model = Program

@@ -652,6 +652,28 @@ class Curator(models.Model):
             raise ValidationError({"organization": "Куратора назначает одна из двух школ пары."})
 
 
+class AgreementQuerySet(models.QuerySet):
+    @access_rule
+    def visible_to(self, user):
+        """A pair's agreement is for the pair — the staff of its two schools and its curators —
+        and for those who run the program there: the program's coordinators and the staff of
+        the supported school's territory. Other schools of the program never see it."""
+        r = reach(user)
+        own = r.schools
+        return self.filter(pair__in=CuratorPair.objects.visible_to(user)).filter(
+            any_of(
+                Q(pair__supported_school__in=own) | Q(pair__curator_school__in=own)
+                if own
+                else None,
+                Q(pair__in=r.pairs) if r.pairs else None,
+                r.territory(
+                    "pair__supported_school__region", "pair__supported_school__municipality"
+                ),
+                Q(pair__program__in=Program.objects.editable_by(user)),
+            )
+        )
+
+
 class Agreement(models.Model):
     """The pair's agreement on network interaction (соглашение о сетевом взаимодействии)."""
 
@@ -662,6 +684,8 @@ class Agreement(models.Model):
     signed_on = models.DateField("дата подписания", null=True, blank=True)
     file = models.FileField("файл", upload_to="agreements/%Y/", blank=True)
     note = models.CharField("примечание", max_length=500, blank=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "соглашение"

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
-from core.formtools import ConstraintFieldErrorsMixin
+from core.formtools import SEARCH_MAX_LENGTH, ConstraintFieldErrorsMixin
 from core.uploads import ACCEPT, FORMATS_TEXT, validate_upload
 from schools.models import Municipality, Organization, Region, SchoolStatus
 
@@ -224,7 +224,7 @@ class CandidateFilterForm(forms.Form):
     municipality = forms.ModelChoiceField(
         label="Муниципалитет", queryset=Municipality.objects.none(), required=False
     )
-    q = forms.CharField(label="Название или ИНН", required=False)
+    q = forms.CharField(label="Название или ИНН", required=False, max_length=SEARCH_MAX_LENGTH)
 
     def __init__(self, *args, program, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from core.access import require, visible_or_404
+from core.revisions import StaleRevision, create_or_stale
 from core.setup import delete_unless_blocked
 from core.uploads import file_response
 from schools.models import SchoolStatus
@@ -178,8 +179,12 @@ def _add(program, organizations, role):
         for pk in organizations.values_list("pk", flat=True)
         if pk not in existing
     ]
-    Participant.objects.bulk_create(new)
-    return len(new)
+    # A concurrent identical request may have added some of them meanwhile: those are skipped,
+    # and the count says what this request added.
+    Participant.objects.bulk_create(new, ignore_conflicts=True)
+    return (
+        Participant.objects.filter(program=program, role=role).count() - len(existing) if new else 0
+    )
 
 
 def _participants_url(program, data):
@@ -202,7 +207,14 @@ def pairs(request, pk):
     program = editable_program(request, pk)
     form = PairForm(request.POST or None, program=program, user=request.user)
     if request.method == "POST" and form.is_valid():
-        pair = form.save()
+        try:
+            pair = create_or_stale(form.save)
+        except StaleRevision:
+            # The same pair sent twice at once (a double click, two tabs): one row, no error.
+            messages.info(
+                request, "Эта пара уже добавлена — только что, этим же или другим запросом."
+            )
+            return redirect("programs:setup_pairs", pk=program.pk)
         messages.success(request, f"Пара «{pair}» добавлена. Назначьте кураторов.")
         return redirect("programs:setup_pair", pk=pair.pk)
     table = PairTable(
@@ -260,8 +272,7 @@ def pair_delete(request, pk):
 
 
 def agreement_file(request, pk):
-    """The agreement's file, to those who see the pair."""
-    agreement = get_object_or_404(
-        Agreement.objects.filter(pair__in=CuratorPair.objects.visible_to(request.user)), pk=pk
-    )
+    """The agreement's file, to the pair and those who run the program (`Agreement.objects.
+    visible_to`)."""
+    agreement = visible_or_404(Agreement.objects.all(), request.user, pk=pk)
     return file_response(agreement.file, agreement.file.name.rsplit("/", 1)[-1])

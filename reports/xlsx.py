@@ -3,13 +3,12 @@ one sheet per table with the same columns and rows as the page (group rows merge
 
 from datetime import date, datetime
 from decimal import Decimal
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.exports import sheet_title
+from core.exports import sheet_title, workbook_bytes
 
 from .document import tone_of, value_of
 
@@ -155,6 +154,4 @@ def render_xlsx(report):
     for table in report.tables():
         sheet = workbook.create_sheet(sheet_title(table.title, taken))
         _write_table(sheet, report, table)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

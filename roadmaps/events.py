@@ -23,6 +23,7 @@ from django_tables2 import RequestConfig
 
 from core.access import require, visible_or_404
 from core.exports import wants_xlsx, xlsx_response
+from core.revisions import StaleRevision, create_or_stale
 from programs.models import Program
 from programs.setup_views import editable_program
 
@@ -243,7 +244,15 @@ def attendance(request, pk):
         prefix="attendance",
     )
     if request.method == "POST" and formset.is_valid():
-        count = formset.save()
+        try:
+            count = create_or_stale(formset.save)
+        except StaleRevision:
+            messages.warning(
+                request,
+                "В это же время участие отметил другой пользователь: проверьте отметки ниже и "
+                "сохраните ещё раз, если нужно.",
+            )
+            return redirect("roadmaps:attendance", pk=event.pk)
         messages.success(request, f"Участие отмечено: организаций — {count}.")
         return redirect("roadmaps:event", pk=event.pk)
     names = {org.pk: org for org in organizations}

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.formtools import SEARCH_MAX_LENGTH
 from programs.models import Participant
 from schools.models import Organization
 
@@ -13,7 +14,9 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EventFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Название", field_name="title", lookup_expr="icontains")
+    q = django_filters.CharFilter(
+        label="Название", max_length=SEARCH_MAX_LENGTH, field_name="title", lookup_expr="icontains"
+    )
     kind = django_filters.ChoiceFilter(
         label="Форма", choices=Event.Kind.choices, empty_label="любая"
     )
@@ -37,7 +40,7 @@ class EventFilter(django_filters.FilterSet):
 
 
 class ItemFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Текст", method="search")
+    q = django_filters.CharFilter(label="Текст", max_length=SEARCH_MAX_LENGTH, method="search")
     roadmap = django_filters.ModelChoiceFilter(
         label="Дорожная карта", queryset=None, empty_label="любая"
     )

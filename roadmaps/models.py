@@ -637,9 +637,25 @@ class ItemReport(models.Model):
 
 
 class EvidenceQuerySet(models.QuerySet):
+    @access_rule
     def visible_to(self, user):
-        """Evidence is seen by whoever sees its item."""
-        return self.filter(report__item__in=RoadmapItem.objects.visible_to(user))
+        """Evidence is seen by whoever sees its item, except that what a school attached to an
+        item of a program-wide or municipal roadmap (which every school of the program sees)
+        stays the school's: those who see that school fetch it — its staff, its curators, the
+        staff of its territory. Evidence from an authority or a methodical centre is the
+        program's material, for everyone who sees the item."""
+        r = reach(user)
+        shared = Q(
+            report__item__roadmap__level__in=[Roadmap.Level.PROGRAM, Roadmap.Level.MUNICIPAL]
+        )
+        return self.filter(report__item__in=RoadmapItem.objects.visible_to(user)).filter(
+            any_of(
+                ~shared,
+                Q(report__organization__isnull=True),
+                ~Q(report__organization__kind=Organization.Kind.SCHOOL),
+                r.sees_organization("report__organization"),
+            )
+        )
 
 
 class Evidence(models.Model):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.formtools import ConstraintFieldErrorsMixin
+from core.revisions import RevisionFormMixin
 from core.text import shorten
 from programs.models import Participant
 from schools.models import Organization
@@ -90,9 +91,10 @@ class SchoolRoadmapsForm(forms.Form):
         self.fields["copy_from"].queryset = roadmaps
 
 
-class RoadmapItemForm(forms.ModelForm):
+class RoadmapItemForm(RevisionFormMixin, forms.ModelForm):
     """An item. Its dates come from the deadline wording (`parse_schedule`, shown live beside
-    the field); «даты вручную» keeps the dates typed instead."""
+    the field); «даты вручную» keeps the dates typed instead. Carries the item's revision: a
+    save over someone else's newer change is refused (`core.revisions`)."""
 
     manual_dates = forms.BooleanField(
         label="Даты вручную",

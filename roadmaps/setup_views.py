@@ -8,6 +8,7 @@ pair's roadmap). Not seen: 404; seen but not theirs: 403.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.access import require, visible_or_404
+from core.revisions import StaleRevision, claim
 from programs.models import Program
 from programs.setup_views import editable_program
 
@@ -148,10 +150,16 @@ def item_edit(request, pk):
         request.POST or None, instance=item, roadmap=item.roadmap, user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Мероприятие сохранено.")
-        _warn_if_undated(request, item)
-        return redirect(f"{_setup_url(item.roadmap)}#item-{item.pk}")
+        try:
+            with transaction.atomic():
+                claim(item, form.seen_revision)
+                form.save()
+        except StaleRevision as stale:
+            form.refuse_stale(stale)
+        else:
+            messages.success(request, "Мероприятие сохранено.")
+            _warn_if_undated(request, item)
+            return redirect(f"{_setup_url(item.roadmap)}#item-{item.pk}")
     return render(
         request,
         "roadmaps/setup/item_form.html",

@@ -6,10 +6,10 @@ from django.db.models import Count, F, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.access import require, visible_or_404
+from core.formtools import local_next
 from core.history import history_rows
 from core.revisions import StaleRevision
 from core.uploads import file_response
@@ -128,7 +128,10 @@ def item_detail(request, pk):
         form = ItemReportForm(
             initial={"status": services.shown_status(item, request.user)}, revisioned=item
         )
-    reports = item.reports.select_related("author", "organization").prefetch_related("evidence")
+    # Another school's evidence on a shared item is listed only to those who may fetch it.
+    reports = item.reports.select_related("author", "organization").prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.visible_to(request.user))
+    )
     return render(
         request,
         "roadmaps/item_detail.html",
@@ -167,9 +170,7 @@ def item_status(request, pk):
             saved = True
         except StaleRevision as stale:
             form.refuse_stale(stale)
-    back = request.POST.get("next")
-    if not back or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
-        back = reverse("roadmaps:roadmap", args=[item.roadmap_id])
+    back = local_next(request, reverse("roadmaps:roadmap", args=[item.roadmap_id]))
     if request.htmx:
         item.reports_count = item.reports.count()
         if saved:

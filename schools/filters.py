@@ -5,6 +5,8 @@ from django import forms
 from django.apps import apps
 from django.db.models import Q
 
+from core.formtools import SEARCH_MAX_LENGTH, YEAR_MAX, YEAR_MIN
+
 from .models import Municipality, Organization, Region, SchoolStatus
 
 # Beyond this many municipalities (a federal or administrator's view) the list waits for a
@@ -25,14 +27,18 @@ def municipality_choices(user, data):
 
 
 class SchoolFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Название, ИНН или код", method="search")
+    q = django_filters.CharFilter(
+        label="Название, ИНН или код", max_length=SEARCH_MAX_LENGTH, method="search"
+    )
     region = django_filters.ModelChoiceFilter(
         label="Регион", queryset=Region.objects.none(), empty_label="любой"
     )
     municipality = django_filters.ModelChoiceFilter(
         label="Муниципалитет", queryset=Municipality.objects.none(), empty_label="любой"
     )
-    year = django_filters.NumberFilter(label="Год идентификации", method="noop")
+    year = django_filters.NumberFilter(
+        label="Год идентификации", method="noop", min_value=YEAR_MIN, max_value=YEAR_MAX
+    )
     category = django_filters.MultipleChoiceFilter(
         label="Категория",
         choices=SchoolStatus.Category.choices,

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.formtools import id_param
 from core.imports import ImportFlow
 from core.xlsx import UploadForm, workbook_response
 
@@ -88,5 +89,5 @@ def school_import_confirm(request):
 
 def school_import_template(request):
     regions = _regions_or_403(request.user)
-    region = regions.filter(pk=request.GET.get("region") or 0).first() or regions.first()
+    region = regions.filter(pk=id_param(request.GET.get("region")) or 0).first() or regions.first()
     return workbook_response(school_template(region, request.user), "Шаблон загрузки школ.xlsx")

@@ -306,6 +306,7 @@ def plan_school_import(content, region, user):
             if not known and not any(s[:2] == (year, category) for s in change.statuses):
                 change.statuses.add((year, category, source))
 
+    errors.extend(_branch_errors(changes.values(), by_name, editable))
     for change in changes.values():
         if change.school is None:
             continue
@@ -323,6 +324,43 @@ def plan_school_import(content, region, user):
     return SchoolImportPlan(
         region=region, changes=sorted(changes.values(), key=lambda c: c.row), errors=errors
     )
+
+
+def _municipality_of(change):
+    if "municipality" in change.values:
+        return change.values["municipality"]
+    return change.school.municipality if change.school else None
+
+
+def _branch_errors(changes, by_name, editable):
+    """A branch's parent is a school the importer may edit, in the branch's municipality
+    (`Organization.clean`; the database refuses anything else)."""
+    in_file = {normalize(c.short_name): c for c in changes}
+    for change in changes:
+        if not change.parent_name:
+            continue
+        wanted = normalize(change.parent_name)
+        if wanted in in_file:
+            parent_municipality = _municipality_of(in_file[wanted])
+        else:
+            parent = by_name[wanted]
+            if parent.pk not in editable:
+                yield RowError(
+                    change.row,
+                    HEADER["parent"],
+                    f"Головная школа «{change.parent_name}» вне вашей территории.",
+                )
+                continue
+            parent_municipality = parent.municipality
+        own = _municipality_of(change)
+        if getattr(parent_municipality, "pk", None) != getattr(own, "pk", None):
+            yield RowError(
+                change.row,
+                HEADER["parent"],
+                f"Головная школа «{change.parent_name}» — в другом муниципалитете "
+                f"({parent_municipality or 'без муниципалитета'}), а филиал должен быть в том же "
+                f"({own or 'без муниципалитета'}).",
+            )
 
 
 def _year(text):

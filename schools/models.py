@@ -188,7 +188,8 @@ class Organization(models.Model):
             ),
         ]
         # The parent's kind is checked by a trigger (migration 0002): a CHECK cannot read
-        # another row, and a branch hung on an authority would break every school list.
+        # another row, and a branch hung on an authority would break every school list. The
+        # same trigger keeps a branch in its parent's municipality (migration 0003).
 
     def __str__(self):
         return self.short_name
@@ -208,6 +209,15 @@ class Organization(models.Model):
                 )
             if self.parent.parent_id is not None:
                 raise ValidationError({"parent": "Филиал не может быть головной школой."})
+            # A branch under a school of another territory would be seen and changed by that
+            # school's staff; the database refuses it too (trigger, migration 0003).
+            if (self.parent.region_id, self.parent.municipality_id) != (
+                self.region_id,
+                self.municipality_id,
+            ):
+                raise ValidationError(
+                    {"parent": "Головная школа должна быть в том же муниципалитете, что и филиал."}
+                )
         if self.municipality_id is not None and self.municipality.region_id != self.region_id:
             raise ValidationError({"municipality": "Муниципалитет из другого региона."})
 

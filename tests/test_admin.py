@@ -238,7 +238,9 @@ def test_every_autocomplete_answers(admin_client, every_model):
 # How to add one more row to a list, with its own related rows, so that a list page that
 # fetched a related row per line would make more queries with more lines.
 ONE_MORE = {
-    "schools.Organization": lambda: f.OrganizationFactory(parent=f.OrganizationFactory()),
+    "schools.Organization": lambda: f.OrganizationFactory(
+        parent=(parent := f.OrganizationFactory()), municipality=parent.municipality
+    ),
     "schools.Membership": lambda: f.MembershipFactory(),
     "schools.SchoolStatus": lambda: f.SchoolStatusFactory(),
     "programs.Program": lambda: f.ProgramFactory(),

@@ -40,7 +40,7 @@ KHUNZAKH, ATKARSK = "«500+» в Хунзахском районе", "Модел
 def demo_output(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), FAST_HASHER, transaction.atomic():
         out = io.StringIO()
-        call_command("load_demo", stdout=out)
+        call_command("load_demo", stdout=out, allow_production=True)
         yield out.getvalue()
         transaction.set_rollback(True)
 
@@ -637,7 +637,7 @@ def test_a_second_run_changes_nothing(demo):
     before = dump()
     history = (RoadmapItem.history.count(), Measurement.history.count())
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=out, allow_production=True)
     assert "Записей создано: 0, изменено: 0" in out.getvalue()
     assert (RoadmapItem.history.count(), Measurement.history.count()) == history
     assert dump() == before
@@ -645,11 +645,15 @@ def test_a_second_run_changes_nothing(demo):
 
 def test_a_new_password_changes_only_the_users(demo):
     item_history = RoadmapItem.history.count()
-    call_command("load_demo", "--password", "другой-пароль", stdout=io.StringIO())
+    call_command(
+        "load_demo", "--password", "другой-пароль", stdout=io.StringIO(), allow_production=True
+    )
     assert user("school").check_password("другой-пароль")
     assert RoadmapItem.history.count() == item_history
     before = dump()
-    call_command("load_demo", "--password", "другой-пароль", stdout=io.StringIO())
+    call_command(
+        "load_demo", "--password", "другой-пароль", stdout=io.StringIO(), allow_production=True
+    )
     assert dump() == before
 
 

@@ -23,7 +23,7 @@ DOUBLED = re.compile(r"[;,]\s*[;,.]|(?<!\.)\.\.(?!\.)|\s[;,](?!\d)")
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), FAST_HASHER, transaction.atomic():
-        call_command("load_demo", stdout=io.StringIO())
+        call_command("load_demo", stdout=io.StringIO(), allow_production=True)
         yield
         transaction.set_rollback(True)
 

@@ -64,7 +64,7 @@ def normal(text):
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0, allow_production=True)
     return f.UserFactory(username="demo-reports", is_superuser=True)
 
 

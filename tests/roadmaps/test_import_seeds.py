@@ -24,7 +24,7 @@ SEEDS = [surgut, perm, megion, khunzakh]
 @pytest.fixture(scope="module")
 def demo_loaded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), FAST_HASHER, transaction.atomic():
-        call_command("load_demo", stdout=io.StringIO())
+        call_command("load_demo", stdout=io.StringIO(), allow_production=True)
         yield
         transaction.set_rollback(True)
 

@@ -3,7 +3,8 @@
 Safe to run again: rows are upserted by their natural keys and saved only when a value differs,
 so a second run writes nothing (see demo/upsert.py)."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.loader import load as load_demo_data
@@ -27,8 +28,22 @@ class Command(BaseCommand):
             default=DEFAULT_PASSWORD,
             help=f"Пароль демонстрационных пользователей (по умолчанию {DEFAULT_PASSWORD}).",
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Загрузить и при DEBUG=False (на рабочем сервере): демо-пользователи с известным "
+            "паролем получат доступ к порталу.",
+        )
 
-    def handle(self, *args, password, **options):
+    def handle(self, *args, password, allow_production=False, **options):
+        # Demo users with a password printed in the README must never appear on a real server
+        # by accident.
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "DEBUG выключен: похоже, это рабочий сервер. Демонстрационные данные и "
+                "пользователи с известным паролем не загружены. Если это действительно нужно, "
+                "запустите load_demo --allow-production."
+            )
         # One transaction: a failure halfway leaves the database as it was.
         with transaction.atomic():
             loader, programs, people = load_demo_data(password)

@@ -1,0 +1,27 @@
+"""Headers every response of a kind must carry, whichever view made it."""
+
+from django.http import FileResponse
+
+from core.exports import XLSX_CONTENT_TYPE
+
+DOWNLOAD_TYPES = {"application/pdf", XLSX_CONTENT_TYPE}
+
+
+class PrivateDownloadsMiddleware:
+    """Every PDF, workbook and file download leaves with `Cache-Control: private, no-store`:
+    a report or a school's document is for the person who asked, and no proxy or shared
+    browser cache may keep a copy of it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "").split(";")[0].strip()
+        if (
+            content_type in DOWNLOAD_TYPES
+            or isinstance(response, FileResponse)
+            or response.get("Content-Disposition", "").startswith("attachment")
+        ):
+            response["Cache-Control"] = "private, no-store"
+        return response
