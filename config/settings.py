@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "programs",
     "monitoring",
     "roadmaps",
+    "expertise",
     "dashboards",
     "reports",
     "demo",
