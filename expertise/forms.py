@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator
 from django.forms import inlineformset_factory
 
 from core.uploads import MultipleUploadField
@@ -285,10 +286,9 @@ class JuryScoreForm(forms.Form):
 
     def __init__(self, *args, contest, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["score"].max_value = contest.max_score
         self.fields["score"].widget.attrs["max"] = contest.max_score
         self.fields["score"].validators.append(
-            forms.validators.MaxValueValidator(
+            MaxValueValidator(
                 contest.max_score, message=f"Балл не может быть больше {contest.max_score}."
             )
         )
