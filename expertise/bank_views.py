@@ -29,6 +29,7 @@ from .models import (
 )
 
 PER_PAGE = 30
+CONTESTS_SHOWN = 10
 
 
 class PracticeFilter(django_filters.FilterSet):
@@ -81,7 +82,12 @@ def bank(request):
         request,
         Practice.objects.visible_to(user),
         "expertise/bank.html",
-        {"can_add": PracticeForm(user=user).fields["author_school"].queryset.exists()},
+        {
+            "can_add": PracticeForm(user=user).fields["author_school"].queryset.exists(),
+            "contests": Contest.objects.visible_to(user)
+            .select_related("program")
+            .annotate(works=Count("submissions"))[:CONTESTS_SHOWN],
+        },
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import require, visible_or_404
+from core.templatetags.portal import person
 from programs.models import Document, Program
 from programs.setup_forms import PairForm
 from schools.models import Organization
@@ -92,6 +93,7 @@ def program_expertise(request, pk):
                 ),
             ),
             "thresholds": PassThreshold.objects.filter(program=program),
+            "contests": program.contests.annotate(works=Count("submissions")),
             "criteria_kinds": [
                 (kind, label, next((c["n"] for c in criteria if c["kind"] == kind), 0))
                 for kind, label in Document.Kind.choices
@@ -168,7 +170,7 @@ def assign(request, pk):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"Эксперт назначен: {data['reviewer'].get_full_name()}.")
+            messages.success(request, f"Эксперт назначен: {person(data['reviewer'])}.")
             return redirect("expertise:assign", pk=document.pk)
     sheets = sheets_of(document)
     return render(
