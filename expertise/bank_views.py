@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core.access import require, visible_or_404
 from core.uploads import discard_on_failure, file_response
 from programs.models import Program
-from schools.models import RiskFactor
+from schools.models import Organization, RiskFactor
 
 from .evidence import practice_evidence
 from .forms import AdoptionForm, ContestForm, JuryScoreForm, PracticeForm, SubmitPracticeForm
@@ -121,6 +121,8 @@ def practice_detail(request, pk):
             "adoptions": practice.adoptions.select_related("school"),
             "evidence": practice_evidence(practice, user),
             "editable": Practice.objects.editable_by(user).contains(practice),
+            "can_include": not practice.in_bank
+            and Organization.objects.editable_by(user).contains(practice.author_school),
             "adoption_form": adoption_form
             if adoption_form.fields["school"].queryset.exists()
             else None,
@@ -176,6 +178,17 @@ def adopt(request, pk):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
+    return redirect(practice)
+
+
+@require_POST
+def include_in_bank(request, pk):
+    """A coordinator of the author school's territory takes the card into the bank."""
+    practice = visible_or_404(Practice.objects.select_related("author_school"), request.user, pk=pk)
+    require(Organization.objects.editable_by(request.user), practice.author_school)
+    practice.in_bank = True
+    practice.save(update_fields=["in_bank"])
+    messages.success(request, "Практика добавлена в банк.")
     return redirect(practice)
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("practices/<int:pk>/public/", bank_views.public_practice, name="public_practice"),
     path("practices/<int:pk>/edit/", bank_views.practice_form, name="practice_edit"),
     path("practices/<int:pk>/adopt/", bank_views.adopt, name="adopt"),
+    path("practices/<int:pk>/to-bank/", bank_views.include_in_bank, name="include_in_bank"),
     path("practices/files/<int:pk>/", bank_views.practice_file, name="practice_file"),
     path("contests/<int:pk>/", bank_views.contest_detail, name="contest"),
     path("contests/<int:pk>/submit/", bank_views.contest_submit, name="contest_submit"),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.access import require, visible_or_404
+from core.access import reach, require, visible_or_404
 from core.templatetags.portal import person
 from programs.models import Document, Program
 from programs.setup_forms import PairForm
@@ -236,6 +236,8 @@ def sheet(request, pk):
             "form": form,
             "scores": assignment.scores.select_related("criterion"),
             "previous": _previous_sheet(assignment),
+            # The school sees what reviewers said, not who they are; coordinators see both.
+            "show_names": fillable or reach(request.user).is_territorial,
         },
     )
 

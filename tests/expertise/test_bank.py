@@ -132,3 +132,25 @@ def test_the_jury_scores_and_the_winner_enters_the_bank(world, bank, as_user):
     bank["draft"].refresh_from_db()
     assert bank["draft"].in_bank
     assert "Черновик школы" in _titles(as_user(world.outsider).get(reverse("expertise:bank")))
+
+
+def test_a_coordinator_of_the_authors_territory_takes_a_card_into_the_bank(world, bank, as_user):
+    url = reverse("expertise:include_in_bank", args=[bank["draft"].pk])
+    assert as_user(world.school).post(url).status_code == 403
+    assert as_user(world.outsider).post(url).status_code == 404
+    as_user(world.coordinator).post(url)
+    bank["draft"].refresh_from_db()
+    assert bank["draft"].in_bank
+
+
+def test_a_public_cards_file_is_open_and_a_draft_cards_is_not(world, bank, client):
+    from expertise.models import PracticeFile
+
+    public = PracticeFile.objects.create(
+        practice=bank["quest"], file=SimpleUploadedFile("q.pdf", b"%PDF-1.4"), original_name="q.pdf"
+    )
+    draft = PracticeFile.objects.create(
+        practice=bank["draft"], file=SimpleUploadedFile("d.pdf", b"%PDF-1.4"), original_name="d.pdf"
+    )
+    assert client.get(reverse("expertise:practice_file", args=[public.pk])).status_code == 200
+    assert client.get(reverse("expertise:practice_file", args=[draft.pk])).status_code == 404
