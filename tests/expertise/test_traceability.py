@@ -119,3 +119,36 @@ def test_the_dashboard_sums_the_flags(world, risks, as_user):
     assert "мера без показателя: 1" in text
     assert "нет антирисковой программы: 1" in text
     assert "с замечаниями: 1" in text
+
+
+def test_the_dashboards_section_costs_the_same_for_5_and_50_assessed_schools(world, risks, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programs.models import Participant
+
+    factors, roadmap = risks
+
+    def grow(count):
+        for n in range(count):
+            school = f.OrganizationFactory(municipality=world.municipality)
+            f.ParticipantFactory(program=world.program, organization=school, role=Participant.Role.SUPPORTED)
+            profile = RiskProfile.objects.create(school=school, assessed_on=datetime.date(2023, 2, 1))
+            RiskLevel.objects.create(profile=profile, factor=factors[n % 3], level=RiskLevel.Level.HIGH)
+            item = f.RoadmapItemFactory(roadmap=roadmap)
+            item.risk_factors.add(factors[n % 3])
+            item.responsible.add(school)
+            f.DocumentFactory(program=world.program, organization=school, kind=Document.Kind.ANTI_RISK_PROGRAM, risk_factor=factors[n % 3])
+
+    client = as_user(world.coordinator)
+    url = reverse("dashboards:dashboard", args=[world.program.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    grow(5)
+    few = count()
+    grow(45)
+    assert count() == few
