@@ -318,7 +318,7 @@ def _sheet(
     loader, document, version, user, role, round_, verdict, points, comment, decided, organization
 ):
     decided_at = datetime.combine(decided, datetime.min.time(), ZONE) if decided else None
-    review = loader.upsert(Review, {"document": document, "reviewer": user})
+    review = loader.upsert(Review, {"document": document, "reviewer": user}, {"by_checklist": True})
     assignment = loader.upsert(
         Assignment,
         {"review": review, "version": version},

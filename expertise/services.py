@@ -18,7 +18,9 @@ def assign(document, reviewer, *, role, round, organization=None, due_on=None, b
         raise ValidationError("Экспертов назначают на документ, отправленный на проверку.")
     with transaction.atomic():
         review, _ = Review.objects.get_or_create(
-            document=document, reviewer=reviewer, defaults={"organization": organization}
+            document=document,
+            reviewer=reviewer,
+            defaults={"organization": organization, "by_checklist": True},
         )
         assignment = Assignment(
             review=review,
@@ -32,11 +34,16 @@ def assign(document, reviewer, *, role, round, organization=None, due_on=None, b
         )
         assignment.full_clean()
         assignment.save()
-        if review.verdict != Review.Verdict.PENDING or review.organization != organization:
+        if (
+            review.verdict != Review.Verdict.PENDING
+            or review.organization != organization
+            or not review.by_checklist
+        ):
             # A new version's sheet: the reviewer's earlier verdict is of an earlier file.
             review.verdict = Review.Verdict.PENDING
             review.organization = organization
             review.decided_at = None
+            review.by_checklist = True
             review.save()
         criteria = Criterion.ensure_defaults(document.program, document.kind)
         Score.objects.bulk_create(

@@ -156,3 +156,21 @@ def test_text_changes_of_two_docx_versions(db):
         number=2, file=docx(["Цель", "Новая мера"]), original_name="b.docx"
     )
     assert text_changes(old, new) == [("-", "Старая мера"), ("+", "Новая мера")]
+
+
+def test_a_reviewer_with_a_sheet_decides_through_it_not_for_the_whole_document(
+    sheets, review_world, as_user
+):
+    peer_sheet, _ = sheets
+    document = review_world.document
+    assert not Document.objects.reviewable_by(review_world.peer).contains(document)
+    page = as_user(review_world.peer).get(document.get_absolute_url()).content.decode()
+    assert 'id="review-form"' not in page and "Заполнить экспертный лист" in page
+    response = as_user(review_world.peer).post(
+        reverse("programs:document_review", args=[document.pk]), {"verdict": "approve"}
+    )
+    assert response.status_code == 403
+    document.refresh_from_db()
+    assert document.status == Document.Status.SUBMITTED
+    # The coordinator still decides directly.
+    assert Document.objects.reviewable_by(review_world.world.coordinator).contains(document)

@@ -132,13 +132,24 @@ def test_the_dashboards_section_costs_the_same_for_5_and_50_assessed_schools(wor
     def grow(count):
         for n in range(count):
             school = f.OrganizationFactory(municipality=world.municipality)
-            f.ParticipantFactory(program=world.program, organization=school, role=Participant.Role.SUPPORTED)
-            profile = RiskProfile.objects.create(school=school, assessed_on=datetime.date(2023, 2, 1))
-            RiskLevel.objects.create(profile=profile, factor=factors[n % 3], level=RiskLevel.Level.HIGH)
+            f.ParticipantFactory(
+                program=world.program, organization=school, role=Participant.Role.SUPPORTED
+            )
+            profile = RiskProfile.objects.create(
+                school=school, assessed_on=datetime.date(2023, 2, 1)
+            )
+            RiskLevel.objects.create(
+                profile=profile, factor=factors[n % 3], level=RiskLevel.Level.HIGH
+            )
             item = f.RoadmapItemFactory(roadmap=roadmap)
             item.risk_factors.add(factors[n % 3])
             item.responsible.add(school)
-            f.DocumentFactory(program=world.program, organization=school, kind=Document.Kind.ANTI_RISK_PROGRAM, risk_factor=factors[n % 3])
+            f.DocumentFactory(
+                program=world.program,
+                organization=school,
+                kind=Document.Kind.ANTI_RISK_PROGRAM,
+                risk_factor=factors[n % 3],
+            )
 
     client = as_user(world.coordinator)
     url = reverse("dashboards:dashboard", args=[world.program.pk])
