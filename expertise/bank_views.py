@@ -229,7 +229,9 @@ def contest_detail(request, pk):
         )
         .order_by("-is_winner", "-average", "submitted_at")
     )
-    submit_form = SubmitPracticeForm(contest=contest, user=user)
+    submit_form = (
+        SubmitPracticeForm(contest=contest, user=user) if contest.accepts_submissions() else None
+    )
     return render(
         request,
         "expertise/contest_detail.html",
@@ -240,7 +242,7 @@ def contest_detail(request, pk):
             "is_juror": contest.jury.filter(pk=user.pk).exists(),
             "can_edit": Contest.objects.editable_by(user).contains(contest),
             "submit_form": submit_form
-            if submit_form.fields["practice"].queryset.exists()
+            if submit_form and submit_form.fields["practice"].queryset.exists()
             else None,
             "score_form": JuryScoreForm(contest=contest),
         },
@@ -251,7 +253,9 @@ def contest_detail(request, pk):
 def contest_submit(request, pk):
     contest = visible_or_404(Contest.objects.all(), request.user, pk=pk)
     form = SubmitPracticeForm(request.POST, contest=contest, user=request.user)
-    if form.is_valid():
+    if not contest.accepts_submissions():
+        messages.error(request, f"Приём работ закончился {contest.submissions_until:%d.%m.%Y}.")
+    elif form.is_valid():
         Submission.objects.create(contest=contest, practice=form.cleaned_data["practice"])
         messages.success(request, "Практика подана на конкурс.")
     else:

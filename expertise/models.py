@@ -650,6 +650,11 @@ class Contest(models.Model):
     def get_absolute_url(self):
         return reverse("expertise:contest", args=[self.pk])
 
+    def accepts_submissions(self, today=None):
+        """Works are taken until the day named, inclusive; with no day, always."""
+        today = today or timezone.localdate()
+        return self.submissions_until is None or today <= self.submissions_until
+
 
 class Submission(models.Model):
     """A practice entered in a contest, and whether it won."""

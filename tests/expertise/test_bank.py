@@ -154,3 +154,18 @@ def test_a_public_cards_file_is_open_and_a_draft_cards_is_not(world, bank, clien
     )
     assert client.get(reverse("expertise:practice_file", args=[public.pk])).status_code == 200
     assert client.get(reverse("expertise:practice_file", args=[draft.pk])).status_code == 404
+
+
+def test_no_submissions_after_the_contests_day(world, bank, as_user):
+    import datetime
+
+    contest = Contest.objects.create(
+        program=world.program, title="Прошедший", submissions_until=datetime.date(2023, 11, 30)
+    )
+    response = as_user(world.school).post(
+        reverse("expertise:contest_submit", args=[contest.pk]),
+        {"practice": bank["draft"].pk},
+        follow=True,
+    )
+    assert "Приём работ закончился 30.11.2023." in response.content.decode()
+    assert not Submission.objects.exists()
