@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0002_program_entry_window_days"),
+        ("programs", "0004_pair_not_mutual_trigger"),
     ]
 
     operations = [
