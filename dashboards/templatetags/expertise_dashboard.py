@@ -7,8 +7,9 @@ from django import template
 from expertise.thresholds import pass_shares
 from expertise.traceability import FLAG_LABELS, summary, trace
 from programs.models import Document
+from roadmaps.models import RoadmapItem
 
-from ..effectiveness import scoped_items, supported_schools
+from ..effectiveness import supported_schools
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def expertise_section(program, scope, scope_query=""):
     schools = supported_schools(program, scope)
     traces = trace(
         schools.values_list("pk", flat=True),
-        items=scoped_items(program, scope),
+        items=RoadmapItem.objects.filter(roadmap__program=program).in_scope(scope),
         documents=Document.objects.filter(program=program),
     )
     flagged = [t for t in traces.values() if t.has_flags]
