@@ -173,8 +173,8 @@ def _attach_items(by_school, school_ids, items, factor_ids):
     )
     responsible = defaultdict(set)
     for item_id, school_id in RoadmapItem.responsible.through.objects.filter(
-        roadmapitem_id__in={row["roadmapitem_id"] for row in rows}, organization_id__in=school_ids
-    ).values_list("roadmapitem_id", "organization_id"):
+        item_id__in={row["roadmapitem_id"] for row in rows}, organization_id__in=school_ids
+    ).values_list("item_id", "organization_id"):
         responsible[item_id].add(school_id)
     for row in rows:
         item_id = row["roadmapitem_id"]
