@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "programs",
     "monitoring",
     "roadmaps",
+    "expertise",
     "dashboards",
     "reports",
     "notices",

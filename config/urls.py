@@ -31,6 +31,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("roadmaps/", include("roadmaps.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("expertise/", include("expertise.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
     path("notices/", include("notices.urls")),

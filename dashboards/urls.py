@@ -3,7 +3,7 @@ effectiveness figure's rows."""
 
 from django.urls import path
 
-from . import views
+from . import expertise_views, views
 
 app_name = "dashboards"
 
@@ -18,4 +18,5 @@ urlpatterns = [
         name="effectiveness",
     ),
     path("points/<int:pk>/completeness/", views.point_completeness, name="completeness"),
+    path("program/<int:pk>/expertise/", expertise_views.expertise_detail, name="expertise"),
 ]

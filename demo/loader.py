@@ -5,7 +5,7 @@ Each document has its own module, its wording transcribed into Python structures
 documents themselves ship in `documents/` as the source of record, and the tests check the
 transcription against them. Nothing here parses the documents at run time."""
 
-from . import atkarsk, khunzakh, megion, perm, surgut, territory, users
+from . import atkarsk, expertise, khunzakh, megion, perm, surgut, territory, users
 from .upsert import Loader
 
 
@@ -32,5 +32,10 @@ def load(password, loader=None):
         pair=loaded["surgut"]["pairs"][surgut.SUPPORTED_SCHOOLS[0]],
         outsider_school=loaded["megion"]["school"],
     )
+    # Expertise and the bank need the demo users, so they come last.
+    people = [
+        *people,
+        *expertise.load(loader, password, surgut=loaded["surgut"], perm=loaded["perm"]),
+    ]
     programs = [part["program"] for part in loaded.values()]
     return loader, programs, people

@@ -724,12 +724,17 @@ class DocumentQuerySet(models.QuerySet):
     @access_rule
     def reviewable_by(self, user):
         """Documents the user may approve or return: coordinators of the school's territory and
-        experts assigned to the document."""
+        experts assigned to the document, except those who decide through a checklist (their
+        verdict is one of several the document's status follows from)."""
         r = reach(user)
         return self.filter(
             any_of(
                 r.territory("organization__region", "organization__municipality", coordinator=True),
-                Q(pk__in=Review.objects.filter(reviewer_id=r.user_id).values("document"))
+                Q(
+                    pk__in=Review.objects.filter(reviewer_id=r.user_id, by_checklist=False).values(
+                        "document"
+                    )
+                )
                 if r.user_id
                 else None,
             )
@@ -928,6 +933,11 @@ class Review(models.Model):
     comment = models.TextField("комментарий", blank=True)
     created_at = models.DateTimeField("назначена", default=timezone.now)
     decided_at = models.DateTimeField("дата заключения", null=True, blank=True)
+    by_checklist = models.BooleanField(
+        "по экспертному листу",
+        default=False,
+        help_text="Эксперт заполняет лист критериев; решение по документу — по всем листам",
+    )
 
     class Meta:
         verbose_name = "экспертиза"

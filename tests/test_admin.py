@@ -35,7 +35,7 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_APPS = {"schools", "programs", "roadmaps", "monitoring", "notices"}
+PORTAL_APPS = {"schools", "programs", "roadmaps", "monitoring", "notices", "expertise"}
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda pair: pair[0]._meta.label_lower)
 
@@ -132,6 +132,7 @@ def every_model(world):
         asked_by=w.school,
         organization=w.supported_school,
     )
+    _expertise_rows(w, document, factor)
 
     Group.objects.create(name="Методисты")
     attempt = {
@@ -145,6 +146,48 @@ def every_model(world):
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt)
     return world
+
+
+def _expertise_rows(w, document, factor):
+    from expertise.models import (
+        Adoption,
+        Assignment,
+        Contest,
+        Criterion,
+        ExpertiseRound,
+        JuryScore,
+        PassThreshold,
+        Practice,
+        PracticeFile,
+        Score,
+        Subject,
+        Submission,
+    )
+
+    criterion = Criterion.objects.create(program=w.program, kind=document.kind, title="Полнота")
+    round_ = ExpertiseRound.objects.create(program=w.program, title="Экспертиза, май")
+    sheet = Assignment.objects.create(
+        review=document.reviews.get(),
+        round=round_,
+        role=Assignment.Role.CURATOR,
+        school=w.supported_school,
+        organization=w.curator_school,
+        version=1,
+    )
+    Score.objects.create(assignment=sheet, criterion=criterion, score=2)
+    PassThreshold.objects.create(program=w.program, kind="", share=80)
+    practice = Practice.objects.create(
+        title="Квест", author_school=w.curator_school, description="…", in_bank=True
+    )
+    practice.risk_factors.add(factor)
+    practice.subjects.add(Subject.objects.create(name="математика"))
+    PracticeFile.objects.create(practice=practice, file="practices/1/a.pdf", original_name="a.pdf")
+    Adoption.objects.create(
+        practice=practice, school=w.supported_school, adopted_on=datetime.date(2023, 6, 1)
+    )
+    contest = Contest.objects.create(program=w.program, title="Панорама кейсов")
+    submission = Submission.objects.create(contest=contest, practice=practice)
+    JuryScore.objects.create(submission=submission, juror=w.coordinator, score=8)
 
 
 def test_every_model_of_the_portal_is_registered():

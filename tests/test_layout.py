@@ -1,8 +1,9 @@
 """The data flow the README states, checked on the source: no module imports an app that sits
 above its own.
 
-core ← schools ← programs ← monitoring ← roadmaps ← dashboards ← reports, and notices above
-roadmaps beside dashboards, with demo and config on top (they may import everything). Migrations are left out: Django writes their imports.
+core ← schools ← programs ← monitoring ← roadmaps ← expertise ← dashboards ← reports, and
+notices above roadmaps beside them, with demo and config on top (they may import everything).
+Migrations are left out: Django writes their imports.
 """
 
 import ast
@@ -17,8 +18,9 @@ MAY_IMPORT = {
     "programs": {"core", "schools"},
     "monitoring": {"core", "schools", "programs"},
     "roadmaps": {"core", "schools", "programs", "monitoring"},
-    "dashboards": {"core", "schools", "programs", "monitoring", "roadmaps"},
-    "reports": {"core", "schools", "programs", "monitoring", "roadmaps", "dashboards"},
+    "expertise": {"core", "schools", "programs", "monitoring", "roadmaps"},
+    "dashboards": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise"},
+    "reports": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise", "dashboards"},
     "notices": {"core", "schools", "programs", "monitoring", "roadmaps"},
 }
 TOP = {"demo", "config"}

@@ -15,10 +15,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
+from django.urls import reverse
 
 import demo
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
-from programs.models import Curator, CuratorPair, Participant, Program
+from programs.models import Curator, CuratorPair, Document, Participant, Program
 from roadmaps.models import RoadmapItem
 from schools.models import Membership, Municipality, Organization, Region, RiskFactor
 
@@ -37,8 +38,10 @@ KHUNZAKH, ATKARSK = "«500+» в Хунзахском районе", "Модел
 
 
 @pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), FAST_HASHER, transaction.atomic():
+def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The demo writes its documents' files: into a folder of the run, never the project's media/.
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
+    with django_db_blocker.unblock(), FAST_HASHER, media, transaction.atomic():
         out = io.StringIO()
         call_command("load_demo", stdout=out, allow_production=True)
         yield out.getvalue()
@@ -679,6 +682,8 @@ def test_demo_users_sit_where_their_role_says(demo):
         ("curator", "МБОУ «Нижнесортымская СОШ»", "staff"),
         ("school", "МБОУ «Русскинская СОШ»", "staff"),
         ("outsider", "МАОУ «СОШ №2»", "staff"),
+        ("expert", "МКУ «ИМЦ»", "staff"),
+        ("peer", "МБОУ «Ляминская СОШ»", "staff"),
     }
     curator = Curator.objects.get(user__username="curator")
     assert curator.pair.number == "2.1"
@@ -714,3 +719,74 @@ def test_curator_and_school_see_the_vector_project_and_the_pairs_school(demo):
 
 def test_admin_sees_all_five_programs(demo):
     assert visible("admin") == set(DOCUMENT_FILES)
+
+
+# --- Expertise, traceability and the bank -------------------------------------------------------
+
+
+def test_russkinskaya_medium_term_program_went_through_two_rounds_of_sheets(demo, client):
+    from expertise.models import Assignment
+
+    document = Document.objects.get(title__startswith="Среднесрочная программа «Вектор")
+    assert document.status == Document.Status.APPROVED and document.version == 2
+    verdicts = sorted(
+        Assignment.objects.filter(review__document=document).values_list("version", "verdict")
+    )
+    assert verdicts == [(1, "revision"), (1, "revision"), (2, "passed"), (2, "passed")]
+    client.force_login(user("school"))
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert "Версия 2:" in page and "соответствует" in page
+    # Each test has its own media folder: a second run writes the files there, nothing else.
+    call_command("load_demo", stdout=io.StringIO())
+    changes = client.get(reverse("expertise:changes", args=[document.pk])).content.decode()
+    assert "педагогические мастерские" in changes  # the text added in version 2
+
+
+def test_the_mutual_review_waits_for_the_peer_school(demo, client):
+    client.force_login(user("peer"))
+    sheets = client.get(reverse("expertise:my_sheets")).content.decode()
+    assert "Антирисковая программа" in sheets
+    anti_risk = Document.objects.get(kind=Document.Kind.ANTI_RISK_PROGRAM)
+    assert anti_risk.status == Document.Status.SUBMITTED
+
+
+def test_the_khunzakh_catalogue_drives_the_flags_of_the_school(demo, client):
+    from expertise.traceability import (
+        HIGH_WITHOUT_ANTI_RISK,
+        HIGH_WITHOUT_MEASURE,
+        MEASURE_WITHOUT_INDICATOR,
+        trace,
+    )
+
+    school = Organization.objects.get(short_name="МБОУ «Русскинская СОШ»")
+    school_trace = trace(
+        [school.pk], items=RoadmapItem.objects.all(), documents=Document.objects.all()
+    )[school.pk]
+    flags = {t.factor.code: t.flags for t in school_trace.factors}
+    assert flags == {
+        "1.3": [MEASURE_WITHOUT_INDICATOR],
+        "2.3": [HIGH_WITHOUT_MEASURE, HIGH_WITHOUT_ANTI_RISK],
+        "2.8": [MEASURE_WITHOUT_INDICATOR],
+        "3.2": [],
+    }
+    client.force_login(user("coordinator"))
+    page = client.get(reverse("school", args=[school.pk])).content.decode()
+    assert "Высокая доля обучающихся с рисками школьной неуспешности" in page
+    assert 'data-flag="high_without_measure"' in page
+
+
+def test_the_perm_dashboard_shows_the_orders_threshold_for_expertise(demo, client):
+    client.force_login(user("region"))
+    page = client.get(reverse("dashboards:dashboard", args=[program(PERM).pk])).content.decode()
+    assert "Экспертиза документов" in page
+
+
+def test_the_bank_holds_the_curators_practice_adopted_by_the_school(demo, client):
+    from expertise.models import Practice
+
+    practice = Practice.objects.get()
+    assert practice.in_bank and practice.is_public
+    assert list(practice.adoptions.values_list("school__short_name", flat=True)) == [
+        "МБОУ «Русскинская СОШ»"
+    ]
+    assert client.get(reverse("expertise:public_bank")).status_code == 200
