@@ -19,6 +19,7 @@ from programs.models import Participant
 from schools.models import Membership
 
 from . import factories as f
+from .workers import task_backend  # noqa: F401  (a fixture for every test folder)
 
 
 @pytest.fixture(autouse=True)
