@@ -142,6 +142,7 @@ REPORT_FILE_HOURS = env.int("REPORT_FILE_HOURS", default=24)
 # their program, so a per-process memory cache is never stale either; CACHE_URL=redis://…
 # shares them between app servers.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60 * 60 * 24)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

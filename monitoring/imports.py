@@ -21,6 +21,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.changes import data_changed
 from core.xlsx import (
     Column,
     ImportFileError,
@@ -111,6 +112,7 @@ class ValuesImportPlan(ImportPlan):
                 batch_size=1000,
                 default_user=user,
             )
+            data_changed(self.point.program_id)
             touched = {c.school.pk for c in self.creates + self.updates}
             allowed = set(
                 Organization.objects.data_editable_by(user)

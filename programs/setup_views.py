@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
 from core.access import require, visible_or_404
+from core.changes import data_changed
 from core.pickers import search_response
 from core.setup import delete_unless_blocked
 from core.uploads import file_response
@@ -176,6 +177,7 @@ def _add(program, organizations, role):
         if pk not in existing
     ]
     Participant.objects.bulk_create(new)
+    data_changed(program.pk)
     return len(new)
 
 

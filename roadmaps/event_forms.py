@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.changes import data_changed
 from core.formtools import ConstraintFieldErrorsMixin
 from core.pickers import use_picker
 from core.text import shorten
@@ -182,6 +183,7 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
                 changed.append(attendance)
         Attendance.objects.bulk_create(new)
         Attendance.objects.bulk_update(changed, ["people_count", "note"])
+        data_changed(self.event.program_id)
         return len(present)
 
 

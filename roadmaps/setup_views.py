@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core.access import require, visible_or_404
+from core.changes import data_changed
 from core.pagination import page_of
 from core.pickers import search_response
 from programs.models import Program
@@ -103,6 +104,7 @@ def _school_roadmaps(program, title, copy_from):
         for p in schools
     ]
     Roadmap.objects.bulk_create(new)
+    data_changed(program.pk)
     if copy_from is not None and new:
         template = list(copy_from.items.all())
         RoadmapItem.objects.bulk_create(
