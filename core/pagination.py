@@ -12,3 +12,17 @@ def page_of(request, rows, param, per_page=PER_PAGE):
     page = Paginator(rows, per_page).get_page(request.GET.get(param))
     page.param = param
     return page
+
+
+def annotate_page(page, annotated, names):
+    """Copy the annotations `names` onto the rows of the page from `annotated` (a queryset of the
+    same model with them, e.g. counts over a join), computed for this page's rows only: counting
+    over every row of a table only to show fifty would cost the whole table."""
+    rows = list(page)
+    values = {
+        row["pk"]: row for row in annotated.filter(pk__in=[r.pk for r in rows]).values("pk", *names)
+    }
+    for row in rows:
+        for name in names:
+            setattr(row, name, values.get(row.pk, {}).get(name))
+    return page

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require, visible_or_404
 from core.history import history_rows
-from core.pagination import page_of
+from core.pagination import annotate_page, page_of
 from core.revisions import StaleRevision
 from core.uploads import file_response
 from schools.models import Organization
@@ -67,13 +67,18 @@ def program_detail(request, pk):
                 .order_by("number", "pk"),
                 "pairs_page",
             ),
-            "roadmaps": page_of(
-                request,
-                program.roadmaps.visible_to(user)
-                .with_progress(programs=[program])
-                .select_related("organization", "pair__curator_school", "pair__supported_school")
-                .order_by("level", "title", "pk"),
-                "roadmaps_page",
+            "roadmaps": annotate_page(
+                page_of(
+                    request,
+                    program.roadmaps.visible_to(user)
+                    .select_related(
+                        "organization", "pair__curator_school", "pair__supported_school"
+                    )
+                    .order_by("level", "title", "pk"),
+                    "roadmaps_page",
+                ),
+                program.roadmaps.model.objects.with_progress(programs=[program]),
+                ["items_total", "items_done", "items_late"],
             ),
             "events": events[:10],
             "events_count": events.count(),

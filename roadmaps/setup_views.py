@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.access import require, visible_or_404
 from core.changes import data_changed
-from core.pagination import page_of
+from core.pagination import annotate_page, page_of
 from core.pickers import search_response
 from programs.models import Program
 from programs.setup_views import editable_program
@@ -51,11 +51,12 @@ def roadmaps(request, pk):
         return redirect("roadmaps:setup", pk=program.pk)
     listed = page_of(
         request,
-        visible.select_related("organization", "pair__curator_school", "pair__supported_school")
-        .annotate(item_count=Count("items"))
-        .order_by("level", "title", "pk"),
+        visible.select_related(
+            "organization", "pair__curator_school", "pair__supported_school"
+        ).order_by("level", "title", "pk"),
         "page",
     )
+    annotate_page(listed, Roadmap.objects.annotate(item_count=Count("items")), ["item_count"])
     return render(
         request,
         "roadmaps/setup/roadmaps.html",
