@@ -46,8 +46,6 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "django_rq",
-    "django_tasks_rq",
     "core",
     "schools",
     "programs",
@@ -123,6 +121,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if TASKS_BACKEND == "rq" and not REDIS_URL:
     raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (redis://host:6379/0).")
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    # `manage.py rqworker` and `rqstats`; only then, since django-rq's admin dashboard model has
+    # no table and reads Redis.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 # A report of the whole country takes minutes; RQ kills a job at its timeout.
 TASK_TIMEOUT_SECONDS = env.int("TASK_TIMEOUT_SECONDS", default=60 * 30)
 RQ_QUEUES = {

@@ -1,15 +1,6 @@
-import contextlib
-
 from django.contrib import admin
 
 from .models import ReportFile
-
-# django-rq's dashboard model has no table: its admin pages read Redis, which only production
-# has. Workers are watched with `manage.py rqstats` instead.
-with contextlib.suppress(admin.sites.NotRegistered):
-    from django_rq.models import Dashboard
-
-    admin.site.unregister(Dashboard)
 
 
 @admin.register(ReportFile)
