@@ -153,6 +153,8 @@ def main():
     args = parser.parse_args()
 
     settings.DEBUG = False
+    # A stopped benchmark still stops its gunicorn and drops its database (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     vendor = connection.vendor
     if vendor == "sqlite":
         connection.settings_dict["TEST"]["NAME"] = str(Path("/tmp") / "portal_load.sqlite3")
@@ -163,7 +165,10 @@ def main():
         if vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        # The coordinator of the school's own municipality enters its values.
+        # gunicorn runs with DEBUG off, which refuses the development key: both sides sign the
+        # sessions with this one.
+        secret = "load-benchmark-" + "k" * 50
+        settings.SECRET_KEY = secret
         cookies = {name: session_cookie(user) for name, user in people.items()}
         connection.close()
 
@@ -173,7 +178,9 @@ def main():
             "DJANGO_SETTINGS_MODULE": "bench.load_settings",
             "BENCH_DATABASE_NAME": settings.DATABASES["default"]["NAME"],
             "DEBUG": "False",
-            "SECRET_KEY": "load-benchmark-" + "x" * 40,
+            # Static files from the finders, as the tests do: no collectstatic for a benchmark.
+            "STATIC_MANIFEST": "False",
+            "SECRET_KEY": secret,
         }
         server = subprocess.Popen(
             [
