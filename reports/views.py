@@ -108,11 +108,11 @@ def report_xlsx(request, slug, pk):
     return _download(request, slug, pk, "xlsx")
 
 
-def _report_file(request, pk):
+def _report_file(request, file_id):
     """The file, if it is the user's and they still see the report's subject; 404 otherwise."""
     from .models import ReportFile
 
-    report_file = get_object_or_404(ReportFile.objects.visible_to(request.user), pk=pk)
+    report_file = get_object_or_404(ReportFile.objects.visible_to(request.user), pk=file_id)
     kind = KINDS.get(report_file.kind)
     if kind is None:
         raise Http404("Нет такого отчёта.")
@@ -121,13 +121,13 @@ def _report_file(request, pk):
 
 
 @require_safe
-def report_file(request, pk):
+def report_file(request, file_id):
     """The page that waits for a background report: progress while it is made (the fragment
     polls itself through htmx), the download once it is ready, a message if it failed or
     expired."""
     from django.utils import timezone
 
-    report_file, kind, subject = _report_file(request, pk)
+    report_file, kind, subject = _report_file(request, file_id)
     expired = report_file.expires_at <= timezone.now()
     context = {
         "file": report_file,
@@ -141,10 +141,10 @@ def report_file(request, pk):
 
 
 @require_safe
-def report_file_download(request, pk):
+def report_file_download(request, file_id):
     from django.utils import timezone
 
-    report_file, _kind, _subject = _report_file(request, pk)
+    report_file, _kind, _subject = _report_file(request, file_id)
     if report_file.expires_at <= timezone.now():
         return redirect("reports:file", report_file.pk)
     if report_file.status != report_file.Status.READY:
