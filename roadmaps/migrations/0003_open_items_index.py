@@ -5,10 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0001_initial"),
-        ("programs", "0001_initial"),
-        ("roadmaps", "0001_initial"),
-        ("schools", "0002_branch_parent_trigger"),
+        ("roadmaps", "0002_item_execution"),
     ]
 
     operations = [
