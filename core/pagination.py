@@ -14,10 +14,12 @@ def page_of(request, rows, param, per_page=PER_PAGE):
     return page
 
 
-def annotate_page(page, annotated, names):
-    """Copy the annotations `names` onto the rows of the page from `annotated` (a queryset of the
-    same model with them, e.g. counts over a join), computed for this page's rows only: counting
-    over every row of a table only to show fifty would cost the whole table."""
+def annotate_page(page, annotated, names=None):
+    """Copy the annotations `names` (every one, by default) onto the rows of the page from
+    `annotated` (a queryset of the same model with them, e.g. counts over a join), computed for
+    this page's rows only: counting over every row of a table only to show fifty would cost the
+    whole table."""
+    names = list(names or annotated.query.annotations)
     rows = list(page)
     values = {
         row["pk"]: row for row in annotated.filter(pk__in=[r.pk for r in rows]).values("pk", *names)

@@ -78,7 +78,6 @@ def program_detail(request, pk):
                     "roadmaps_page",
                 ),
                 program.roadmaps.model.objects.with_progress(programs=[program]),
-                ["items_total", "items_done", "items_late"],
             ),
             "events": events[:10],
             "events_count": events.count(),
