@@ -10,6 +10,12 @@ PORT ?= 8000
 # Debian packages: Pango for WeasyPrint's PDFs, chromium for the browser tests.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+# The background worker of `make run`: the database queue unless TASKS_BACKEND=rq.
+ifeq ($(TASKS_BACKEND),rq)
+WORKER := rqworker --job-class django_tasks_rq.Job default
+else
+WORKER := db_worker --no-reload --interval 1
+endif
 
 .PHONY: run test lint check demo debs-run debs-test clean
 
@@ -30,7 +36,10 @@ run: debs-run $(VENV)/.installed
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "Портал: http://$(HOST):$(PORT)/ — войдите под одним из пользователей выше."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The worker that makes big reports and imports runs beside the server and stops with it.
+	@$(PY) manage.py $(WORKER) & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: debs-test $(VENV)/.installed
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)

@@ -25,6 +25,7 @@ database named in DATABASE_URL is not touched. `--runs N` sets the number of tim
 
 import argparse
 import datetime
+import json
 import os
 import statistics
 import sys
@@ -303,7 +304,7 @@ def build():
         f"{len(curators)} curator schools, {len(items)} roadmap items, "
         f"{Measurement.objects.count()} values, {len(events)} events."
     )
-    return program, local_school, people
+    return program, local_school, people, events[0], points[1]
 
 
 class QueryLog:
@@ -336,7 +337,8 @@ def measure(client, url, runs, explain=False, profile=False):
     log = QueryLog()
     with connection.execute_wrapper(log):
         response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
+    assert response.status_code in (200, 302), (url, response.status_code)
+    size = len(response.content) if not response.streaming else 0
     if explain:
         for seconds, sql in sorted(log.queries, reverse=True)[:8]:
             print(f"    {seconds * 1000:7.1f} мс  {sql[:160]}")
@@ -345,7 +347,53 @@ def measure(client, url, runs, explain=False, profile=False):
         started = time.perf_counter()
         client.get(url)
         times.append(time.perf_counter() - started)
-    return statistics.median(times), len(log.queries)
+    return statistics.median(times), len(log.queries), size
+
+
+def measure_import(point, user):
+    """A values import of every school at one point (3,000 × 15 cells, each value changed):
+    the plan from the uploaded file, then the confirmed write with history, rolled back after."""
+    import io
+
+    from django.db import transaction
+
+    from monitoring.imports import plan_values_import, values_template
+
+    book = values_template(point, user)
+    sheet = book["Значения"]
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row[3:]:
+            cell.value = ((cell.value or 0) + 1) % 100
+    buffer = io.BytesIO()
+    book.save(buffer)
+    content = buffer.getvalue()
+    started = time.perf_counter()
+    plan = plan_values_import(content, point, user)
+    planned = time.perf_counter() - started
+    assert plan.is_valid, plan.errors[:3]
+
+    class Rollback(Exception):
+        pass
+
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            summary = plan.apply(user)
+            written = time.perf_counter() - started
+            raise Rollback
+    except Rollback:
+        pass
+    print(
+        f"\nимпорт значений: {summary['updated']} изменено, {summary['created']} создано; "
+        f"разбор файла и план {planned:.2f} с, запись с историей {written:.2f} с, "
+        f"всего {planned + written:.2f} с (цель: до 5 с)"
+    )
+    return {
+        "values": summary["updated"] + summary["created"],
+        "plan_s": round(planned, 2),
+        "write_s": round(written, 2),
+        "total_s": round(planned + written, 2),
+    }
 
 
 def main():
@@ -353,6 +401,10 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--explain", action="store_true", help="print the slowest queries")
     parser.add_argument("--profile", action="store_true", help="print where Python spends time")
+    parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE as JSON")
+    parser.add_argument(
+        "--only", help="time only the pages whose title contains one of these texts (a,b,…)"
+    )
     args = parser.parse_args()
 
     # No setup_test_environment(): it instruments template rendering so that the test client
@@ -367,7 +419,7 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         with override_settings(ROOT_URLCONF=__name__):
-            program, school, people = build()
+            program, school, people, event, point = build()
             if vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
@@ -380,7 +432,7 @@ def main():
             federal, municipal, admin = (
                 client_for(people[n]) for n in ("federal", "municipal", "admin")
             )
-            yardstick, _ = measure(federal, reverse("bench_one_query"), args.runs)
+            yardstick, _, _ = measure(federal, reverse("bench_one_query"), args.runs)
             pages = [
                 (
                     "национальная сводка программы",
@@ -395,14 +447,60 @@ def main():
                 ("страница школы", municipal, reverse("schools:organization", args=[school.pk])),
                 ("список школ территории (5000)", admin, reverse("schools:list")),
                 ("список школ муниципалитета", municipal, reverse("schools:list")),
+                ("страница программы", admin, reverse("programs:detail", args=[program.pk])),
+                ("пары: настройка", admin, reverse("programs:setup_pairs", args=[program.pk])),
+                ("дорожные карты: настройка", admin, reverse("roadmaps:setup", args=[program.pk])),
+                (
+                    "новое мероприятие (форма)",
+                    admin,
+                    reverse("roadmaps:event_create", args=[program.pk]),
+                ),
+                (
+                    "посещаемость мероприятия",
+                    admin,
+                    reverse("roadmaps:attendance", args=[event.pk]),
+                ),
+                ("точка мониторинга", federal, reverse("monitoring:point", args=[point.pk])),
+                (
+                    "аналитическая справка, PDF (запрос)",
+                    federal,
+                    reverse("reports:report_pdf", args=["note", point.pk]),
+                ),
+                (
+                    "паспорт программы, PDF (запрос)",
+                    federal,
+                    reverse("reports:report_pdf", args=["passport", program.pk]),
+                ),
             ]
+            if args.only:
+                wanted = args.only.split(",")
+                pages = [page for page in pages if any(w in page[0] for w in wanted)]
             print(
                 f"\nБаза: {vendor}; медиана {args.runs} запусков; эталон — страница с одним запросом: {yardstick * 1000:.1f} мс\n"
             )
-            print(f"{'страница':40} {'мс':>8} {'× эталон':>9} {'запросов':>9}")
+            print(f"{'страница':40} {'мс':>8} {'× эталон':>9} {'запросов':>9} {'КБ':>8}")
+            figures = {"database": vendor, "yardstick_ms": round(yardstick * 1000, 2), "pages": []}
             for title, client, url in pages:
-                seconds, queries = measure(client, url, args.runs, args.explain, args.profile)
-                print(f"{title:40} {seconds * 1000:8.1f} {seconds / yardstick:9.1f} {queries:9d}")
+                seconds, queries, size = measure(client, url, args.runs, args.explain, args.profile)
+                print(
+                    f"{title:40} {seconds * 1000:8.1f} {seconds / yardstick:9.1f} {queries:9d}"
+                    f" {size / 1024:8.1f}"
+                )
+                figures["pages"].append(
+                    {
+                        "page": title,
+                        "url": url,
+                        "ms": round(seconds * 1000, 1),
+                        "yardstick_ms": round(yardstick * 1000, 2),
+                        "ratio": round(seconds / yardstick, 1),
+                        "queries": queries,
+                        "bytes": size,
+                    }
+                )
+            if not args.only or "импорт" in args.only:
+                figures["import"] = measure_import(point, people["admin"])
+            if args.json:
+                Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

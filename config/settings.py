@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "schools",
     "programs",
@@ -98,7 +100,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Connections are kept a minute and checked before reuse: a request then skips the connection
+# set-up (a third of a short page's time on PostgreSQL) without holding on to a dead one.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A request's transaction takes SQLite's write lock when it begins, and a second writer
@@ -108,6 +113,50 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (big reports and imports) goes through Django's Tasks API. "database" keeps the
+# queue in the portal's own database, so `make run` needs nothing more (its worker is
+# `manage.py db_worker`); "rq" keeps it in Redis at REDIS_URL for workers on several machines
+# (`manage.py rqworker --job-class django_tasks_rq.Job`); "immediate" runs a task inside the
+# request that enqueues it.
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+REDIS_URL = env.str("REDIS_URL", default="")
+if TASKS_BACKEND == "rq" and not REDIS_URL:
+    raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (redis://host:6379/0).")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    # `manage.py rqworker` and `rqstats`; only then, since django-rq's admin dashboard model has
+    # no table and reads Redis.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# A report of the whole country takes minutes; RQ kills a job at its timeout.
+TASK_TIMEOUT_SECONDS = env.int("TASK_TIMEOUT_SECONDS", default=60 * 30)
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": TASK_TIMEOUT_SECONDS,
+    }
+}
+
+# A report about more supported schools than this (or a roadmap of more items than
+# REPORT_BACKGROUND_ROWS) is made in the background; the file is kept REPORT_FILE_HOURS.
+REPORT_BACKGROUND_SCHOOLS = env.int("REPORT_BACKGROUND_SCHOOLS", default=300)
+REPORT_BACKGROUND_ROWS = env.int("REPORT_BACKGROUND_ROWS", default=3000)
+REPORT_FILE_HOURS = env.int("REPORT_FILE_HOURS", default=24)
+
+# Figures of the dashboards are kept in the cache under a token that changes with the data of
+# their program, so a per-process memory cache is never stale either; CACHE_URL=redis://…
+# shares them between app servers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60 * 60 * 24)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

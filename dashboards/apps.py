@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DashboardsConfig(AppConfig):
     name = "dashboards"
     verbose_name = "Сводки"
+
+    def ready(self):
+        from . import cache
+
+        cache.connect()

@@ -32,13 +32,11 @@ from roadmaps.models import RoadmapItem, completion_annotations, completion_shar
 from schools.filters import municipality_choices
 from schools.models import Municipality, Organization, Region
 
+from .cache import dashboard_figures
 from .charts import NO_VALUES, bar_chart, cached, dynamics_chart, has_values
-from .effectiveness import compute, compute_all, supported_schools
+from .effectiveness import compute, supported_schools
 from .figures import (
-    completeness,
     entry_cutoff,
-    indicator_summary,
-    roadmap_summary,
 )
 from .scope import WHOLE, Scope, object_from_query, program_and_scope, scope_choices
 from .tables import (
@@ -68,10 +66,10 @@ def dashboard(request, pk):
     program, scope = program_and_scope(request, pk)
     now = timezone.now()
     today = program.local_today(now)
-    roadmap = roadmap_summary(program, scope, now)
-    indicators = indicator_summary(program, scope)
-    effectiveness = compute_all(program, scope)
-    completeness_figures = completeness(program, scope, indicators["points"])
+    # Computed once per program, scope and day, until the data under them changes (cache.py).
+    figures = dashboard_figures(program, scope, now)
+    roadmap, indicators = figures["roadmap"], figures["indicators"]
+    effectiveness, completeness_figures = figures["effectiveness"], figures["completeness"]
     if wants_xlsx(request):
         exports = {
             "responsible": lambda: ResponsibleTable(_named(list(roadmap["by_responsible"]))),

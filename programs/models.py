@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -103,13 +103,15 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
     def with_school(self, school):
-        """Programs where the school takes part: as a participant or on either side of a pair."""
+        """Programs where the school takes part: as a participant or on either side of a pair.
+        Correlated EXISTS per program: a join of both sides would multiply thousands of
+        participants by thousands of pairs."""
         return self.filter(
-            Q(pk__in=Participant.objects.filter(organization=school).values("program"))
-            | Q(
-                pk__in=CuratorPair.objects.filter(
+            Exists(Participant.objects.filter(program=OuterRef("pk"), organization=school))
+            | Exists(
+                CuratorPair.objects.filter(program=OuterRef("pk")).filter(
                     Q(supported_school=school) | Q(curator_school=school)
-                ).values("program")
+                )
             )
         )
 

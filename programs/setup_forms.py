@@ -12,9 +12,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import inlineformset_factory
+from django.urls import reverse
 from django.utils import timezone
 
 from core.formtools import SEARCH_MAX_LENGTH, ConstraintFieldErrorsMixin
+from core.pickers import use_picker
 from core.uploads import ACCEPT, FORMATS_TEXT, validate_upload
 from schools.models import Municipality, Organization, Region, SchoolStatus
 
@@ -293,7 +295,13 @@ class AddParticipantsForm(forms.Form):
 
 class PairForm(ConstraintFieldErrorsMixin, forms.ModelForm):
     """A pair «школа-куратор → школа адресной поддержки»; saving it also makes both schools
-    participants of the program in their roles (`CuratorPair.save`)."""
+    participants of the program in their roles (`CuratorPair.save`). Both schools are picked by a
+    search (`search_fields`): a national program has thousands."""
+
+    search_fields = {
+        "curator_school": ("short_name", "name"),
+        "supported_school": ("short_name", "name"),
+    }
 
     constraint_fields = {
         "pair_one_curator_per_supported_school": "supported_school",
@@ -312,8 +320,10 @@ class PairForm(ConstraintFieldErrorsMixin, forms.ModelForm):
         choices = Organization.objects.filter(
             Q(pk__in=schools.values("pk")) | Q(pk__in=participants.values("pk"))
         ).select_related("municipality")
+        search_url = reverse("programs:setup_pairs_search", args=[program.pk])
         for name in ("curator_school", "supported_school"):
             self.fields[name].queryset = choices
+            use_picker(self.fields[name], search_url)
             self.fields[name].error_messages["invalid_choice"] = (
                 "Выберите школу из списка: эта школа вне вашей территории."
             )

@@ -14,10 +14,12 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
 from core.access import require, visible_or_404
+from core.changes import data_changed
+from core.pickers import search_response
 from core.revisions import StaleRevision, create_or_stale
 from core.setup import delete_unless_blocked
 from core.uploads import file_response
@@ -182,6 +184,7 @@ def _add(program, organizations, role):
     # A concurrent identical request may have added some of them meanwhile: those are skipped,
     # and the count says what this request added.
     Participant.objects.bulk_create(new, ignore_conflicts=True)
+    data_changed(program.pk)
     return (
         Participant.objects.filter(program=program, role=role).count() - len(existing) if new else 0
     )
@@ -229,6 +232,17 @@ def pairs(request, pk):
         "programs/setup/pairs.html",
         {"program": program, "form": form, "table": table, "active": "pairs"},
     )
+
+
+@require_safe
+def pairs_search(request, pk):
+    """Schools for the pair form's pickers, found through the form's own choices."""
+    program = editable_program(request, pk)
+    form = PairForm(program=program, user=request.user)
+    name = request.GET.get("name", "")
+    if name not in PairForm.search_fields:
+        raise Http404("Нет такого поля.")
+    return search_response(request, form.fields[name], PairForm.search_fields[name])
 
 
 def pair_setup(request, pk):

@@ -30,6 +30,7 @@ urlpatterns = [
         name="setup_participants",
     ),
     path("<int:pk>/setup/pairs/", setup_views.pairs, name="setup_pairs"),
+    path("<int:pk>/setup/pairs/search/", setup_views.pairs_search, name="setup_pairs_search"),
     path("<int:pk>/setup/<slug:part>/", setup_views.program_parts, name="setup_parts"),
     path(
         "participants/<int:pk>/remove/",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require, visible_or_404
 from core.history import history_rows
+from core.pagination import annotate_page, page_of
 from core.revisions import StaleRevision
 from core.uploads import file_response
 from schools.models import Organization
@@ -55,25 +56,50 @@ def program_detail(request, pk):
             "modules": program.modules.all(),
             "roles": program.roles.select_related("organization"),
             "results": program.expected_results.all(),
-            "participants": program.participants.select_related("organization"),
-            "pairs": program.pairs.select_related(
-                "curator_school", "supported_school"
-            ).prefetch_related(
-                Prefetch(
-                    "curators", queryset=Curator.objects.select_related("user", "organization")
-                )
+            # A national program has thousands of each: every long table is paged on its own.
+            "participants": page_of(
+                request,
+                program.participants.select_related("organization").order_by(
+                    "role", "organization__short_name", "pk"
+                ),
+                "participants_page",
             ),
-            "roadmaps": program.roadmaps.visible_to(user)
-            .with_progress(programs=[program])
-            .select_related("organization", "pair__curator_school", "pair__supported_school"),
+            "pairs": page_of(
+                request,
+                program.pairs.select_related("curator_school", "supported_school")
+                .prefetch_related(
+                    Prefetch(
+                        "curators",
+                        queryset=Curator.objects.select_related("user", "organization"),
+                    )
+                )
+                .order_by("number", "pk"),
+                "pairs_page",
+            ),
+            "roadmaps": annotate_page(
+                page_of(
+                    request,
+                    program.roadmaps.visible_to(user)
+                    .select_related(
+                        "organization", "pair__curator_school", "pair__supported_school"
+                    )
+                    .order_by("level", "title", "pk"),
+                    "roadmaps_page",
+                ),
+                program.roadmaps.model.objects.with_progress(programs=[program]),
+            ),
             "events": events[:10],
             "events_count": events.count(),
             "indicators": indicators,
             "points": program.points.visible_to(user).order_by("date"),
-            "documents": Document.objects.visible_to(user)
-            .filter(program=program)
-            .select_related("organization", "risk_factor")
-            .order_by("organization__short_name", "kind", "title"),
+            "documents": page_of(
+                request,
+                Document.objects.visible_to(user)
+                .filter(program=program)
+                .select_related("organization", "risk_factor")
+                .order_by("organization__short_name", "kind", "title", "pk"),
+                "documents_page",
+            ),
             "can_edit": Program.objects.editable_by(user).filter(pk=pk).exists(),
             "public_url": request.build_absolute_uri(reverse("programs:public", args=[pk]))
             if program.is_public

@@ -108,13 +108,14 @@ def _context(report, **extra):
     return {"report": report, "sections": prepare(report) if report else [], **extra}
 
 
-def render_page(request, report, *, kind, subject, links, form=None, status=200):
+def render_page(request, report, *, kind, subject, links, form=None, status=200, large=None):
     """The report inside the portal's layout; `report` is None when the period is wrong and
-    only the form with its messages is shown."""
+    only the form with its messages is shown, or when the report is `large` (its size and the
+    bound) and only its files, made in the background, are offered."""
     return render(
         request,
         "reports/report_page.html",
-        _context(report, kind=kind, subject=subject, links=links, form=form),
+        _context(report, kind=kind, subject=subject, links=links, form=form, large=large),
         status=status,
     )
 

@@ -4,12 +4,15 @@ Authorize (the subject through its model's `visible_to`: 404 outside the user's 
 period if the report takes one, build the report through the user's access rules, render."""
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from core.access import visible_or_404
+from core.uploads import file_response
 
 from . import html
+from .background import is_large, request_file, subject_size
 from .common import made_at
 from .half_year import PeriodForm, default_period
 from .kinds import KINDS
@@ -58,6 +61,19 @@ def report_page(request, slug, pk):
         return html.render_page(
             request, None, kind=kind, subject=subject, links=links, form=form, status=400
         )
+    size = subject_size(subject)
+    if size.is_large:
+        # Hundreds of pages are no page to read in a browser: the files are made in the
+        # background instead, and the page says so.
+        return html.render_page(
+            request,
+            None,
+            kind=kind,
+            subject=subject,
+            links=links,
+            form=form,
+            large=size,
+        )
     report = kind.build(subject, request.user, **_params(form))
     return html.render_page(request, report, kind=kind, subject=subject, links=links, form=form)
 
@@ -70,6 +86,9 @@ def _download(request, slug, pk, fmt):
         return HttpResponseBadRequest(
             f"Неверный период отчёта: {errors}", content_type="text/plain; charset=utf-8"
         )
+    if is_large(subject):
+        report_file = request_file(kind, subject, request.user, fmt, _params(form))
+        return redirect("reports:file", report_file.pk)
     report = kind.build(subject, request.user, **_params(form))
     content = render_pdf(report) if fmt == "pdf" else render_xlsx(report)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
@@ -87,3 +106,47 @@ def report_pdf(request, slug, pk):
 @require_safe
 def report_xlsx(request, slug, pk):
     return _download(request, slug, pk, "xlsx")
+
+
+def _report_file(request, file_id):
+    """The file, if it is the user's and they still see the report's subject; 404 otherwise."""
+    from .models import ReportFile
+
+    report_file = get_object_or_404(ReportFile.objects.visible_to(request.user), pk=file_id)
+    kind = KINDS.get(report_file.kind)
+    if kind is None:
+        raise Http404("Нет такого отчёта.")
+    subject = visible_or_404(kind.queryset(), request.user, pk=report_file.subject_id)
+    return report_file, kind, subject
+
+
+@require_safe
+def report_file(request, file_id):
+    """The page that waits for a background report: progress while it is made (the fragment
+    polls itself through htmx), the download once it is ready, a message if it failed or
+    expired."""
+    from django.utils import timezone
+
+    report_file, kind, subject = _report_file(request, file_id)
+    expired = report_file.expires_at <= timezone.now()
+    context = {
+        "file": report_file,
+        "kind": kind,
+        "subject": subject,
+        "expired": expired,
+        "links": report_urls(kind, subject),
+    }
+    template = "reports/_file_status.html" if request.htmx else "reports/file_page.html"
+    return render(request, template, context, status=410 if expired else 200)
+
+
+@require_safe
+def report_file_download(request, file_id):
+    from django.utils import timezone
+
+    report_file, _kind, _subject = _report_file(request, file_id)
+    if report_file.expires_at <= timezone.now():
+        return redirect("reports:file", report_file.pk)
+    if report_file.status != report_file.Status.READY:
+        return redirect("reports:file", report_file.pk)
+    return file_response(report_file.file, report_file.filename)

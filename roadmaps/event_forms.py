@@ -3,9 +3,12 @@ activates it around the form) and the attendance marked after it."""
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from core.changes import data_changed
 from core.formtools import ConstraintFieldErrorsMixin
+from core.pickers import use_picker
 from core.text import shorten
 from schools.models import Organization
 
@@ -17,9 +20,21 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
 
 
 class EventForm(ConstraintFieldErrorsMixin, forms.ModelForm):
+    """An event of the program. The organizer, the roadmap item and the invited organizations
+    are picked by a search (`search_fields`); the supported schools, thousands in a national
+    program, are invited by one box rather than one box each."""
+
     constraint_fields = {"event_ends_after_start": "ends_at"}
+    search_fields = {
+        "organizer": ("short_name", "name"),
+        "item": ("number", "title", "roadmap__title"),
+        "invited": ("short_name", "name"),
+    }
 
     link = forms.URLField(label="Ссылка", required=False, assume_scheme="https", max_length=200)
+    invite_supported = forms.BooleanField(
+        label="Пригласить все поддерживаемые школы программы", required=False
+    )
 
     class Meta:
         model = Event
@@ -41,7 +56,6 @@ class EventForm(ConstraintFieldErrorsMixin, forms.ModelForm):
             "starts_at": DATETIME_WIDGET,
             "ends_at": DATETIME_WIDGET,
             "description": forms.Textarea(attrs={"rows": 3}),
-            "invited": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, program, user, **kwargs):
@@ -65,9 +79,34 @@ class EventForm(ConstraintFieldErrorsMixin, forms.ModelForm):
         self.fields["item"].label_from_instance = lambda item: (
             f"{item.number} {shorten(item.title, 80)} ({shorten(item.roadmap.title, 40)})".strip()
         )
-        if not self.instance.pk and not self.is_bound:
-            # By default every supported school of the program is invited.
-            self.initial["invited"] = list(program.supported_schools().values_list("pk", flat=True))
+        self.fields["invited"].label = "Пригласить также"
+        search_url = reverse("roadmaps:event_search", args=[program.pk])
+        for name in self.search_fields:
+            use_picker(self.fields[name], search_url)
+        self.supported = program.supported_schools().values("pk")
+        if not self.is_bound:
+            if self.instance.pk:
+                invited = self.instance.invited.all()
+                everyone = (
+                    not Organization.objects.filter(pk__in=self.supported)
+                    .exclude(pk__in=invited.values("pk"))
+                    .exists()
+                )
+                others = invited.exclude(pk__in=self.supported) if everyone else invited
+            else:
+                # By default every supported school of the program is invited.
+                everyone, others = True, Organization.objects.none()
+            self.initial["invite_supported"] = everyone
+            self.initial["invited"] = list(others.values_list("pk", flat=True))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("invite_supported") and "invited" in data:
+            picked = data["invited"]
+            data["invited"] = Organization.objects.filter(
+                Q(pk__in=picked.values("pk")) | Q(pk__in=self.supported)
+            )
+        return data
 
 
 class AttendanceRowForm(forms.Form):
@@ -144,6 +183,7 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
                 changed.append(attendance)
         Attendance.objects.bulk_create(new)
         Attendance.objects.bulk_update(changed, ["people_count", "note"])
+        data_changed(self.event.program_id)
         return len(present)
 
 

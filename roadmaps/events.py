@@ -16,13 +16,17 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
 from core.access import require, visible_or_404
 from core.exports import wants_xlsx, xlsx_response
+from core.pagination import page_of
+from core.pickers import search_response
 from core.revisions import StaleRevision, create_or_stale
 from programs.models import Program
 from programs.setup_views import editable_program
@@ -188,6 +192,17 @@ def event_create(request, pk):
         )
 
 
+@require_safe
+def event_search(request, pk):
+    """Organizations and items for the pickers of the event form, through the form's choices."""
+    program = editable_program(request, pk)
+    name = request.GET.get("name", "")
+    if name not in EventForm.search_fields:
+        raise Http404("Нет такого поля.")
+    form = EventForm(program=program, user=request.user)
+    return search_response(request, form.fields[name], EventForm.search_fields[name])
+
+
 def _editable_event(request, pk):
     event = visible_or_404(
         Event.objects.select_related("program__region", "program__municipality__region"),
@@ -222,11 +237,18 @@ def event_delete(request, pk):
     return redirect("roadmaps:events", pk=program.pk)
 
 
+ATTENDANCE_PAGE = 100
+
+
 def attendance(request, pk):
-    """Mark who attended: every invited organization, present or not, and how many people."""
+    """Mark who attended: every invited organization, present or not, and how many people, a
+    page of ATTENDANCE_PAGE at a time (the form posts back to its page and saves only its rows)."""
     event = _editable_event(request, pk)
-    organizations = list(attendance_organizations(event))
-    marked = {a.organization_id: a for a in event.attendances.all()}
+    page = page_of(request, attendance_organizations(event), "page", ATTENDANCE_PAGE)
+    organizations = list(page)
+    marked = {
+        a.organization_id: a for a in event.attendances.filter(organization__in=organizations)
+    }
     initial = [
         {
             "organization": org.pk,
@@ -254,6 +276,10 @@ def attendance(request, pk):
             )
             return redirect("roadmaps:attendance", pk=event.pk)
         messages.success(request, f"Участие отмечено: организаций — {count}.")
+        if page.has_other_pages():
+            # Back to the same page, to go on with the next one.
+            address = reverse("roadmaps:attendance", args=[event.pk])
+            return redirect(f"{address}?page={page.number}")
         return redirect("roadmaps:event", pk=event.pk)
     names = {org.pk: org for org in organizations}
     rows = [(form, names.get(_int(form["organization"].value()))) for form in formset]
@@ -266,6 +292,7 @@ def attendance(request, pk):
                 "event": event,
                 "formset": formset,
                 "rows": rows,
+                "page": page,
                 "started": event.starts_at <= timezone.now(),
                 "active": "events",
             },

@@ -522,6 +522,15 @@ class RoadmapItem(RevisionedModel):
                 violation_error_message="Дата выполнения указывается только у выполненного мероприятия.",
             ),
         ]
+        indexes = [
+            # Late and due-soon items are open ones by deadline: the home page of every user and
+            # the dashboards look them up, and most items of a running program are closed.
+            models.Index(
+                fields=["due_on", "roadmap"],
+                condition=~Q(status__in=["done", "cancelled"]),
+                name="item_open_by_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.number} {shorten(self.title, 100)}".strip()

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.formtools import ConstraintFieldErrorsMixin
+from core.pickers import use_picker
 from core.revisions import RevisionFormMixin
 from core.text import shorten
 from programs.models import Participant
@@ -39,6 +40,13 @@ def program_organizations(program, user, roadmap=None):
 
 
 class RoadmapForm(ConstraintFieldErrorsMixin, forms.ModelForm):
+    """A new roadmap of the program; its school and pair are picked by a search (`search_fields`:
+    the looked-up fields of each), since a national program has thousands of both."""
+
+    search_fields = {
+        "organization": ("short_name", "name"),
+        "pair": ("curator_school__short_name", "supported_school__short_name"),
+    }
     constraint_fields = {
         "roadmap_school_has_organization": "organization",
         "roadmap_pair_has_pair": "pair",
@@ -56,6 +64,9 @@ class RoadmapForm(ConstraintFieldErrorsMixin, forms.ModelForm):
         self.fields["pair"].queryset = program.pairs.select_related(
             "curator_school", "supported_school"
         )
+        search_url = reverse("roadmaps:setup_search", args=[program.pk])
+        for name in self.search_fields:
+            use_picker(self.fields[name], search_url)
         self.fields["organization"].help_text = "Для дорожной карты школы или муниципалитета"
         self.fields["pair"].help_text = "Для дорожной карты пары «куратор — школа»"
 
@@ -71,7 +82,9 @@ class RoadmapForm(ConstraintFieldErrorsMixin, forms.ModelForm):
 
 class SchoolRoadmapsForm(forms.Form):
     """Give every supported school of the program its own roadmap, optionally with the items
-    of an existing roadmap as the starting plan."""
+    of an existing roadmap as the starting plan (picked by a search of titles)."""
+
+    search_fields = {"copy_from": ("title", "organization__short_name")}
 
     title = forms.CharField(
         label="Название",
@@ -86,9 +99,10 @@ class SchoolRoadmapsForm(forms.Form):
         empty_label="— без мероприятий —",
     )
 
-    def __init__(self, *args, roadmaps, **kwargs):
+    def __init__(self, *args, roadmaps, search_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["copy_from"].queryset = roadmaps
+        use_picker(self.fields["copy_from"], search_url)
 
 
 class RoadmapItemForm(RevisionFormMixin, forms.ModelForm):

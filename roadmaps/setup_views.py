@@ -10,12 +10,15 @@ pair's roadmap). Not seen: 404; seen but not theirs: 403.
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.access import require, visible_or_404
+from core.changes import data_changed
+from core.pagination import annotate_page, page_of
+from core.pickers import search_response
 from core.revisions import StaleRevision, claim
 from programs.models import Program
 from programs.setup_views import editable_program
@@ -35,7 +38,10 @@ def roadmaps(request, pk):
     # only those they see.
     visible = Roadmap.objects.visible_to(request.user).filter(program=program)
     bulk = SchoolRoadmapsForm(
-        request.POST if "bulk" in request.POST else None, roadmaps=visible, prefix="bulk"
+        request.POST if "bulk" in request.POST else None,
+        roadmaps=visible,
+        prefix="bulk",
+        search_url=reverse("roadmaps:setup_search", args=[program.pk]),
     )
     if request.method == "POST" and form.is_bound and form.is_valid():
         roadmap = form.save()
@@ -45,11 +51,14 @@ def roadmaps(request, pk):
         created = _school_roadmaps(program, **bulk.cleaned_data)
         messages.success(request, f"Создано дорожных карт школ: {created}.")
         return redirect("roadmaps:setup", pk=program.pk)
-    listed = (
-        visible.select_related("organization", "pair__curator_school", "pair__supported_school")
-        .annotate(item_count=Count("items"))
-        .order_by("level", "title")
+    listed = page_of(
+        request,
+        visible.select_related(
+            "organization", "pair__curator_school", "pair__supported_school"
+        ).order_by("level", "title", "pk"),
+        "page",
     )
+    annotate_page(listed, Roadmap.objects.annotate(item_count=Count("items")), ["item_count"])
     return render(
         request,
         "roadmaps/setup/roadmaps.html",
@@ -61,6 +70,23 @@ def roadmaps(request, pk):
             "active": "roadmaps",
         },
     )
+
+
+@require_safe
+def setup_search(request, pk):
+    """Schools, pairs and roadmaps for the pickers of the set-up forms, found through the forms'
+    own choices."""
+    program = editable_program(request, pk)
+    name = request.GET.get("name", "")
+    if name in RoadmapForm.search_fields:
+        form = RoadmapForm(program=program, user=request.user)
+        return search_response(request, form.fields[name], RoadmapForm.search_fields[name])
+    if name == "bulk-copy_from":
+        visible = Roadmap.objects.visible_to(request.user).filter(program=program)
+        form = SchoolRoadmapsForm(roadmaps=visible)
+        fields = SchoolRoadmapsForm.search_fields["copy_from"]
+        return search_response(request, form.fields["copy_from"], fields)
+    raise Http404("Нет такого поля.")
 
 
 def _school_roadmaps(program, title, copy_from):
@@ -81,6 +107,7 @@ def _school_roadmaps(program, title, copy_from):
         for p in schools
     ]
     Roadmap.objects.bulk_create(new)
+    data_changed(program.pk)
     if copy_from is not None and new:
         template = list(copy_from.items.all())
         RoadmapItem.objects.bulk_create(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event"),
     # Set-up of roadmaps and items (roadmaps/setup_views.py).
     path("program/<int:pk>/setup/", setup_views.roadmaps, name="setup"),
+    path("program/<int:pk>/setup/search/", setup_views.setup_search, name="setup_search"),
     path("program/<int:pk>/items/", list_views.item_list, name="items"),
     path("<int:pk>/setup/", setup_views.roadmap_setup, name="setup_roadmap"),
     path("<int:pk>/reorder/", setup_views.reorder, name="reorder"),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("program/<int:pk>/events/", events.event_list, name="events"),
     path("program/<int:pk>/calendar/", events.event_calendar, name="calendar"),
     path("program/<int:pk>/events/new/", events.event_create, name="event_create"),
+    path("program/<int:pk>/events/search/", events.event_search, name="event_search"),
     path("events/<int:pk>/edit/", events.event_edit, name="event_edit"),
     path("events/<int:pk>/delete/", events.event_delete, name="event_delete"),
     path("events/<int:pk>/attendance/", events.attendance, name="attendance"),

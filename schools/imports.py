@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from openpyxl import Workbook
 
+from core.changes import data_changed
 from core.xlsx import Column, ImportPlan, RowError, cell_text, normalize, read_sheet, style_header
 
 from .models import Municipality, Organization, Region, SchoolStatus
@@ -136,6 +137,8 @@ class SchoolImportPlan(ImportPlan):
                         with_parent.append(change.school)
             if with_parent:
                 Organization.objects.bulk_update(with_parent, ["parent"])
+            # Bulk writes send no signals: the figures of every program are marked changed.
+            data_changed()
             SchoolStatus.objects.bulk_create(
                 [
                     SchoolStatus(school=c.school, year=year, category=category, source=source)

@@ -19,12 +19,21 @@ from programs.models import Participant
 from schools.models import Membership
 
 from . import factories as f
+from .workers import task_backend  # noqa: F401  (a fixture for every test folder)
 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     """PBKDF2 takes about a second per user; seven users per `world` made every test slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: ids repeat between tests, cached figures must not."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,8 @@ from programs.models import (
     Stage,
     Task,
 )
+from reports.models import ReportFile
+from reports.tasks import prune_report_files
 from roadmaps.models import Evidence, ItemReport, Roadmap, RoadmapItem
 from schools.models import Organization, RiskFactor, RiskLevel, RiskProfile
 
@@ -45,7 +47,9 @@ def url(model, page, *args):
 
 
 @pytest.fixture
-def admin_client(client, superuser):
+def admin_client(client, superuser, settings):
+    # The database backend, so that its queued task shows in the admin.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client.force_login(superuser)
     return client
 
@@ -145,6 +149,11 @@ def every_model(world):
     AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt)
+    # A background report file and the queued task that makes it.
+    ReportFile.objects.create(
+        kind="passport", subject_id=w.program.pk, fmt="pdf", requested_by=w.coordinator
+    )
+    prune_report_files.using(backend="default").enqueue()
     return world
 
 

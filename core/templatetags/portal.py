@@ -95,3 +95,11 @@ def unit_value(value, unit):
         return "да" if value else "нет"
     text = number_format(value.normalize() + 0 if hasattr(value, "normalize") else value)
     return f"{text} %" if unit == "percent" else text
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, param, number):
+    """The current URL with `param` set to the page number and every other parameter kept."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"

@@ -1,5 +1,7 @@
 """A coordinator sets a program up in the browser and watches its participation indicator."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -26,8 +28,9 @@ def test_a_coordinator_sets_up_a_program_and_sees_attendance_change_the_dashboar
 
     # One pair: both schools become participants.
     page.get_by_role("link", name="Пары", exact=True).click()
-    page.select_option("#id_curator_school", label=world.curator_school.short_name)
-    page.select_option("#id_supported_school", label=world.supported_school.short_name)
+    # Schools are found by typing (a national program has thousands).
+    pick(page, "curator_school", "Нижнесортымская", world.curator_school.short_name)
+    pick(page, "supported_school", "Русскинская", world.supported_school.short_name)
     page.get_by_role("button", name="Добавить пару").click()
     expect(page.get_by_text("Назначьте кураторов")).to_be_visible()
 
@@ -57,8 +60,8 @@ def test_a_coordinator_sets_up_a_program_and_sees_attendance_change_the_dashboar
     page.fill("#id_title", "Семинар по обмену опытом")
     page.select_option("#id_kind", "seminar")
     page.fill("#id_starts_at", "2023-05-10T10:00")
-    page.select_option("#id_item", index=1)
-    expect(page.get_by_label(world.supported_school.short_name, exact=True)).to_be_checked()
+    pick(page, "item", "Семинар для", "Семинар для управленческих команд")
+    expect(page.get_by_label("Пригласить все поддерживаемые школы программы")).to_be_checked()
     page.get_by_role("button", name="Сохранить").click()
     expect(page.get_by_role("link", name="Семинар по обмену опытом")).to_be_visible()
     expect(page.get_by_text("10.05.2023 10:00")).to_be_visible()
@@ -78,3 +81,11 @@ def test_a_coordinator_sets_up_a_program_and_sees_attendance_change_the_dashboar
     expect(participation).to_contain_text("100 %")
     expect(participation).to_contain_text("выполнен")
     expect(participation).not_to_contain_text("не выполнен")
+
+
+def pick(page, field, text, label):
+    """Choose in a search picker: type, then click the option found."""
+    picker = page.locator(f"[data-search-select]:has(#id_{field})")
+    picker.get_by_role("searchbox").fill(text)
+    picker.locator("[data-pick]", has_text=label).first.click()
+    expect(picker.locator(f"#id_{field}")).to_have_value(re.compile(r"\d+"))

@@ -157,3 +157,26 @@ def test_a_locked_point_takes_no_values(world, setup, as_user):
     assert response.context["form"].errors["point"] == [
         "Точка мониторинга закрыта: значения не принимаются."
     ]
+
+
+def test_changed_values_are_written_with_their_history(world, setup, as_user):
+    point, share, yes_no = setup
+    saved = f.MeasurementFactory(
+        indicator=share, point=point, organization=world.supported_school, value=20, status="draft"
+    )
+    revision = saved.revision
+    client = as_user(world.coordinator)
+    content = xlsx([header(share, yes_no), [world.supported_school.short_name, "", "", "25", ""]])
+    preview = upload(world, client, point, content)
+    client.post(
+        reverse("monitoring:import_values_confirm", args=[world.program.pk]),
+        {"token": preview.context["token"]},
+    )
+    saved.refresh_from_db()
+    assert saved.value == Decimal("25")
+    assert saved.status == Measurement.Status.SUBMITTED
+    assert saved.entered_by == world.coordinator and saved.submitted_at is not None
+    assert saved.revision == revision + 1
+    latest = saved.history.order_by("-history_date", "-history_id").first()
+    assert latest.value == Decimal("25") and latest.history_type == "~"
+    assert latest.history_user == world.coordinator

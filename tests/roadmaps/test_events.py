@@ -46,10 +46,19 @@ def test_an_event_is_entered_in_the_regions_time(world, as_user):
 
 
 def test_all_supported_schools_are_invited_by_default(world, as_user):
-    response = as_user(world.coordinator).get(
-        reverse("roadmaps:event_create", args=[world.program.pk])
+    client = as_user(world.coordinator)
+    response = client.get(reverse("roadmaps:event_create", args=[world.program.pk]))
+    assert response.context["form"].initial["invite_supported"] is True
+    client.post(
+        reverse("roadmaps:event_create", args=[world.program.pk]),
+        event_data(invite_supported="on", invited=[world.curator_school.pk]),
     )
-    assert response.context["form"].initial["invited"] == [world.supported_school.pk]
+    event = Event.objects.get()
+    assert set(event.invited.all()) == {world.supported_school, world.curator_school}
+    # Editing shows the box ticked and only the others as chosen.
+    edit = client.get(reverse("roadmaps:event_edit", args=[event.pk]))
+    assert edit.context["form"].initial["invite_supported"] is True
+    assert edit.context["form"].initial["invited"] == [world.curator_school.pk]
 
 
 def test_an_event_that_ends_before_it_starts_is_refused_beside_the_end(world, as_user):

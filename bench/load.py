@@ -1,0 +1,286 @@
+"""Load benchmark: the portal under concurrent signed-in clients, on a national-scale program.
+
+Builds the «500+» program of bench/national.py in a throw-away database, starts gunicorn on
+127.0.0.1 over it, and drives with 1, 4 and 16 concurrent clients (threads, each with its own
+session): the national dashboard, a municipality's dashboard, a school page, the entry sheet of a
+school (GET, and POST of the sheet as it is), the monitoring note PDF request (made in the
+background: the request answers with the waiting page), and, measured the same way, the
+yardstick — an anonymous page that makes one query. For each: requests per second, p50, p95 and
+p99 in milliseconds, and errors (any status but 200/302, or a failed connection).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal python bench/load.py --json load.json
+
+Every loop is bounded: each case runs `--seconds` (or `--requests` per client, whichever comes
+first); gunicorn is stopped and the database dropped at the end. Only loopback addresses.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+import bench.national as national  # noqa: E402  (sets Django up)
+
+HOST = "127.0.0.1"
+CLIENTS = (1, 4, 16)
+GOALS = {
+    "национальная сводка": "p95 < 1000 мс при 16 клиентах",
+    "сводка муниципалитета": "p95 < 300 мс",
+    "справка PDF (запрос)": "< 1000 мс",
+}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def session_cookie(user):
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+class Client:
+    """One signed-in (or anonymous) client: a connection per request, as browsers behind a
+    balancer mostly get from gunicorn's sync workers."""
+
+    def __init__(self, port, cookie=""):
+        self.port, self.cookie = port, cookie
+
+    def request(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+        try:
+            all_headers = {"Cookie": self.cookie, **(headers or {})}
+            conn.request(method, path, body=body, headers=all_headers)
+            response = conn.getresponse()
+            content = response.read()
+            return response.status, content, response.getheader("Set-Cookie") or ""
+        finally:
+            conn.close()
+
+
+FORM_FIELD = re.compile(r"<(input|select|textarea)\b([^>]*)>", re.S)
+ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
+
+
+def form_of(html):
+    """The fields of the entry sheet as the browser would send them unchanged."""
+    data = []
+    for _tag, attrs in FORM_FIELD.findall(html):
+        a = dict(ATTR.findall(attrs))
+        name = a.get("name")
+        if not name or name == "q":
+            continue
+        if a.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+            continue
+        if a.get("type") == "submit":
+            continue
+        data.append((name, a.get("value", "")))
+    return data
+
+
+def run_case(make_request, clients, seconds, per_client):
+    latencies, errors = [], []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker():
+        done = 0
+        while done < per_client and time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                ok = make_request()
+            except OSError:
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                (latencies if ok else errors).append(elapsed)
+            done += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    ordered = sorted(latencies) or [0]
+
+    def pct(p):
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] * 1000
+
+    return {
+        "clients": clients,
+        "requests": len(latencies) + len(errors),
+        "rps": round((len(latencies) + len(errors)) / wall, 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(pct(95), 1),
+        "p99_ms": round(pct(99), 1),
+        "errors": len(errors),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=8, help="length of each case")
+    parser.add_argument("--requests", type=int, default=200, help="at most, per client and case")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE as JSON")
+    args = parser.parse_args()
+
+    settings.DEBUG = False
+    # A stopped benchmark still stops its gunicorn and drops its database (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = str(Path("/tmp") / "portal_load.sqlite3")
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    server = None
+    try:
+        program, school, people, _event, point = national.build()
+        if vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        # gunicorn runs with DEBUG off, which refuses the development key: both sides sign the
+        # sessions with this one.
+        secret = "load-benchmark-" + "k" * 50
+        settings.SECRET_KEY = secret
+        cookies = {name: session_cookie(user) for name, user in people.items()}
+        connection.close()
+
+        port = free_port()
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.load_settings",
+            "BENCH_DATABASE_NAME": settings.DATABASES["default"]["NAME"],
+            "DEBUG": "False",
+            # Static files from the finders, as the tests do: no collectstatic for a benchmark.
+            "STATIC_MANIFEST": "False",
+            "SECRET_KEY": secret,
+        }
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(args.workers),
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        probe = Client(port)
+        for _ in range(100):
+            try:
+                probe.request("GET", "/bench/one-query/")
+                break
+            except OSError:
+                time.sleep(0.2)
+
+        federal = Client(port, cookies["federal"])
+        municipal = Client(port, cookies["municipal"])
+        admin = Client(port, cookies["admin"])
+        dashboard = reverse("dashboards:dashboard", args=[program.pk])
+        entry = reverse("monitoring:entry", args=[point.pk, school.pk])
+        status, page, _ = admin.request("GET", entry)
+        fields = form_of(page.decode())
+        token = dict(fields).get("csrfmiddlewaretoken", "")
+        csrf_cookie = re.search(r"csrftoken=([^;]+)", admin.request("GET", entry)[2] or "")
+        poster = Client(
+            port, f"{cookies['admin']}; csrftoken={csrf_cookie.group(1) if csrf_cookie else ''}"
+        )
+        if csrf_cookie:
+            token = csrf_cookie.group(1)
+            fields = [(n, token if n == "csrfmiddlewaretoken" else v) for n, v in fields]
+        body = urllib.parse.urlencode(fields)
+
+        def get(client, path):
+            return lambda: client.request("GET", path)[0] in (200, 302)
+
+        def post_entry():
+            status, _content, _ = poster.request(
+                "POST",
+                entry,
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Referer": f"http://{HOST}:{port}{entry}",
+                },
+            )
+            return status in (200, 302)
+
+        cases = [
+            ("эталон: анонимная страница, 1 запрос", get(Client(port), "/bench/one-query/")),
+            ("национальная сводка", get(federal, dashboard)),
+            ("сводка муниципалитета", get(municipal, dashboard)),
+            ("страница школы", get(municipal, reverse("schools:organization", args=[school.pk]))),
+            ("лист ввода значений (GET)", get(admin, entry)),
+            ("лист ввода значений (POST)", post_entry),
+            (
+                "справка PDF (запрос)",
+                get(federal, reverse("reports:report_pdf", args=["note", point.pk])),
+            ),
+        ]
+        results = {"database": vendor, "workers": args.workers, "cases": []}
+        print(f"\nБаза: {vendor}; gunicorn, {args.workers} процесса на {HOST}; по {args.seconds} с")
+        print(
+            f"{'страница':40} {'клиентов':>8} {'запр/с':>8} {'p50':>8} {'p95':>8} {'p99':>8} {'ошибок':>7}"
+        )
+        for title, make_request in cases:
+            make_request()  # warm-up: the first request fills caches
+            for clients in CLIENTS:
+                figures = run_case(make_request, clients, args.seconds, args.requests)
+                figures["page"] = title
+                results["cases"].append(figures)
+                print(
+                    f"{title:40} {clients:8d} {figures['rps']:8.1f} {figures['p50_ms']:8.1f}"
+                    f" {figures['p95_ms']:8.1f} {figures['p99_ms']:8.1f} {figures['errors']:7d}"
+                )
+            if title in GOALS:
+                print(f"{'':40} цель: {GOALS[title]}")
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Choosing among thousands: a search box whose options arrive as the person types.
+
+A national program has 5,000 schools and 90,000 roadmap items; a `<select>` of them all is
+megabytes of HTML that nobody can scroll. `SearchSelect` (one choice) and `SearchSelectMultiple`
+render only what is chosen, plus a search box; the options for the typed text come from an htmx
+endpoint (`search_response`) that filters the very queryset of the form field, so a search never
+offers, and the form never accepts, anything outside the field's access rule.
+"""
+
+from django import forms
+from django.db.models import Q
+from django.shortcuts import render
+
+SEARCH_LIMIT = 20
+# Chosen options a multiple picker shows; more are kept and counted, not listed.
+SHOWN_CHOSEN = 200
+
+
+class SearchSelect(forms.Select):
+    """A single choice: the chosen option and a search box. `search_url` answers `?q=`."""
+
+    template_name = "core/widgets/search_select.html"
+    option_limit = 1
+
+    def __init__(self, search_url="", attrs=None):
+        super().__init__(attrs)
+        self.search_url = search_url
+
+    def _values(self, value):
+        return [str(v) for v in (value or []) if v not in ("", None)]
+
+    def _chosen(self, values):
+        """(pk, label) of the chosen rows among `values` that the field's queryset holds."""
+        queryset = getattr(self.choices, "queryset", None)
+        if not values or queryset is None:
+            return []
+        label = self.choices.field.label_from_instance
+        return [(obj.pk, label(obj)) for obj in queryset.filter(pk__in=values)]
+
+    def optgroups(self, name, value, attrs=None):
+        # Only the chosen options: iterating the field's choices would read the whole queryset.
+        chosen = self._chosen(self._values(value)[:SHOWN_CHOSEN])
+        options = [
+            self.create_option(name, pk, label, True, index, attrs=attrs)
+            for index, (pk, label) in enumerate(chosen)
+        ]
+        if not self.allow_multiple_selected and not self.is_required:
+            options.insert(0, self.create_option(name, "", "—", not chosen, 0, attrs=attrs))
+        return [(None, options, 0)]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = self.search_url
+        # Past SHOWN_CHOSEN the chosen values travel as hidden inputs: kept, not listed.
+        context["widget"]["hidden_values"] = self._values(self.format_value(value))[SHOWN_CHOSEN:]
+        return context
+
+
+class SearchSelectMultiple(SearchSelect, forms.SelectMultiple):
+    """Several choices: the chosen ones as ticked boxes (untick to remove), and a search box
+    that adds more."""
+
+    template_name = "core/widgets/search_select_multiple.html"
+
+
+def matching(queryset, text, fields=("short_name", "name")):
+    """The rows of the queryset whose fields contain every word of the text."""
+    for word in text.split()[:5]:
+        condition = Q()
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def search_response(request, field, fields=("short_name", "name")):
+    """The htmx answer of a picker: at most SEARCH_LIMIT options of the field's queryset that
+    match `?q=`, each a button the picker's script turns into the choice."""
+    text = request.GET.get("q", "").strip()
+    options = []
+    if len(text) >= 2:
+        found = matching(field.queryset, text, fields)[: SEARCH_LIMIT + 1]
+        options = [(obj.pk, field.label_from_instance(obj)) for obj in found]
+    return render(
+        request,
+        "core/widgets/search_results.html",
+        {
+            "options": options[:SEARCH_LIMIT],
+            "more": len(options) > SEARCH_LIMIT,
+            "text": text,
+            "name": request.GET.get("name", ""),
+        },
+    )
+
+
+def use_picker(field, search_url):
+    """Give a model choice field a search picker (multiple for a multiple choice field)."""
+    multiple = isinstance(field, forms.ModelMultipleChoiceField)
+    widget = (SearchSelectMultiple if multiple else SearchSelect)(search_url)
+    widget.is_required = field.required
+    widget.choices = field.choices
+    field.widget = widget
+    return field

@@ -1,0 +1,40 @@
+"""Background tasks of the reports (Django's Tasks API; a worker runs them)."""
+
+import logging
+
+from django_tasks import task
+
+from . import background
+from .models import ReportFile
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def make_report_file(report_file_id):
+    """Make the file of a `ReportFile` that is still waiting; a second run of the same task finds
+    it claimed and does nothing."""
+    claimed = ReportFile.objects.filter(pk=report_file_id, status=ReportFile.Status.QUEUED).update(
+        status=ReportFile.Status.RUNNING
+    )
+    if not claimed:
+        return
+    report_file = ReportFile.objects.select_related("requested_by").get(pk=report_file_id)
+    try:
+        background.make(report_file)
+    except Exception:
+        logger.exception("Report file %s failed", report_file_id)
+        report_file.fail(
+            "Отчёт не удалось сформировать. Попробуйте ещё раз или сообщите администратору."
+        )
+        raise
+
+
+@task()
+def prune_report_files():
+    """Remove expired report files with their rows; returns how many."""
+    removed = 0
+    for report_file in ReportFile.objects.expired().iterator():
+        report_file.delete()
+        removed += 1
+    return removed
