@@ -1,0 +1,47 @@
+"""The notification round as a periodic background task, run by the real worker of each task
+backend."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from notices.models import Kind, Notification
+from notices.tasks import notification_round
+from tests import factories as f
+from tests.workers import task_backend  # noqa: F401
+
+
+@pytest.mark.django_db
+def test_a_round_in_the_background_tells_and_queues_the_next_one(people, task_backend, settings):  # noqa: F811
+    event = f.EventFactory(
+        program=people.program, title="Вебинар", starts_at=timezone.now() + timedelta(days=10)
+    )
+    event.invited.add(people.supported_school)
+    result = notification_round.enqueue(every_minutes=5)
+    task_backend()
+    assert Notification.objects.filter(kind=Kind.EVENT_INVITATION).exists()
+    assert [m.to[0] for m in mail.outbox] == ["school@example.ru"]
+    finished = notification_round.get_backend().get_result(result.id)
+    assert finished.status.name == "SUCCESSFUL"
+    # The next round waits its five minutes: a worker run now leaves it in the queue.
+    assert waiting_rounds(settings) == 1
+    task_backend()
+    assert waiting_rounds(settings) == 1
+    assert len(mail.outbox) == 1
+
+
+def waiting_rounds(settings):
+    """Rounds queued to run later, in the backend under test."""
+    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.filter(
+            task_path="notices.tasks.notification_round",
+            status="READY",
+            run_after__gt=timezone.now(),
+        ).count()
+    import django_rq
+
+    return django_rq.get_queue("default").scheduled_job_registry.count
