@@ -30,6 +30,7 @@ from pathlib import PurePath
 from django.db import models, transaction
 from django.db.models import Max, Q
 
+from core.uploads import PackageLimits, PackageRefused, check_package
 from core.xlsx import ImportFileError, normalize
 from programs.models import Module, Participant
 from schools.models import Organization
@@ -39,8 +40,9 @@ from .schedule import Schedule, parse_schedule
 from .setup_forms import program_organizations
 
 # What an order's table may be at most; a larger one is not a plan-graph.
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-MAX_PACKAGE_MEMBERS = 2000
+# What a plan's .docx or .xlsx may unpack to: a table of a few hundred rows, with the order's
+# text and pictures around it.
+PLAN_LIMITS = PackageLimits(entries=2000, total_mb=50, entry_mb=40, ratio=100)
 MAX_TABLES = 50
 MAX_ROWS = 2000
 MAX_COLUMNS = 30
@@ -112,19 +114,19 @@ class Table:
 
 
 def _check_package(content):
-    """Refuse an Office package that is no zip or would unpack beyond the bounds."""
+    """Refuse an Office package that is no zip or would unpack beyond the bounds — entries,
+    declared sizes and compression ratio, read from its directory before anything inflates
+    (`core.uploads.check_package`, the bound every upload and import of the portal keeps)."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as package:
-            members = package.infolist()
+            check_package(package, PLAN_LIMITS)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise ImportFileError("Файл повреждён: это не документ Word или книга Excel.") from error
-    if len(members) > MAX_PACKAGE_MEMBERS or sum(m.file_size for m in members) > (
-        MAX_UNPACKED_BYTES
-    ):
+    except PackageRefused as error:
         raise ImportFileError(
-            "Файл слишком велик в распакованном виде: в нём не может быть одна таблица "
-            "плана. Сохраните таблицу плана в отдельный файл."
-        )
+            f"Файл не принят: {error}. В нём не может быть одна таблица плана; сохраните "
+            "таблицу плана в отдельный файл."
+        ) from error
 
 
 def _cell_text(value):

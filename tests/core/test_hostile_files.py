@@ -12,7 +12,7 @@ from django.urls import reverse
 from monitoring.imports import FIXED, indicator_header
 from monitoring.models import Indicator, Measurement
 from programs.models import Agreement, Curator, DocumentVersion
-from roadmaps.models import Evidence, ItemReport
+from roadmaps.models import Evidence, ItemReport, RoadmapItem
 from schools.imports import COLUMNS
 from schools.models import Organization
 from tests import factories as f
@@ -186,3 +186,46 @@ def test_every_import_refuses_the_hostile_workbook(world, as_user, point, media_
     )
     assert_refused(response, hostile, peak, elapsed, media_root, before)
     assert "token" not in response.context or response.context["token"] is None
+
+
+# --- The roadmap import from an order ----------------------------------------------------------
+
+# Of the upload corpus, the files a plan can come in.
+PLAN_FILES = [h for h in upload_corpus() if h.name.endswith((".docx", ".xlsx"))]
+
+
+@pytest.mark.parametrize("hostile", PLAN_FILES, ids=lambda h: h.name)
+def test_the_roadmap_import_refuses_the_hostile_file(world, as_user, media_root, hostile):
+    roadmap = f.RoadmapFactory(program=world.program, title="План мероприятий")
+    client = as_user(world.coordinator)
+    url = reverse("roadmaps:import", args=[world.program.pk])
+    items = RoadmapItem.objects.count()
+    before = saved_rows()
+    response, peak, elapsed = measured(
+        lambda: client.post(
+            url, {"roadmap": roadmap.pk, "file": SimpleUploadedFile(hostile.name, hostile.content)}
+        )
+    )
+    assert_refused(response, hostile, peak, elapsed, media_root, before)
+    assert RoadmapItem.objects.count() == items
+    assert response.context.get("token") is None
+
+
+def test_a_plan_within_the_upload_bound_but_past_the_plans_is_refused_by_its_directory(
+    world, as_user
+):
+    # 3,000 parts pass the upload check (5,000) but no plan has that many: the import's own
+    # bound reads the directory and refuses before python-docx opens anything.
+    from tests.hostile import _package
+
+    many = _package(
+        {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>"}
+        | {f"word/media/{n}.xml": "" for n in range(3000)}
+    )
+    roadmap = f.RoadmapFactory(program=world.program, title="План мероприятий")
+    response = as_user(world.coordinator).post(
+        reverse("roadmaps:import", args=[world.program.pk]),
+        {"roadmap": roadmap.pk, "file": SimpleUploadedFile("план.docx", many)},
+    )
+    assert "частей" in response.content.decode()
+    assert response.context.get("token") is None
