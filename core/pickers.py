@@ -27,7 +27,9 @@ class SearchSelect(forms.Select):
         self.search_url = search_url
 
     def _values(self, value):
-        return [str(v) for v in (value or []) if v not in ("", None)]
+        # Only what could be an id is looked up: a posted « » or «abc» shows as nothing chosen
+        # (the field itself says it is not a valid choice), never as a server error.
+        return [str(v).strip() for v in (value or []) if str(v).strip().isdigit()]
 
     def _chosen(self, values):
         """(pk, label) of the chosen rows among `values` that the field's queryset holds."""

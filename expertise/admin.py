@@ -92,3 +92,37 @@ class ContestAdmin(admin.ModelAdmin):
 @admin.register(JuryScore)
 class JuryScoreAdmin(admin.ModelAdmin):
     list_display = ["submission", "juror", "score"]
+
+
+# The rows that live inside a sheet, a practice or a contest have their own lists too, so that an
+# operator can search every row of the portal.
+@admin.register(Score)
+class ScoreAdmin(admin.ModelAdmin):
+    list_display = ["assignment", "criterion", "score"]
+    list_select_related = ["assignment__review__document", "criterion"]
+    search_fields = ["criterion__title", "assignment__review__document__title", "remark"]
+    raw_id_fields = ["assignment"]
+
+
+@admin.register(PracticeFile)
+class PracticeFileAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "practice", "uploaded_at"]
+    list_select_related = ["practice"]
+    search_fields = ["original_name", "practice__title"]
+    raw_id_fields = ["practice"]
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(admin.ModelAdmin):
+    list_display = ["practice", "school", "adopted_on"]
+    list_select_related = ["practice", "school"]
+    search_fields = ["practice__title", "school__short_name"]
+    raw_id_fields = ["practice", "school"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["practice", "contest"]
+    list_select_related = ["practice", "contest"]
+    search_fields = ["practice__title", "contest__title"]
+    raw_id_fields = ["practice", "contest"]

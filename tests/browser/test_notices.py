@@ -24,7 +24,8 @@ def test_the_invited_school_is_told_of_a_new_event(world, sign_in, live_server):
         timezone.now() + timedelta(days=7), ZoneInfo(world.program.timezone_name)
     )
     page.fill("#id_starts_at", f"{starts:%Y-%m-%dT%H:%M}")
-    expect(page.get_by_label(world.supported_school.short_name)).to_be_checked()
+    # A new event invites every supported school of the program by one box.
+    expect(page.locator("#id_invite_supported")).to_be_checked()
     page.get_by_role("button", name="Сохранить").click()
     expect(page.get_by_text("Мероприятие «Семинар «Школа полного дня»» добавлено")).to_be_visible()
 

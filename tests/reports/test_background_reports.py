@@ -44,7 +44,7 @@ def test_a_large_report_is_made_by_a_worker_and_offered_when_ready(
     assert report_file.progress == 100
     ready = client.get(reverse("reports:file", args=[report_file.pk])).content.decode()
     assert "Файл готов" in ready
-    assert "hx-trigger" not in ready
+    assert 'hx-trigger="every 2s"' not in ready
     download = client.get(reverse("reports:file_download", args=[report_file.pk]))
     assert download.status_code == 200
     content = b"".join(download.streaming_content)
