@@ -29,6 +29,7 @@ class NumberColumn(tables.Column):
 
 
 class ResponsibleTable(tables.Table):
+    region_label = "Ответственные организации"
     organization = tables.Column("Ответственный", accessor="organization__short_name")
     total = tables.Column("Мероприятий", attrs=_NUMBER)
     done = tables.Column("Выполнено", attrs=_NUMBER)
@@ -51,6 +52,7 @@ class ResponsibleTable(tables.Table):
 
 
 class CompletenessTable(tables.Table):
+    region_label = "Полнота мониторинга"
     short_name = tables.Column("Школа", linkify=True)
     municipality = tables.Column("Муниципалитет", accessor="municipality__name")
     submitted = tables.Column("Сдано значений", attrs=_NUMBER)
@@ -97,6 +99,7 @@ class IndicatorSchoolsTable(tables.Table):
     """One indicator across schools: a column per monitoring point, then the change since the
     baseline and the target at the last point."""
 
+    region_label = "Значения показателя по школам"
     short_name = tables.Column("Школа", linkify=True)
     municipality = tables.Column("Муниципалитет", accessor="municipality__name")
 
@@ -183,6 +186,7 @@ class IndicatorSchoolsTable(tables.Table):
 
 
 class _Rows(tables.Table):
+    region_label = "Таблица"
     reason = tables.Column("Причина", orderable=False)
 
     class Meta:
@@ -268,6 +272,7 @@ def effectiveness_row_table(kind, rows, **kwargs):
 
 
 class ModuleTable(tables.Table):
+    region_label = "По модулям"
     title = tables.Column("Модуль")
     total = tables.Column("Мероприятий")
     done = tables.Column("Выполнено")
@@ -276,6 +281,7 @@ class ModuleTable(tables.Table):
 
 
 class EffectivenessTable(tables.Table):
+    region_label = "Показатели эффективности"
     code = tables.Column("№", accessor="indicator__code")
     title = tables.Column("Показатель", accessor="indicator__title")
     value = tables.Column("Значение", accessor="value_display")
@@ -291,6 +297,7 @@ class EffectivenessTable(tables.Table):
 
 
 class CompletenessSummaryTable(tables.Table):
+    region_label = "Полнота мониторинга"
     point = tables.Column("Точка", accessor="point__title")
     deadline = tables.Column("Приём до", accessor="point__closes_on")
     expected = tables.Column("Школ")
@@ -306,6 +313,7 @@ class CompletenessSummaryTable(tables.Table):
 class IndicatorSummaryTable(tables.Table):
     """Averages point by point, with the targets, and the schools that met the plan."""
 
+    region_label = "Показатели: базовое значение, план и факт"
     code = tables.Column("№", accessor="indicator__code")
     title = tables.Column("Показатель", accessor="indicator__title")
 

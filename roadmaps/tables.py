@@ -10,6 +10,7 @@ from .models import Event, RoadmapItem
 
 
 class EventTable(tables.Table):
+    region_label = "События"
     starts_at = tables.DateTimeColumn(verbose_name="Начало", format="d.m.Y H:i")
     title = tables.Column("Мероприятие", linkify=True)
     kind = tables.Column("Форма")
@@ -56,6 +57,7 @@ class EventTable(tables.Table):
 
 
 class ItemTable(tables.Table):
+    region_label = "Мероприятия дорожной карты"
     number = tables.Column("№")
     title = tables.Column("Мероприятие", linkify=True)
     roadmap = tables.Column("Дорожная карта", accessor="roadmap__title")
