@@ -111,19 +111,27 @@ def _with_counts(events):
 
 
 def event_calendar(request, pk):
-    """A month grid, Monday first, in the region's time zone; ?month=2023-05."""
+    """A month, Monday first, in the region's time zone: as a grid and as an agenda (the
+    month's days that have events, one under another, which is what a phone shows);
+    ?month=2023-05 picks the month, ?view=agenda shows only the agenda. Without a month it opens
+    on the month of the next event, so nobody pages forward through empty months."""
     program = _visible_program(request, pk)
     zone = ZoneInfo(program.timezone_name)
-    today = timezone.localtime(timezone.now(), zone).date()
-    month = _month(request.GET.get("month"), today)
+    now = timezone.now()
+    today = timezone.localtime(now, zone).date()
+    visible = Event.objects.visible_to(request.user).filter(program=program)
+    opening = today
+    if not request.GET.get("month"):
+        upcoming = visible.filter(starts_at__gte=now).order_by("starts_at").first()
+        if upcoming is not None:
+            opening = timezone.localtime(upcoming.starts_at, zone).date()
+    month = _month(request.GET.get("month"), opening)
     first = month
     last = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
     grid_start = first - timedelta(days=first.weekday())
     grid_end = last + timedelta(days=6 - last.weekday())
     events = (
-        Event.objects.visible_to(request.user)
-        .filter(
-            program=program,
+        visible.filter(
             starts_at__gte=datetime.combine(grid_start, time.min, tzinfo=zone),
             starts_at__lt=datetime.combine(grid_end + timedelta(days=1), time.min, tzinfo=zone),
         )
@@ -146,6 +154,11 @@ def event_calendar(request, pk):
             )
             day += timedelta(days=1)
         weeks.append(week)
+    agenda = [
+        {"date": day, "today": day == today, "events": by_day[day]}
+        for day in sorted(by_day)
+        if first <= day <= last
+    ]
     previous = (first - timedelta(days=1)).replace(day=1)
     following = last + timedelta(days=1)
     with timezone.override(zone):
@@ -155,6 +168,9 @@ def event_calendar(request, pk):
             {
                 "program": program,
                 "weeks": weeks,
+                "agenda": agenda,
+                "view": "agenda" if request.GET.get("view") == "agenda" else "month",
+                "month": f"{month:%Y-%m}",
                 "weekdays": WEEKDAYS,
                 "month_title": f"{MONTHS[month.month - 1]} {month.year}",
                 "previous": f"{previous:%Y-%m}",
