@@ -130,13 +130,10 @@ def event_calendar(request, pk):
     last = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
     grid_start = first - timedelta(days=first.weekday())
     grid_end = last + timedelta(days=6 - last.weekday())
-    events = (
-        visible.filter(
-            starts_at__gte=datetime.combine(grid_start, time.min, tzinfo=zone),
-            starts_at__lt=datetime.combine(grid_end + timedelta(days=1), time.min, tzinfo=zone),
-        )
-        .order_by("starts_at")
-    )
+    events = visible.filter(
+        starts_at__gte=datetime.combine(grid_start, time.min, tzinfo=zone),
+        starts_at__lt=datetime.combine(grid_end + timedelta(days=1), time.min, tzinfo=zone),
+    ).order_by("starts_at")
     by_day = {}
     for event in events:
         by_day.setdefault(timezone.localtime(event.starts_at, zone).date(), []).append(event)

@@ -152,9 +152,7 @@ def test_the_approval_sheet_keeps_its_actions_on_the_screen(
     side = scene.inside
     page.set_viewport_size(PHONE)
     sign_in("curator")
-    page.goto(
-        live_server.url + reverse("monitoring:entry", args=[side.point.pk, side.school.pk])
-    )
+    page.goto(live_server.url + reverse("monitoring:entry", args=[side.point.pk, side.school.pk]))
     row = page.locator(f"#indicator-{side.percent.pk}")
     for control in (
         row.get_by_role("button", name="Утвердить"),
@@ -163,7 +161,7 @@ def test_the_approval_sheet_keeps_its_actions_on_the_screen(
     ):
         expect(control).to_be_visible()
         box = control.bounding_box()
-        assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     _screenshot(page, "approval.png")
 
 
@@ -171,9 +169,7 @@ def test_the_entry_sheet_is_a_list_of_cards(scene, world, live_server, page, sig
     side = scene.inside
     page.set_viewport_size(PHONE)
     sign_in("school")
-    page.goto(
-        live_server.url + reverse("monitoring:entry", args=[side.point.pk, side.school.pk])
-    )
+    page.goto(live_server.url + reverse("monitoring:entry", args=[side.point.pk, side.school.pk]))
     field = page.locator(f"#indicator-{side.count.pk} input[name$='-value']")
     box = field.bounding_box()
     # A card's field takes the card's width, not a squeezed table column.

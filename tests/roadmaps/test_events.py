@@ -291,9 +291,7 @@ def test_the_agenda_lists_the_months_days_with_events_in_order(world, as_user):
         starts_at=datetime.datetime(2023, 5, 3, 5, 0, tzinfo=UTC),
     )
     # 1 June is in the grid's last week but not in May's agenda.
-    f.EventFactory(
-        program=world.program, starts_at=datetime.datetime(2023, 6, 1, 5, 0, tzinfo=UTC)
-    )
+    f.EventFactory(program=world.program, starts_at=datetime.datetime(2023, 6, 1, 5, 0, tzinfo=UTC))
     response = as_user(world.school).get(
         reverse("roadmaps:calendar", args=[world.program.pk]),
         {"month": "2023-05", "view": "agenda"},
