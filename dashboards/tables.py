@@ -31,7 +31,7 @@ class NumberColumn(tables.Column):
 class ResponsibleTable(tables.Table):
     region_label = "Ответственные организации"
     organization = tables.Column("Ответственный", accessor="organization__short_name")
-    total = tables.Column("Мероприятий", attrs=_NUMBER)
+    total = tables.Column("Пунктов", attrs=_NUMBER)
     done = tables.Column("Выполнено", attrs=_NUMBER)
     late = tables.Column("Просрочено", attrs=_NUMBER)
     share = tables.Column("Выполнено, %", empty_values=(), orderable=False, attrs=_NUMBER)
@@ -205,7 +205,7 @@ class SchoolRows(_Rows):
 
 class EventRows(_Rows):
     starts_at = tables.DateTimeColumn(verbose_name="Начало", format="d.m.Y H:i")
-    title = tables.Column("Мероприятие", linkify=True)
+    title = tables.Column("Событие", linkify=True)
     level = tables.Column("Уровень")
     is_exchange = tables.BooleanColumn("Обмен опытом", yesno="да,—")
 
@@ -219,7 +219,7 @@ class EventRows(_Rows):
 
 class ItemRows(_Rows):
     number = tables.Column("№")
-    title = tables.Column("Мероприятие", linkify=True)
+    title = tables.Column("Мероприятие дорожной карты", linkify=True)
     roadmap = tables.Column("Дорожная карта", accessor="roadmap__title")
     due_on = tables.DateColumn(verbose_name="Срок", format="d.m.Y")
     status = tables.Column("Состояние")
@@ -274,7 +274,7 @@ def effectiveness_row_table(kind, rows, **kwargs):
 class ModuleTable(tables.Table):
     region_label = "По модулям"
     title = tables.Column("Модуль")
-    total = tables.Column("Мероприятий")
+    total = tables.Column("Пунктов")
     done = tables.Column("Выполнено")
     share = tables.Column("Выполнено, %")
     late = tables.Column("Просрочено")

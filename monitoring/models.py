@@ -81,14 +81,14 @@ class Indicator(models.Model):
 
     class Method(models.TextChoices):
         ENTERED = "entered", "вводится"
-        ATTENDANCE_SHARE = "attendance_share", "доля школ, участвовавших в мероприятиях"
+        ATTENDANCE_SHARE = "attendance_share", "доля школ, участвовавших в событиях программы"
         EXCHANGE_EVENTS_REGIONAL = (
             "exchange_events_regional",
-            "число региональных мероприятий по обмену опытом",
+            "число региональных событий по обмену опытом",
         )
         EXCHANGE_EVENTS_MUNICIPAL = (
             "exchange_events_municipal",
-            "число муниципальных мероприятий по обмену опытом",
+            "число муниципальных событий по обмену опытом",
         )
         ITEMS_DONE_SHARE = "items_done_share", "доля выполненных мероприятий дорожной карты"
         AGREEMENTS_SHARE = "agreements_share", "доля пар с подписанным соглашением"

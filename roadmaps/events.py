@@ -73,7 +73,7 @@ def event_list(request, pk):
             filterset.qs.select_related("item"), exclude=() if can_edit else ("manage",)
         )
         if wants_xlsx(request):
-            return xlsx_response(table, f"Мероприятия — {program.short_title}")
+            return xlsx_response(table, f"События — {program.short_title}")
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
         return render(
             request,
@@ -194,9 +194,7 @@ def event_create(request, pk):
         form = EventForm(request.POST or None, program=program, user=request.user)
         if request.method == "POST" and form.is_valid():
             event = form.save()
-            messages.success(
-                request, f"Мероприятие «{event}» добавлено. После него отметьте участие."
-            )
+            messages.success(request, f"Событие «{event}» добавлено. После него отметьте участие.")
             return redirect("roadmaps:events", pk=program.pk)
         return render(
             request,
@@ -232,7 +230,7 @@ def event_edit(request, pk):
         form = EventForm(request.POST or None, instance=event, program=program, user=request.user)
         if request.method == "POST" and form.is_valid():
             form.save()
-            messages.success(request, "Мероприятие сохранено.")
+            messages.success(request, "Событие сохранено.")
             return redirect("roadmaps:event", pk=event.pk)
         return render(
             request,
@@ -246,7 +244,7 @@ def event_delete(request, pk):
     event = _editable_event(request, pk)
     program = event.program
     event.delete()
-    messages.success(request, f"Мероприятие «{event}» удалено.")
+    messages.success(request, f"Событие «{event}» удалено.")
     return redirect("roadmaps:events", pk=program.pk)
 
 

@@ -67,7 +67,7 @@ def test_an_event_that_ends_before_it_starts_is_refused_beside_the_end(world, as
         event_data(ends_at="2023-05-10T09:00"),
     )
     assert response.context["form"].errors["ends_at"] == [
-        "Окончание мероприятия не может быть раньше начала."
+        "Окончание события не может быть раньше начала."
     ]
     assert not Event.objects.exists()
 
@@ -212,7 +212,7 @@ def test_attendance_is_not_marked_before_the_event_and_not_for_the_uninvited(wor
         ),
     )
     assert response.context["formset"].non_form_errors() == [
-        "Участие отмечается после начала мероприятия."
+        "Участие отмечается после начала события."
     ]
     past = f.EventFactory(
         program=world.program, starts_at=timezone.now() - datetime.timedelta(days=1)
