@@ -50,6 +50,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core import numbers
 from monitoring.models import Indicator, Target
 from programs.models import Agreement, CuratorPair, Document
 from roadmaps.models import Attendance, Event, RoadmapItem
@@ -99,8 +100,7 @@ class Result:
     def value_display(self):
         if self.value is None:
             return "нет данных"
-        text = format(self.value.normalize(), "f").replace(".", ",")
-        return f"{text} %" if self.is_share else text
+        return numbers.value_text(self.value, "percent" if self.is_share else "")
 
     @property
     def basis_display(self):

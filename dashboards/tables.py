@@ -2,12 +2,11 @@
 monitoring point, one indicator per school, and the rows behind an effectiveness figure. Each
 exports to .xlsx through `core.exports`."""
 
-from decimal import Decimal
-
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core import numbers
 from core.text import shorten
 from monitoring.models import Indicator, Target
 from roadmaps.models import completion_share
@@ -17,10 +16,11 @@ _NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
 
 def _number(value):
-    if value is None:
-        return "—"
-    value = Decimal(value).quantize(Decimal("0.01")).normalize()
-    return format(value, "f").replace(".", ",")
+    return numbers.number_text(value)
+
+
+def _target(target, unit):
+    return numbers.target_text(target.get_comparison_display(), target.value, unit)
 
 
 class NumberColumn(tables.Column):
@@ -46,7 +46,7 @@ class ResponsibleTable(tables.Table):
 
     def render_share(self, record):
         share = completion_share(record["done"], record["total"])
-        return f"{share:.1f}".replace(".", ",") if share is not None else "—"
+        return numbers.number_text(share, places=1) if share is not None else "—"
 
     value_share = render_share
 
@@ -158,7 +158,7 @@ class IndicatorSchoolsTable(tables.Table):
 
     def render_target(self, record):
         target = self._target(record)
-        return f"{target.get_comparison_display()} {_number(target.value)}" if target else "—"
+        return _target(target, self.indicator.unit) if target else "—"
 
     value_target = render_target
 
@@ -339,7 +339,7 @@ class _CellColumn(tables.Column):
     def value(self, record, **kwargs):
         cell = record.cells[self.index][self.key]
         if self.key == "target":
-            return f"{cell.get_comparison_display()} {_number(cell.value)}" if cell else ""
-        return _number(cell) if cell is not None else ""
+            return _target(cell, record.indicator.unit) if cell else ""
+        return numbers.value_text(cell, record.indicator.unit) if cell is not None else ""
 
     render = value

@@ -305,3 +305,21 @@ def test_the_agenda_lists_the_months_days_with_events_in_order(world, as_user):
     # Only the agenda: no grid.
     assert "calendar-grid" not in page
     assert "20 мая" in page
+
+
+def test_events_are_called_events_and_roadmap_items_keep_their_name(world, as_user):
+    client = as_user(world.coordinator)
+    events_page = client.get(reverse("roadmaps:events", args=[world.program.pk])).content.decode()
+    assert "События программы" in events_page
+    assert "Новое событие" in events_page
+    dashboard = client.get(
+        reverse("dashboards:dashboard", args=[world.program.pk])
+    ).content.decode()
+    # The two buttons of the dashboard no longer share a word.
+    assert ">События</a>" in dashboard
+    assert ">Мероприятия дорожных карт</a>" in dashboard
+    assert ">Мероприятия</a>" not in dashboard
+    assert Event._meta.verbose_name_plural == "события"
+    assert Roadmap._meta.get_field("items").related_model._meta.verbose_name == (
+        "мероприятие дорожной карты"
+    )
