@@ -155,7 +155,8 @@ def test_the_approval_sheet_keeps_its_actions_on_the_screen(
     page.goto(live_server.url + reverse("monitoring:entry", args=[side.point.pk, side.school.pk]))
     row = page.locator(f"#indicator-{side.percent.pk}")
     for control in (
-        row.get_by_role("button", name="Утвердить"),
+        page.get_by_role("button", name="Утвердить все (1)"),
+        row.get_by_role("button", name="Утвердить", exact=True),
         row.get_by_role("button", name="Вернуть"),
         row.locator(".badge"),
     ):
