@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("programs", "0002_program_entry_window_days"),
-        ("roadmaps", "0002_item_execution"),
-        ("schools", "0003_words_events_and_items"),
+        ("roadmaps", "0003_open_items_index"),
+        ("schools", "0004_words_events_and_items"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0002_branch_parent_trigger"),
+        ("schools", "0003_branch_parent_same_municipality"),
     ]
 
     operations = [
