@@ -50,6 +50,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core import numbers
 from monitoring.models import Indicator, Target
 from programs.models import Agreement, CuratorPair, Document
 from roadmaps.models import Attendance, Event, RoadmapItem
@@ -62,8 +63,8 @@ Method = Indicator.Method
 # What the rows of each method are, for the drill-down page.
 ROW_KINDS = {
     Method.ATTENDANCE_SHARE: ("school", "Школы адресной поддержки"),
-    Method.EXCHANGE_EVENTS_REGIONAL: ("event", "Мероприятия программы"),
-    Method.EXCHANGE_EVENTS_MUNICIPAL: ("event", "Мероприятия программы"),
+    Method.EXCHANGE_EVENTS_REGIONAL: ("event", "События программы"),
+    Method.EXCHANGE_EVENTS_MUNICIPAL: ("event", "События программы"),
     Method.ITEMS_DONE_SHARE: ("item", "Мероприятия дорожных карт"),
     Method.AGREEMENTS_SHARE: ("pair", "Пары «куратор — школа»"),
     Method.DOCUMENTS_APPROVED_SHARE: ("document", "Документы школ"),
@@ -99,8 +100,7 @@ class Result:
     def value_display(self):
         if self.value is None:
             return "нет данных"
-        text = format(self.value.normalize(), "f").replace(".", ",")
-        return f"{text} %" if self.is_share else text
+        return numbers.value_text(self.value, "percent" if self.is_share else "")
 
     @property
     def basis_display(self):
@@ -198,8 +198,8 @@ def _attendance_share(program, scope, now, method):
     return _split(
         base,
         attended,
-        _text("участвовала в мероприятиях программы"),
-        _text("не участвовала ни в одном мероприятии программы"),
+        _text("участвовала в событиях программы"),
+        _text("не участвовала ни в одном событии программы"),
     )
 
 
@@ -228,7 +228,7 @@ def _exchange_events(program, scope, now, method):
         qualifies,
         _text(f"{label}, обмен опытом, проведено"),
         Case(
-            When(~Q(level=level), then=_text(f"не {label} мероприятие")),
+            When(~Q(level=level), then=_text(f"не {label} событие")),
             When(is_exchange=False, then=_text("не обмен опытом")),
             default=_text("ещё не проведено"),
             output_field=CharField(),

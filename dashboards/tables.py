@@ -2,12 +2,11 @@
 monitoring point, one indicator per school, and the rows behind an effectiveness figure. Each
 exports to .xlsx through `core.exports`."""
 
-from decimal import Decimal
-
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core import numbers
 from core.text import shorten
 from monitoring.models import Indicator, Target
 from roadmaps.models import completion_share
@@ -17,10 +16,11 @@ _NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
 
 def _number(value):
-    if value is None:
-        return "—"
-    value = Decimal(value).quantize(Decimal("0.01")).normalize()
-    return format(value, "f").replace(".", ",")
+    return numbers.number_text(value)
+
+
+def _target(target, unit):
+    return numbers.target_text(target.get_comparison_display(), target.value, unit)
 
 
 class NumberColumn(tables.Column):
@@ -29,8 +29,9 @@ class NumberColumn(tables.Column):
 
 
 class ResponsibleTable(tables.Table):
+    region_label = "Ответственные организации"
     organization = tables.Column("Ответственный", accessor="organization__short_name")
-    total = tables.Column("Мероприятий", attrs=_NUMBER)
+    total = tables.Column("Пунктов", attrs=_NUMBER)
     done = tables.Column("Выполнено", attrs=_NUMBER)
     late = tables.Column("Просрочено", attrs=_NUMBER)
     share = tables.Column("Выполнено, %", empty_values=(), orderable=False, attrs=_NUMBER)
@@ -45,12 +46,13 @@ class ResponsibleTable(tables.Table):
 
     def render_share(self, record):
         share = completion_share(record["done"], record["total"])
-        return f"{share:.1f}".replace(".", ",") if share is not None else "—"
+        return numbers.number_text(share, places=1) if share is not None else "—"
 
     value_share = render_share
 
 
 class CompletenessTable(tables.Table):
+    region_label = "Полнота мониторинга"
     short_name = tables.Column("Школа", linkify=True)
     municipality = tables.Column("Муниципалитет", accessor="municipality__name")
     submitted = tables.Column("Сдано значений", attrs=_NUMBER)
@@ -97,6 +99,7 @@ class IndicatorSchoolsTable(tables.Table):
     """One indicator across schools: a column per monitoring point, then the change since the
     baseline and the target at the last point."""
 
+    region_label = "Значения показателя по школам"
     short_name = tables.Column("Школа", linkify=True)
     municipality = tables.Column("Муниципалитет", accessor="municipality__name")
 
@@ -155,7 +158,7 @@ class IndicatorSchoolsTable(tables.Table):
 
     def render_target(self, record):
         target = self._target(record)
-        return f"{target.get_comparison_display()} {_number(target.value)}" if target else "—"
+        return _target(target, self.indicator.unit) if target else "—"
 
     value_target = render_target
 
@@ -183,6 +186,7 @@ class IndicatorSchoolsTable(tables.Table):
 
 
 class _Rows(tables.Table):
+    region_label = "Таблица"
     reason = tables.Column("Причина", orderable=False)
 
     class Meta:
@@ -201,7 +205,7 @@ class SchoolRows(_Rows):
 
 class EventRows(_Rows):
     starts_at = tables.DateTimeColumn(verbose_name="Начало", format="d.m.Y H:i")
-    title = tables.Column("Мероприятие", linkify=True)
+    title = tables.Column("Событие", linkify=True)
     level = tables.Column("Уровень")
     is_exchange = tables.BooleanColumn("Обмен опытом", yesno="да,—")
 
@@ -215,7 +219,7 @@ class EventRows(_Rows):
 
 class ItemRows(_Rows):
     number = tables.Column("№")
-    title = tables.Column("Мероприятие", linkify=True)
+    title = tables.Column("Мероприятие дорожной карты", linkify=True)
     roadmap = tables.Column("Дорожная карта", accessor="roadmap__title")
     due_on = tables.DateColumn(verbose_name="Срок", format="d.m.Y")
     status = tables.Column("Состояние")
@@ -268,14 +272,16 @@ def effectiveness_row_table(kind, rows, **kwargs):
 
 
 class ModuleTable(tables.Table):
+    region_label = "По модулям"
     title = tables.Column("Модуль")
-    total = tables.Column("Мероприятий")
+    total = tables.Column("Пунктов")
     done = tables.Column("Выполнено")
     share = tables.Column("Выполнено, %")
     late = tables.Column("Просрочено")
 
 
 class EffectivenessTable(tables.Table):
+    region_label = "Показатели эффективности"
     code = tables.Column("№", accessor="indicator__code")
     title = tables.Column("Показатель", accessor="indicator__title")
     value = tables.Column("Значение", accessor="value_display")
@@ -291,6 +297,7 @@ class EffectivenessTable(tables.Table):
 
 
 class CompletenessSummaryTable(tables.Table):
+    region_label = "Полнота мониторинга"
     point = tables.Column("Точка", accessor="point__title")
     deadline = tables.Column("Приём до", accessor="point__closes_on")
     expected = tables.Column("Школ")
@@ -306,6 +313,7 @@ class CompletenessSummaryTable(tables.Table):
 class IndicatorSummaryTable(tables.Table):
     """Averages point by point, with the targets, and the schools that met the plan."""
 
+    region_label = "Показатели: базовое значение, план и факт"
     code = tables.Column("№", accessor="indicator__code")
     title = tables.Column("Показатель", accessor="indicator__title")
 
@@ -331,7 +339,7 @@ class _CellColumn(tables.Column):
     def value(self, record, **kwargs):
         cell = record.cells[self.index][self.key]
         if self.key == "target":
-            return f"{cell.get_comparison_display()} {_number(cell.value)}" if cell else ""
-        return _number(cell) if cell is not None else ""
+            return _target(cell, record.indicator.unit) if cell else ""
+        return numbers.value_text(cell, record.indicator.unit) if cell is not None else ""
 
     render = value

@@ -89,7 +89,7 @@ def dashboard(request, pk):
     responsible = ResponsibleTable(_named(list(roadmap["by_responsible"][:TOP])))
     module_chart = cached(
         bar_chart,
-        "Выполнено мероприятий по модулям, %",
+        "Выполнено пунктов дорожных карт по модулям, %",
         [row["title"] for row in roadmap["by_module"]],
         [row["share"] or 0 for row in roadmap["by_module"]],
         unit="%",

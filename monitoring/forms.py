@@ -154,3 +154,24 @@ class MeasurementReviewForm(VerdictFormMixin, RevisionFormMixin, forms.Form):
         if action == self.RETURN and not measurement.can_be_returned:
             self.add_error(None, "Вернуть можно только отправленное или утверждённое значение.")
         return cleaned
+
+
+class SheetReviewForm(VerdictFormMixin, forms.Form):
+    """An approver's verdict on all submitted values of one school at one point at once, with
+    one comment (required when they are returned)."""
+
+    action = forms.ChoiceField(
+        choices=VerdictFormMixin.decision_choices("Утвердить все"),
+        error_messages={"required": "Выберите решение.", "invalid_choice": "Выберите решение."},
+    )
+    comment = forms.CharField(
+        label="Комментарий ко всем значениям",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "placeholder": "Что исправить, или пояснение к утверждению",
+            }
+        ),
+    )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core import numbers
 from core.access import access_rule, any_of, reach
 from core.expressions import PlusDays
 from core.revisions import RevisionedModel
@@ -81,14 +82,14 @@ class Indicator(models.Model):
 
     class Method(models.TextChoices):
         ENTERED = "entered", "вводится"
-        ATTENDANCE_SHARE = "attendance_share", "доля школ, участвовавших в мероприятиях"
+        ATTENDANCE_SHARE = "attendance_share", "доля школ, участвовавших в событиях программы"
         EXCHANGE_EVENTS_REGIONAL = (
             "exchange_events_regional",
-            "число региональных мероприятий по обмену опытом",
+            "число региональных событий по обмену опытом",
         )
         EXCHANGE_EVENTS_MUNICIPAL = (
             "exchange_events_municipal",
-            "число муниципальных мероприятий по обмену опытом",
+            "число муниципальных событий по обмену опытом",
         )
         ITEMS_DONE_SHARE = "items_done_share", "доля выполненных мероприятий дорожной карты"
         AGREEMENTS_SHARE = "agreements_share", "доля пар с подписанным соглашением"
@@ -433,7 +434,8 @@ class Target(models.Model):
         ]
 
     def __str__(self):
-        return self.text or f"{self.get_comparison_display()} {self.value}"
+        # The order's own wording when it has one («у всех пар»), else the comparison and value.
+        return self.text or numbers.target_text(self.get_comparison_display(), self.value)
 
     def is_met_by(self, value):
         if value is None:

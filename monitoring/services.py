@@ -5,6 +5,7 @@ since the page was built."""
 import copy
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -101,3 +102,37 @@ def review_measurement(measurement, user, *, approve, comment, seen_revision):
             measurement.send_back(user, comment)
         measurement.save()
     return measurement
+
+
+def review_sheet(point, school, user, *, approve, comment):
+    """Approve, or return with one comment, every submitted value of `school` at `point` that
+    `user` may approve (`Measurement.objects.approvable_by`), through each value's own
+    `approve` / `send_back`. All or none: if one value refuses (say, the reviewer entered it),
+    nothing is saved and the ValidationError names it. Returns the values reviewed."""
+    approvable = Measurement.objects.approvable_by(user).filter(
+        point=point, organization=school, status=Measurement.Status.SUBMITTED
+    )
+    with transaction.atomic():
+        # Held until the end, so a value the school withdraws meanwhile is not decided on.
+        values = list(
+            Measurement.objects.select_for_update()
+            .filter(pk__in=approvable.values("pk"), status=Measurement.Status.SUBMITTED)
+            .select_related("indicator")
+            .order_by("indicator__order", "indicator__code")
+        )
+        refused = []
+        for measurement in values:
+            try:
+                if approve:
+                    measurement.approve(user, comment)
+                else:
+                    measurement.send_back(user, comment)
+            except ValidationError as refusal:
+                refused.append(
+                    f"показатель {measurement.indicator.code}: {' '.join(refusal.messages)}"
+                )
+        if refused:
+            raise ValidationError("Ничего не сохранено — " + "; ".join(refused))
+        for measurement in values:
+            measurement.save()
+    return values

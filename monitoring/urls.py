@@ -8,6 +8,11 @@ urlpatterns = [
     path("points/<int:pk>/", views.point_detail, name="point"),
     path("points/<int:pk>/schools/<int:school_pk>/", views.entry, name="entry"),
     path("values/<int:pk>/review/", views.review, name="review"),
+    path(
+        "points/<int:pk>/schools/<int:school_pk>/review/",
+        views.review_sheet,
+        name="review_sheet",
+    ),
     # Set-up (monitoring/setup_views.py).
     path("program/<int:pk>/points/setup/", setup_views.points, name="setup_points"),
     path("points/<int:pk>/edit/", setup_views.point_edit, name="point_edit"),

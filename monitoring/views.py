@@ -14,7 +14,7 @@ from core.history import grouped_history
 from core.revisions import StaleRevision
 
 from . import services
-from .forms import EntrySheet, MeasurementReviewForm
+from .forms import EntrySheet, MeasurementReviewForm, SheetReviewForm
 from .models import Measurement, MonitoringPoint, SheetProgress, Target
 
 POINT_RELATED = ("program__region", "program__municipality__region", "program__owner")
@@ -85,7 +85,7 @@ def point_detail(request, pk):
     )
 
 
-def _entry_page(request, point, school, *, sheet=None, review_forms=None):
+def _entry_page(request, point, school, *, sheet=None, review_forms=None, sheet_review=None):
     user = request.user
     program = point.program
     indicators = list(program.indicators.entered().of_schools().order_by("order", "code"))
@@ -123,6 +123,13 @@ def _entry_page(request, point, school, *, sheet=None, review_forms=None):
             row["review"] = review_forms[m.pk]
         elif m is not None and m.pk in approvable and m.can_be_returned:
             row["review"] = MeasurementReviewForm(measurement=m)
+    submitted = sum(
+        1
+        for row in sheet.rows
+        if row["measurement"] is not None
+        and row["measurement"].pk in approvable
+        and row["measurement"].status == Measurement.Status.SUBMITTED
+    )
     records = defaultdict(list)
     for record in Measurement.history.filter(
         point_id=point.pk, organization_id=school.pk
@@ -155,6 +162,9 @@ def _entry_page(request, point, school, *, sheet=None, review_forms=None):
             ),
             "computed": program.indicators.computed().order_by("order"),
             "history": history,
+            # One verdict for all submitted values the reviewer may decide on.
+            "submitted_count": submitted,
+            "sheet_review": sheet_review or (SheetReviewForm() if submitted else None),
         },
     )
 
@@ -252,3 +262,39 @@ def review(request, pk):
     # Reload the point with the time zone's relations for the page.
     point = _point(request, point.pk)
     return _entry_page(request, point, school, review_forms={measurement.pk: form})
+
+
+@require_POST
+def review_sheet(request, pk, school_pk):
+    """Approve, or return with one comment, all submitted values of one school at one point."""
+    point = _point(request, pk)
+    school = _school(point, request.user, school_pk)
+    if (
+        not Measurement.objects.approvable_by(request.user)
+        .filter(point=point, organization=school)
+        .exists()
+    ):
+        raise PermissionDenied(
+            "Вы можете видеть значения этой школы, но утверждать или возвращать их не можете."
+        )
+    form = SheetReviewForm(request.POST)
+    url = reverse("monitoring:entry", args=[point.pk, school.pk])
+    if not form.is_valid():
+        return _entry_page(request, point, school, sheet_review=form)
+    try:
+        reviewed = services.review_sheet(
+            point,
+            school,
+            request.user,
+            approve=form.approves,
+            comment=form.cleaned_data["comment"].strip(),
+        )
+    except ValidationError as refusal:
+        form.add_error(None, refusal.messages)
+        return _entry_page(request, point, school, sheet_review=form)
+    if not reviewed:
+        messages.info(request, "Отправленных на проверку значений нет: решать нечего.")
+    else:
+        verb = "утверждены" if form.approves else "возвращены на доработку"
+        messages.success(request, f"Значения ({len(reviewed)}) {verb}.")
+    return redirect(url)

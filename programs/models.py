@@ -1,6 +1,7 @@
 """What is administered: programs of targeted support with their tasks, stages, modules and
 participants, the curator pairs, and the documents schools submit for review."""
 
+import re
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
@@ -307,6 +308,10 @@ class Program(models.Model):
         )
 
 
+# «1.», «1.2.», «3)» before a task's text in a pasted list.
+TASK_NUMBER = re.compile(r"^(?P<number>\d+(?:\.\d+)*)[.)]?\s+(?P<text>\S.*)$")
+
+
 class ProgramPart(models.Model):
     """A piece of a program that is listed in a fixed order."""
 
@@ -315,6 +320,38 @@ class ProgramPart(models.Model):
     class Meta:
         abstract = True
         ordering = ["program", "order", "pk"]
+
+    # Whether two lines of one pasted list may not be the same (a module's title is unique).
+    unique_lines = False
+
+    @classmethod
+    def from_line(cls, program, line):
+        """The unsaved part a line of a pasted list stands for."""
+        raise NotImplementedError
+
+    @classmethod
+    def append_lines(cls, program, lines):
+        """Add one part per line after the program's last one, in the lines' order; returns
+        them. Each part's own checks run first (`full_clean`), and if one line is refused
+        nothing is added: the ValidationError says which lines, by number."""
+        last = cls.objects.filter(program=program).aggregate(models.Max("order"))["order__max"]
+        parts, refused, seen = [], [], set()
+        for number, line in enumerate(lines, start=1):
+            part = cls.from_line(program, line)
+            part.order = (last or 0) + len(parts) + 1
+            try:
+                part.full_clean()
+            except ValidationError as error:
+                refused.append(f"строка {number}: {' '.join(error.messages)}")
+                continue
+            if cls.unique_lines and line.casefold() in seen:
+                refused.append(f"строка {number}: повторяет строку выше.")
+                continue
+            seen.add(line.casefold())
+            parts.append(part)
+        if refused:
+            raise ValidationError(refused)
+        return cls.objects.bulk_create(parts)
 
 
 class Task(ProgramPart):
@@ -332,6 +369,14 @@ class Task(ProgramPart):
 
     def __str__(self):
         return f"{self.number} {shorten(self.text, 80)}".strip()
+
+    @classmethod
+    def from_line(cls, program, line):
+        """«1.2. Создать условия…» keeps its number apart from its text."""
+        match = TASK_NUMBER.match(line)
+        if match:
+            return cls(program=program, number=match["number"], text=match["text"])
+        return cls(program=program, text=line)
 
 
 class Stage(ProgramPart):
@@ -371,6 +416,8 @@ class Module(ProgramPart):
     title = models.CharField("модуль", max_length=300)
     description = models.TextField("описание", blank=True)
 
+    unique_lines = True
+
     class Meta(ProgramPart.Meta):
         verbose_name = "модуль"
         verbose_name_plural = "модули"
@@ -384,6 +431,10 @@ class Module(ProgramPart):
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def from_line(cls, program, line):
+        return cls(program=program, title=line)
 
 
 class ExpectedResult(ProgramPart):

@@ -415,3 +415,32 @@ CuratorFormSet = inlineformset_factory(
 AgreementFormSet = inlineformset_factory(
     CuratorPair, Agreement, form=AgreementForm, formset=PairPartFormSet, extra=1, can_delete=True
 )
+
+
+class PartLinesForm(forms.Form):
+    """Several tasks or modules at once, pasted one per line (as they stand in the order)."""
+
+    lines = forms.CharField(
+        label="Добавить списком, по одной на строку",
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+        error_messages={"required": "Вставьте хотя бы одну строку."},
+    )
+
+    def __init__(self, *args, part_model, program, **kwargs):
+        self.part_model, self.program = part_model, program
+        super().__init__(*args, **kwargs)
+
+    def clean_lines(self):
+        lines = [line.strip() for line in self.cleaned_data["lines"].splitlines()]
+        lines = [line for line in lines if line]
+        if not lines:
+            raise ValidationError("Вставьте хотя бы одну строку.")
+        return lines
+
+    def save(self):
+        """Adds the parts, or records why not beside the field (nothing is added then)."""
+        try:
+            return self.part_model.append_lines(self.program, self.cleaned_data["lines"])
+        except ValidationError as refusal:
+            self.add_error("lines", refusal)
+            return None

@@ -33,6 +33,7 @@ from .setup_forms import (
     CandidateFilterForm,
     CuratorFormSet,
     PairForm,
+    PartLinesForm,
     ProgramForm,
     owner_choices,
     program_schools,
@@ -98,21 +99,38 @@ def program_setup(request, pk):
     )
 
 
+# Parts that a pasted list adds several at a time (a stage needs its dates).
+LINE_PARTS = {"tasks", "modules"}
+
+
 def program_parts(request, pk, part):
     """Tasks, stages or modules of a program, as one formset."""
     if part not in PART_FORMSETS:
         raise Http404
     program = editable_program(request, pk)
     title, formset_class = PART_FORMSETS[part]
-    formset = formset_class(request.POST or None, instance=program, prefix=part)
-    if request.method == "POST" and formset.is_valid():
+    adding = request.method == "POST" and "add-lines" in request.POST
+    lines = None
+    if part in LINE_PARTS:
+        lines = PartLinesForm(
+            request.POST if adding else None,
+            part_model=formset_class.model,
+            program=program,
+            prefix="add",
+        )
+        if adding and lines.is_valid() and (added := lines.save()) is not None:
+            messages.success(request, f"{title}: добавлено {len(added)}.")
+            return redirect("programs:setup_parts", pk=program.pk, part=part)
+    posted = request.POST if request.method == "POST" and not adding else None
+    formset = formset_class(posted, instance=program, prefix=part)
+    if posted is not None and formset.is_valid():
         formset.save()
         messages.success(request, f"{title}: изменения сохранены.")
         return redirect("programs:setup_parts", pk=program.pk, part=part)
     return render(
         request,
         "programs/setup/program_parts.html",
-        {"program": program, "formset": formset, "title": title, "active": part},
+        {"program": program, "formset": formset, "title": title, "active": part, "lines": lines},
     )
 
 

@@ -9,6 +9,7 @@ from .models import CuratorPair, Participant, Program
 
 
 class ProgramTable(tables.Table):
+    region_label = "Программы"
     short_title = tables.Column("Программа", linkify=True)
     level = tables.Column("Уровень")
     territory = tables.Column(
@@ -47,6 +48,7 @@ class ProgramTable(tables.Table):
 
 
 class ParticipantTable(tables.Table):
+    region_label = "Участники программы"
     organization = tables.Column("Организация", accessor="organization__short_name")
     municipality = tables.Column("Муниципалитет", accessor="organization__municipality__name")
     role = tables.Column("Роль")
@@ -67,6 +69,7 @@ class ParticipantTable(tables.Table):
 
 
 class PairTable(tables.Table):
+    region_label = "Пары «куратор — школа»"
     number = tables.Column("№")
     curator_school = tables.Column("Школа-куратор", accessor="curator_school__short_name")
     supported_school = tables.Column(

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from core import numbers
 from roadmaps.models import RoadmapItem
 
 from .document import Cell, Report
-from .formatting import display
 
 PROGRAM_ROW = "по программе"
 
@@ -103,11 +103,11 @@ def supported_schools(program, user):
 
 
 def target_text(target, unit=""):
-    """«не менее 85 %»: a target as the documents write it."""
+    """«не менее 85 %»: a target as every page writes it (core.numbers); `unit` is the
+    indicator's unit code."""
     if target is None:
         return ""
-    suffix = f" {unit}" if unit else ""
-    return f"{target.get_comparison_display()} {display(target.value)}{suffix}"
+    return numbers.target_text(target.get_comparison_display(), target.value, unit)
 
 
 UNIT_LABELS = {"percent": "%", "count": "ед.", "score": "балл", "yes_no": "да/нет"}

@@ -1,4 +1,4 @@
-"""Участие в мероприятиях: each event of a program, who was invited, who came, and the share
+"""Участие в событиях: each event of a program, who was invited, who came, and the share
 of the supported schools that took part; then each supported school's participation."""
 
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ from .common import ReportKind, made_at, program_subjects, share, supported_scho
 from .document import Cell, Column, Facts, Row, Section, Table
 from .formatting import percent_text
 
-TITLE = "Участие в мероприятиях"
+TITLE = "Участие в событиях"
 
 
 def events_queryset(user):
@@ -89,11 +89,11 @@ def build(program, user):
         Section("Итоги").add(
             Facts(
                 [
-                    ("Мероприятий всего", len(events)),
+                    ("Событий всего", len(events)),
                     ("из них уже прошло", held),
                     ("Школ адресной поддержки", len(supported)),
                     (
-                        "Участвовали хотя бы в одном мероприятии",
+                        "Участвовали хотя бы в одном событии",
                         f"{len(took_part)} из {len(supported)} "
                         f"({percent_text(share(len(took_part), len(supported)))})",
                     ),
@@ -102,12 +102,12 @@ def build(program, user):
         )
     )
     report.add(
-        Section("Мероприятия").add(
+        Section("События").add(
             Table(
-                "Мероприятия",
+                "События",
                 [
                     Column("Дата", "date", width="9%"),
-                    Column("Мероприятие", width="37%"),
+                    Column("Событие", width="37%"),
                     Column("Форма", width="14%"),
                     Column("Приглашено организаций", "number", width="10%"),
                     Column("Пришло организаций", "number", width="10%"),
@@ -115,7 +115,7 @@ def build(program, user):
                     Column("Школ адресной поддержки, %", "number", width="11%"),
                 ],
                 summary_rows,
-                empty_text="Мероприятий нет.",
+                empty_text="Событий нет.",
                 note="Доля — от числа школ адресной поддержки программы.",
             )
         )
@@ -126,12 +126,12 @@ def build(program, user):
                 "Приглашённые и пришедшие",
                 [
                     Column("Дата", "date", width="9%"),
-                    Column("Мероприятие", width="27%"),
+                    Column("Событие", width="27%"),
                     Column("Пришли", width="37%"),
                     Column("Приглашены, но не пришли", width="27%"),
                 ],
                 who_rows,
-                empty_text="Мероприятий нет.",
+                empty_text="Событий нет.",
             )
         )
     )

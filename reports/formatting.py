@@ -3,22 +3,12 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-DASH = "—"
-# A no-break space groups thousands as Russian typography does: «12 345». (The narrower
-# U+202F is not in PT Sans, and a PDF must not borrow glyphs from another font.)
-THOUSANDS = "\u00a0"
+from core.numbers import DASH, THOUSANDS, number_text  # noqa: F401 (THOUSANDS for callers)
 
 
 def number(value, signed=False):
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    if value == value.to_integral_value():
-        text = f"{int(value):,}".replace(",", THOUSANDS)
-    else:
-        text = f"{value.normalize():,f}".replace(",", THOUSANDS).replace(".", ",")
-    if signed and value > 0:
-        text = "+" + text
-    return text.replace("-", "−")
+    """A number as every page writes it (core.numbers), exact: a report rounds before."""
+    return number_text(value, places=None, signed=signed)
 
 
 def display(value, kind="text"):

@@ -173,14 +173,14 @@ def summary_section(period):
     supported = set(period.supported)
     facts = [
         ("Период", period_text(period)),
-        ("Мероприятий дорожных карт со сроком в периоде", counts["total"]),
+        ("Пунктов дорожных карт со сроком в периоде", counts["total"]),
         ("выполнено", f"{counts['done']} ({percent_text(counts['share'])})"),
         ("просрочено", counts["late"]),
         ("не выполнено", counts["not_done"]),
-        ("отменено (не входят в число мероприятий)", counts["cancelled"]),
-        ("Проведено мероприятий", len(period.held_events)),
+        ("отменено (не входят в число пунктов)", counts["cancelled"]),
+        ("Проведено событий", len(period.held_events)),
         (
-            "Школ адресной поддержки, участвовавших в мероприятиях",
+            "Школ адресной поддержки, участвовавших в событиях",
             f"{len(attended & supported)} из {len(supported)}",
         ),
         ("Точек мониторинга", len(period.points)),
@@ -208,10 +208,10 @@ def items_section(period):
         rows = item_rows(items, period.now)
     return Section("Мероприятия дорожных карт со сроком в периоде").add(
         Table(
-            "Мероприятия со сроком в периоде",
+            "Пункты со сроком в периоде",
             ITEM_COLUMNS,
             rows,
-            empty_text="В периоде нет мероприятий со сроком.",
+            empty_text="В периоде нет пунктов со сроком.",
             note=f"«Просрочено» — на {period.today:%d.%m.%Y}.",
         )
     )
@@ -238,13 +238,13 @@ def events_section(period):
             )
         )
     planned = len(period.events) - len(period.held_events)
-    section = Section("Проведённые мероприятия")
+    section = Section("Проведённые события")
     section.add(
         Table(
-            "Проведённые мероприятия",
+            "Проведённые события",
             [
                 Column("Дата", "date", width="9%"),
-                Column("Мероприятие", width="37%"),
+                Column("Событие", width="37%"),
                 Column("Форма", width="14%"),
                 Column("Приглашено организаций", "number", width="10%"),
                 Column("Участвовало организаций", "number", width="10%"),
@@ -252,7 +252,7 @@ def events_section(period):
                 Column("Школ адресной поддержки, %", "number", width="11%"),
             ],
             rows,
-            empty_text="В периоде мероприятия не проводились.",
+            empty_text="В периоде события не проводились.",
         )
     )
     if planned:

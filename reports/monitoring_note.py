@@ -322,7 +322,7 @@ def values_section(data):
             heading = _short(f"{indicator.code}. {indicator.title}", 60)
             target = data.target(indicator, point)
             if target is not None:
-                heading += f" (цель: {target_text(target, unit_label(indicator))})"
+                heading += f" (цель: {target_text(target, indicator.unit)})"
             groups.append((heading, 2))
         rows = []
         for org_id in order:

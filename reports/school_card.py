@@ -228,13 +228,13 @@ def roadmaps_section(school, user, now):
             [
                 Column("Программа", width="16%"),
                 Column("Дорожная карта", width="36%"),
-                Column("Мероприятий", "number", width="12%"),
+                Column("Пунктов", "number", width="12%"),
                 Column("Выполнено", "number", width="12%"),
                 Column("Просрочено", "number", width="12%"),
                 Column("Выполнено, %", "number", width="12%"),
             ],
             progress,
-            empty_text="Мероприятий, за которые отвечает школа, нет.",
+            empty_text="Пунктов дорожных карт, за которые отвечает школа, нет.",
             note="Учтены дорожные карты школы и её пары и мероприятия, где школа — "
             "ответственный исполнитель; отменённые не считаются.",
         )
@@ -242,11 +242,11 @@ def roadmaps_section(school, user, now):
     if late_rows:
         section.add(
             Table(
-                "Просроченные мероприятия",
+                "Просроченные пункты дорожных карт",
                 [
                     Column("Дорожная карта", width="22%"),
                     Column("№", width="6%"),
-                    Column("Мероприятие", width="40%"),
+                    Column("Пункт дорожной карты", width="40%"),
                     Column("Срок реализации", width="12%"),
                     Column("Срок", "date", width="10%"),
                     Column("Просрочено", width="10%"),

@@ -117,7 +117,7 @@ class RoadmapItemAdmin(SimpleHistoryAdmin):
         ),
     )
 
-    @admin.display(description="мероприятие", ordering="title")
+    @admin.display(description="мероприятие дорожной карты", ordering="title")
     def short_title(self, obj):
         return Truncator(obj.title).words(12)
 

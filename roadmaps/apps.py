@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class RoadmapsConfig(AppConfig):
     name = "roadmaps"
-    verbose_name = "Дорожные карты и мероприятия"
+    verbose_name = "Дорожные карты и события"

@@ -152,7 +152,7 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
         if self.event.starts_at > timezone.now() and any(
             form.cleaned_data.get("present") for form in self.forms
         ):
-            raise forms.ValidationError("Участие отмечается после начала мероприятия.")
+            raise forms.ValidationError("Участие отмечается после начала события.")
 
     def save(self):
         """Replace the event's attendance by what the form says."""

@@ -73,7 +73,7 @@ def event_list(request, pk):
             filterset.qs.select_related("item"), exclude=() if can_edit else ("manage",)
         )
         if wants_xlsx(request):
-            return xlsx_response(table, f"Мероприятия — {program.short_title}")
+            return xlsx_response(table, f"События — {program.short_title}")
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
         return render(
             request,
@@ -111,24 +111,29 @@ def _with_counts(events):
 
 
 def event_calendar(request, pk):
-    """A month grid, Monday first, in the region's time zone; ?month=2023-05."""
+    """A month, Monday first, in the region's time zone: as a grid and as an agenda (the
+    month's days that have events, one under another, which is what a phone shows);
+    ?month=2023-05 picks the month, ?view=agenda shows only the agenda. Without a month it opens
+    on the month of the next event, so nobody pages forward through empty months."""
     program = _visible_program(request, pk)
     zone = ZoneInfo(program.timezone_name)
-    today = timezone.localtime(timezone.now(), zone).date()
-    month = _month(request.GET.get("month"), today)
+    now = timezone.now()
+    today = timezone.localtime(now, zone).date()
+    visible = Event.objects.visible_to(request.user).filter(program=program)
+    opening = today
+    if not request.GET.get("month"):
+        upcoming = visible.filter(starts_at__gte=now).order_by("starts_at").first()
+        if upcoming is not None:
+            opening = timezone.localtime(upcoming.starts_at, zone).date()
+    month = _month(request.GET.get("month"), opening)
     first = month
     last = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
     grid_start = first - timedelta(days=first.weekday())
     grid_end = last + timedelta(days=6 - last.weekday())
-    events = (
-        Event.objects.visible_to(request.user)
-        .filter(
-            program=program,
-            starts_at__gte=datetime.combine(grid_start, time.min, tzinfo=zone),
-            starts_at__lt=datetime.combine(grid_end + timedelta(days=1), time.min, tzinfo=zone),
-        )
-        .order_by("starts_at")
-    )
+    events = visible.filter(
+        starts_at__gte=datetime.combine(grid_start, time.min, tzinfo=zone),
+        starts_at__lt=datetime.combine(grid_end + timedelta(days=1), time.min, tzinfo=zone),
+    ).order_by("starts_at")
     by_day = {}
     for event in events:
         by_day.setdefault(timezone.localtime(event.starts_at, zone).date(), []).append(event)
@@ -146,6 +151,11 @@ def event_calendar(request, pk):
             )
             day += timedelta(days=1)
         weeks.append(week)
+    agenda = [
+        {"date": day, "today": day == today, "events": by_day[day]}
+        for day in sorted(by_day)
+        if first <= day <= last
+    ]
     previous = (first - timedelta(days=1)).replace(day=1)
     following = last + timedelta(days=1)
     with timezone.override(zone):
@@ -155,6 +165,9 @@ def event_calendar(request, pk):
             {
                 "program": program,
                 "weeks": weeks,
+                "agenda": agenda,
+                "view": "agenda" if request.GET.get("view") == "agenda" else "month",
+                "month": f"{month:%Y-%m}",
                 "weekdays": WEEKDAYS,
                 "month_title": f"{MONTHS[month.month - 1]} {month.year}",
                 "previous": f"{previous:%Y-%m}",
@@ -181,9 +194,7 @@ def event_create(request, pk):
         form = EventForm(request.POST or None, program=program, user=request.user)
         if request.method == "POST" and form.is_valid():
             event = form.save()
-            messages.success(
-                request, f"Мероприятие «{event}» добавлено. После него отметьте участие."
-            )
+            messages.success(request, f"Событие «{event}» добавлено. После него отметьте участие.")
             return redirect("roadmaps:events", pk=program.pk)
         return render(
             request,
@@ -219,7 +230,7 @@ def event_edit(request, pk):
         form = EventForm(request.POST or None, instance=event, program=program, user=request.user)
         if request.method == "POST" and form.is_valid():
             form.save()
-            messages.success(request, "Мероприятие сохранено.")
+            messages.success(request, "Событие сохранено.")
             return redirect("roadmaps:event", pk=event.pk)
         return render(
             request,
@@ -233,7 +244,7 @@ def event_delete(request, pk):
     event = _editable_event(request, pk)
     program = event.program
     event.delete()
-    messages.success(request, f"Мероприятие «{event}» удалено.")
+    messages.success(request, f"Событие «{event}» удалено.")
     return redirect("roadmaps:events", pk=program.pk)
 
 

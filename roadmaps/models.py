@@ -615,7 +615,7 @@ class ItemReport(models.Model):
     """A progress report on an item (отчёт об исполнении): the status it sets and what was done."""
 
     item = models.ForeignKey(
-        RoadmapItem, models.CASCADE, related_name="reports", verbose_name="мероприятие"
+        RoadmapItem, models.CASCADE, related_name="reports", verbose_name="пункт дорожной карты"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -735,7 +735,7 @@ class Event(models.Model):
     is_exchange = models.BooleanField(
         "обмен опытом",
         default=False,
-        help_text="Мероприятие по обмену опытом между участниками",
+        help_text="Событие по обмену опытом между участниками",
     )
     starts_at = models.DateTimeField("начало")
     ends_at = models.DateTimeField("окончание", null=True, blank=True)
@@ -757,14 +757,14 @@ class Event(models.Model):
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "мероприятие"
-        verbose_name_plural = "мероприятия"
+        verbose_name = "событие"
+        verbose_name_plural = "события"
         ordering = ["program", "starts_at"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
                 name="event_ends_after_start",
-                violation_error_message="Окончание мероприятия не может быть раньше начала.",
+                violation_error_message="Окончание события не может быть раньше начала.",
             ),
         ]
 
@@ -780,10 +780,10 @@ class Event(models.Model):
 
 
 class Attendance(models.Model):
-    """An organization's attendance at an event (участие в мероприятии)."""
+    """An organization's attendance at an event (участие в мероприятии: an attendance at an event)."""
 
     event = models.ForeignKey(
-        Event, models.CASCADE, related_name="attendances", verbose_name="мероприятие"
+        Event, models.CASCADE, related_name="attendances", verbose_name="событие"
     )
     organization = models.ForeignKey(
         Organization, models.PROTECT, related_name="attendances", verbose_name="организация"
@@ -793,7 +793,7 @@ class Attendance(models.Model):
 
     class Meta:
         verbose_name = "участие"
-        verbose_name_plural = "участие в мероприятиях"
+        verbose_name_plural = "участие в событиях"
         ordering = ["event", "organization__short_name"]
         constraints = [
             models.UniqueConstraint(

@@ -93,10 +93,10 @@ class SchoolRoadmapsForm(forms.Form):
         help_text="К названию добавится краткое название школы",
     )
     copy_from = forms.ModelChoiceField(
-        label="Скопировать мероприятия из",
+        label="Скопировать пункты из",
         queryset=Roadmap.objects.none(),
         required=False,
-        empty_label="— без мероприятий —",
+        empty_label="— без пунктов —",
     )
 
     def __init__(self, *args, roadmaps, search_url="", **kwargs):
@@ -243,10 +243,8 @@ class ReorderForm(forms.Form):
         try:
             ids = [int(part) for part in raw.split(",") if part.strip()]
         except ValueError as error:
-            raise forms.ValidationError("Неверный порядок мероприятий.") from error
+            raise forms.ValidationError("Неверный порядок пунктов.") from error
         existing = set(self.roadmap.items.values_list("pk", flat=True))
         if len(ids) != len(set(ids)) or set(ids) != existing:
-            raise forms.ValidationError(
-                "Список мероприятий изменился: обновите страницу и повторите."
-            )
+            raise forms.ValidationError("Список пунктов изменился: обновите страницу и повторите.")
         return ids

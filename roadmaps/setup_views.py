@@ -45,7 +45,7 @@ def roadmaps(request, pk):
     )
     if request.method == "POST" and form.is_bound and form.is_valid():
         roadmap = form.save()
-        messages.success(request, f"Дорожная карта «{roadmap}» создана. Добавьте мероприятия.")
+        messages.success(request, f"Дорожная карта «{roadmap}» создана. Добавьте её пункты.")
         return redirect("roadmaps:setup_roadmap", pk=roadmap.pk)
     if request.method == "POST" and bulk.is_bound and bulk.is_valid():
         created = _school_roadmaps(program, **bulk.cleaned_data)
@@ -144,7 +144,7 @@ def roadmap_setup(request, pk):
     form = RoadmapItemForm(request.POST or None, roadmap=roadmap, user=request.user)
     if request.method == "POST" and form.is_valid():
         item = form.save()
-        messages.success(request, f"Мероприятие «{item}» добавлено.")
+        messages.success(request, f"Пункт «{item}» добавлен.")
         _warn_if_undated(request, item)
         return redirect(f"{request.path}#item-{item.pk}")
     items = roadmap.items.select_related("module").prefetch_related("responsible")
@@ -184,7 +184,7 @@ def item_edit(request, pk):
         except StaleRevision as stale:
             form.refuse_stale(stale)
         else:
-            messages.success(request, "Мероприятие сохранено.")
+            messages.success(request, "Пункт дорожной карты сохранён.")
             _warn_if_undated(request, item)
             return redirect(f"{_setup_url(item.roadmap)}#item-{item.pk}")
     return render(
@@ -213,7 +213,7 @@ def item_delete(request, pk):
     item = editable_item(request, pk)
     roadmap = item.roadmap
     item.delete()
-    messages.success(request, f"Мероприятие «{item}» удалено.")
+    messages.success(request, f"Пункт «{item}» удалён.")
     return redirect("roadmaps:setup_roadmap", pk=roadmap.pk)
 
 
@@ -251,7 +251,7 @@ def reorder(request, pk):
     _renumber(roadmap, form.cleaned_data["items"])
     if request.htmx:
         return render(request, "roadmaps/setup/_reorder_result.html", {"error": None})
-    messages.success(request, "Порядок мероприятий сохранён.")
+    messages.success(request, "Порядок пунктов сохранён.")
     return redirect("roadmaps:setup_roadmap", pk=roadmap.pk)
 
 

@@ -10,8 +10,9 @@ from .models import Event, RoadmapItem
 
 
 class EventTable(tables.Table):
+    region_label = "События"
     starts_at = tables.DateTimeColumn(verbose_name="Начало", format="d.m.Y H:i")
-    title = tables.Column("Мероприятие", linkify=True)
+    title = tables.Column("Событие", linkify=True)
     kind = tables.Column("Форма")
     level = tables.Column("Уровень")
     is_exchange = tables.BooleanColumn("Обмен опытом", yesno="да,—")
@@ -40,7 +41,7 @@ class EventTable(tables.Table):
             "manage",
         )
         order_by = ("starts_at",)
-        empty_text = "Мероприятий нет."
+        empty_text = "Событий нет."
         attrs = {"class": "table table-sm align-middle"}
 
     def render_item(self, value):
@@ -56,8 +57,9 @@ class EventTable(tables.Table):
 
 
 class ItemTable(tables.Table):
+    region_label = "Мероприятия дорожной карты"
     number = tables.Column("№")
-    title = tables.Column("Мероприятие", linkify=True)
+    title = tables.Column("Мероприятие дорожной карты", linkify=True)
     roadmap = tables.Column("Дорожная карта", accessor="roadmap__title")
     module = tables.Column("Модуль", accessor="module__title")
     schedule_text = tables.Column("Срок реализации")
@@ -78,7 +80,7 @@ class ItemTable(tables.Table):
             "responsible",
             "status",
         )
-        empty_text = "Мероприятий нет."
+        empty_text = "Пунктов нет."
         attrs = {"class": "table table-sm align-middle"}
         row_attrs = {"class": lambda record: "is-late" if record.is_late() else ""}
 

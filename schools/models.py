@@ -48,7 +48,7 @@ class Region(models.Model):
         "часовой пояс",
         max_length=64,
         default="Europe/Moscow",
-        help_text="Например Asia/Yekaterinburg; время мероприятий показывается в нём",
+        help_text="Например Asia/Yekaterinburg; время событий показывается в нём",
     )
 
     objects = RegionQuerySet.as_manager()

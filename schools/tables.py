@@ -7,6 +7,7 @@ from .models import Organization
 
 
 class SchoolTable(tables.Table):
+    region_label = "Школы"
     short_name = tables.Column("Школа", linkify=True)
     municipality = tables.Column("Муниципалитет", order_by=("municipality__name",))
     region = tables.Column("Регион", order_by=("region__name",))

@@ -252,10 +252,10 @@ def item_figures(world, as_user, roadmap):
         "Итоги периода",
     )
     counts["half-year report"] = (
-        half["Мероприятий дорожных карт со сроком в периоде"],
+        half["Пунктов дорожных карт со сроком в периоде"],
         int(str(half["выполнено"]).split()[0]),
         half["просрочено"],
-        half["отменено (не входят в число мероприятий)"],
+        half["отменено (не входят в число пунктов)"],
     )
     card = table(KINDS["school"].build(school, world.coordinator), "Исполнение дорожных карт")
     (card_row,) = [r for r in card.data_rows if r.values[1] == roadmap.title]

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django import template
 
-from core import text
+from core import numbers, text
 
 register = template.Library()
 
@@ -87,14 +87,21 @@ def person(user):
 @register.filter
 def unit_value(value, unit):
     """An indicator's value as read: «18,5 %», «12», «да»; «—» when nothing is entered."""
-    from django.utils.formats import number_format
+    return numbers.value_text(value, unit)
 
-    if value is None or value == "":
+
+@register.filter
+def target_value(target, unit=""):
+    """A target as read: «не менее 60,5 %» (its value written as every value is)."""
+    if not target:
         return "—"
-    if unit == "yes_no":
-        return "да" if value else "нет"
-    text = number_format(value.normalize() + 0 if hasattr(value, "normalize") else value)
-    return f"{text} %" if unit == "percent" else text
+    return numbers.target_text(target.get_comparison_display(), target.value, unit)
+
+
+@register.filter(name="number")
+def number_filter(value):
+    """A number as read: «12 345,5»; «—» for none."""
+    return numbers.number_text(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -42,7 +42,7 @@ def test_a_coordinator_sets_up_a_program_and_sees_attendance_change_the_dashboar
     page.fill("#id_title", "Семинар для управленческих команд")
     page.fill("#id_schedule_text", "Май – июнь")
     expect(page.locator("#schedule-preview")).to_contain_text("30.06.2023")
-    page.get_by_role("button", name="Добавить мероприятие").click()
+    page.get_by_role("button", name="Добавить пункт").click()
     expect(page.get_by_role("cell", name="Семинар для управленческих команд")).to_be_visible()
 
     # The effectiveness indicators, then the dashboard before any attendance.
@@ -55,8 +55,8 @@ def test_a_coordinator_sets_up_a_program_and_sees_attendance_change_the_dashboar
     expect(participation).to_contain_text("не выполнен")
 
     # An event tied to the item; the supported school is invited by default.
-    page.get_by_role("link", name="Мероприятия", exact=True).first.click()
-    page.get_by_role("link", name="Новое мероприятие").click()
+    page.get_by_role("link", name="События", exact=True).first.click()
+    page.get_by_role("link", name="Новое событие").click()
     page.fill("#id_title", "Семинар по обмену опытом")
     page.select_option("#id_kind", "seminar")
     page.fill("#id_starts_at", "2023-05-10T10:00")

@@ -285,5 +285,5 @@ def test_the_indicator_summary_file_has_each_points_average_and_plan(world, prog
     )
     header, first, *_ = load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True)
     row = dict(zip(header, first, strict=True))
-    assert (row["База"], row["Май"], row["План: Май"]) == ("40", "60", "не менее 50")
+    assert (row["База"], row["Май"], row["План: Май"]) == ("40 %", "60 %", "не менее 50 %")
     assert (row["Достигли плана"], row["Улучшили"]) == (2, 2)

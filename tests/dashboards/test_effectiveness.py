@@ -67,7 +67,7 @@ def test_attendance_share_counts_supported_schools_that_attended_an_event_that_h
     assert names(result.rows_counted) == {schools[0].short_name, schools[1].short_name}
     assert names(result.rows_not_counted) == {s.short_name for s in schools[2:]}
     assert {r.reason for r in result.rows_not_counted} == {
-        "не участвовала ни в одном мероприятии программы"
+        "не участвовала ни в одном событии программы"
     }
 
 
@@ -130,7 +130,7 @@ def test_exchange_events_count_held_exchange_events_of_their_level(world):
     assert reasons == {
         "Будущий": "ещё не проведено",
         "Не обмен": "не обмен опытом",
-        municipal.title: "не региональное мероприятие",
+        municipal.title: "не региональное событие",
     }
     assert (municipal_result.value, municipal_result.met) == (Decimal(1), True)
     assert municipal_result.value_display == "1"

@@ -203,7 +203,7 @@ def first_half(world, user=None):
 
 
 def test_half_year_lists_the_items_due_in_the_period_with_their_state(world, filled):
-    items = table(first_half(world), "Мероприятия со сроком в периоде")
+    items = table(first_half(world), "Пункты со сроком в периоде")
     titles = [r.values[1] for r in items.data_rows]
     assert titles == [
         "Старт проекта",
@@ -215,7 +215,7 @@ def test_half_year_lists_the_items_due_in_the_period_with_their_state(world, fil
 
 def test_half_year_counts_attendance_of_the_events_held(world, filled):
     add_schools(world, filled, 4)  # two of the four come to the seminar
-    events = table(first_half(world), "Проведённые мероприятия")
+    events = table(first_half(world), "Проведённые события")
     assert [r.values for r in events.data_rows] == [
         # invited: the pair and the branch, and four more; came: 2 + 2; supported: 3 of 5
         [datetime.date(2023, 3, 15), "Семинар «Есть проект»", "семинар", 7, 4, 9, Decimal("60.0")]
@@ -356,7 +356,7 @@ def test_event_participation_shows_who_was_invited_and_who_came(world, filled):
     assert seminar.values[3] == "филиал «Русскинская НШ»"
     audit = row_of(who, datetime.date(2023, 9, 20))
     assert audit.values[2:] == ["", "МБОУ «Русскинская СОШ»"]
-    summary = table(report, "Мероприятия")
+    summary = table(report, "События")
     assert [r.values[3:] for r in summary.data_rows] == [
         [3, 2, 6, Decimal("100.0")],
         [1, 0, 0, Decimal("0.0")],

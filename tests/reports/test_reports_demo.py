@@ -165,7 +165,7 @@ def test_surgut_half_year_report_names_the_5_pairs(demo):
     for row in pairs:
         assert normal(row.values[1]) in text and normal(row.values[2]) in text
     # The items of the first half of 2023 are there with their state: «Старт Проекта», January.
-    items = table(report, "Мероприятия со сроком в периоде")
+    items = table(report, "Пункты со сроком в периоде")
     assert any("старт проекта" in normal(r.values[1]) for r in items.data_rows)
     assert all(
         r.values[3] is None or r.values[3] <= datetime.date(2023, 6, 30) for r in items.data_rows

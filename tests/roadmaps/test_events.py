@@ -67,7 +67,7 @@ def test_an_event_that_ends_before_it_starts_is_refused_beside_the_end(world, as
         event_data(ends_at="2023-05-10T09:00"),
     )
     assert response.context["form"].errors["ends_at"] == [
-        "Окончание мероприятия не может быть раньше начала."
+        "Окончание события не может быть раньше начала."
     ]
     assert not Event.objects.exists()
 
@@ -212,7 +212,7 @@ def test_attendance_is_not_marked_before_the_event_and_not_for_the_uninvited(wor
         ),
     )
     assert response.context["formset"].non_form_errors() == [
-        "Участие отмечается после начала мероприятия."
+        "Участие отмечается после начала события."
     ]
     past = f.EventFactory(
         program=world.program, starts_at=timezone.now() - datetime.timedelta(days=1)
@@ -259,3 +259,67 @@ def test_the_event_list_filters_and_exports(world, as_user):
     export = as_user(world.school).get(url, {"kind": Event.Kind.WEBINAR, "_export": "xlsx"})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in export["Content-Disposition"]
+
+
+def test_the_calendar_opens_on_the_month_of_the_next_event(world, as_user):
+    past = f.EventFactory(
+        program=world.program, starts_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    upcoming = f.EventFactory(
+        program=world.program,
+        title="Семинар через три месяца",
+        starts_at=timezone.now() + datetime.timedelta(days=95),
+    )
+    response = as_user(world.school).get(reverse("roadmaps:calendar", args=[world.program.pk]))
+    local = timezone.localtime(upcoming.starts_at, YEKATERINBURG)
+    assert response.context["month"] == f"{local:%Y-%m}"
+    assert [day["events"] for day in response.context["agenda"]] == [[upcoming]]
+    assert past not in [e for day in response.context["agenda"] for e in day["events"]]
+    # The month picker shows the month it opened on.
+    assert f'name="month" id="month-input" value="{local:%Y-%m}"' in response.content.decode()
+
+
+def test_the_agenda_lists_the_months_days_with_events_in_order(world, as_user):
+    first = f.EventFactory(
+        program=world.program,
+        title="Вебинар",
+        starts_at=datetime.datetime(2023, 5, 20, 5, 0, tzinfo=UTC),
+    )
+    second = f.EventFactory(
+        program=world.program,
+        title="Семинар",
+        starts_at=datetime.datetime(2023, 5, 3, 5, 0, tzinfo=UTC),
+    )
+    # 1 June is in the grid's last week but not in May's agenda.
+    f.EventFactory(program=world.program, starts_at=datetime.datetime(2023, 6, 1, 5, 0, tzinfo=UTC))
+    response = as_user(world.school).get(
+        reverse("roadmaps:calendar", args=[world.program.pk]),
+        {"month": "2023-05", "view": "agenda"},
+    )
+    agenda = response.context["agenda"]
+    assert [(day["date"], day["events"]) for day in agenda] == [
+        (datetime.date(2023, 5, 3), [second]),
+        (datetime.date(2023, 5, 20), [first]),
+    ]
+    page = response.content.decode()
+    # Only the agenda: no grid.
+    assert "calendar-grid" not in page
+    assert "20 мая" in page
+
+
+def test_events_are_called_events_and_roadmap_items_keep_their_name(world, as_user):
+    client = as_user(world.coordinator)
+    events_page = client.get(reverse("roadmaps:events", args=[world.program.pk])).content.decode()
+    assert "События программы" in events_page
+    assert "Новое событие" in events_page
+    dashboard = client.get(
+        reverse("dashboards:dashboard", args=[world.program.pk])
+    ).content.decode()
+    # The two buttons of the dashboard no longer share a word.
+    assert ">События</a>" in dashboard
+    assert ">Мероприятия дорожных карт</a>" in dashboard
+    assert ">Мероприятия</a>" not in dashboard
+    assert Event._meta.verbose_name_plural == "события"
+    assert Roadmap._meta.get_field("items").related_model._meta.verbose_name == (
+        "мероприятие дорожной карты"
+    )

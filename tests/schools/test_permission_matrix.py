@@ -55,6 +55,9 @@ MATRIX = [
     ("approve value",                "POST",  302,   302,   404,   302,   403,   404,   LOGIN),
     ("approve value, outside",       "POST",  302,   404,   302,   404,   404,   403,   LOGIN),
     ("approve value",                "GET",   405,   405,   405,   405,   405,   405,   LOGIN),
+    ("approve sheet",                "POST",  302,   302,   404,   302,   403,   404,   LOGIN),
+    ("approve sheet, outside",       "POST",  302,   404,   302,   404,   404,   403,   LOGIN),
+    ("approve sheet",                "GET",   405,   405,   405,   405,   405,   405,   LOGIN),
     ("document",                     "GET",   200,   200,   404,   200,   200,   404,   LOGIN),
     ("document, outside",            "GET",   200,   404,   200,   404,   404,   200,   LOGIN),
     ("document file",                "GET",   200,   200,   404,   200,   200,   404,   LOGIN),
@@ -153,6 +156,11 @@ def request_for(view, scene, world):
             f"r{m.pk}-action": "approve",
             f"r{m.pk}-comment": "",
             f"r{m.pk}-revision": m.revision,
+        }
+    if base == "approve sheet":
+        return reverse("monitoring:review_sheet", args=[side.point.pk, side.school.pk]), lambda: {
+            "action": "approve",
+            "comment": "",
         }
     if base == "document":
         return side.document.get_absolute_url(), None
@@ -269,6 +277,7 @@ COVERED = {
     "monitoring:point": "point",
     "monitoring:entry": "data entry",
     "monitoring:review": "approve value",
+    "monitoring:review_sheet": "approve sheet",
     "schools:risk_profile": "risk profile",
     "schools:risk_profile_new": "new risk profile",
     "schools:risk_profile_edit": "risk profile edit",
