@@ -87,7 +87,7 @@ def _events(queryset):
 def program_feed(program, user):
     """The program's events the user sees."""
     events = list(_events(Event.objects.visible_to(user).filter(program=program)))
-    calendar = _calendar(f"Мероприятия: {program.short_title}", {program.timezone_name})
+    calendar = _calendar(f"События: {program.short_title}", {program.timezone_name})
     stamp = timezone.now()
     for event in events:
         calendar.add_component(_event(event, stamp))
@@ -118,7 +118,7 @@ def personal_feed(user):
         .distinct()
     )
     zones = {e.program.timezone_name for e in events}
-    calendar = _calendar("Мои мероприятия и сроки", zones)
+    calendar = _calendar("Мои события и сроки", zones)
     stamp = timezone.now()
     for event in events:
         calendar.add_component(_event(event, stamp))

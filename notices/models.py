@@ -22,10 +22,10 @@ from core.access import access_rule, any_of, reach
 class Kind(models.TextChoices):
     """The kinds of notices; each person chooses which of them come by e-mail."""
 
-    EVENT_INVITATION = "event_invitation", "Приглашение на мероприятие"
-    EVENT_REMINDER = "event_reminder", "Напоминание о мероприятии (за 7 дней и за 1 день)"
-    EVENT_CHANGED = "event_changed", "Мероприятие перенесено или изменено"
-    EVENT_CANCELLED = "event_cancelled", "Мероприятие отменено"
+    EVENT_INVITATION = "event_invitation", "Приглашение на событие"
+    EVENT_REMINDER = "event_reminder", "Напоминание о событии (за 7 дней и за 1 день)"
+    EVENT_CHANGED = "event_changed", "Событие перенесено или изменено"
+    EVENT_CANCELLED = "event_cancelled", "Событие отменено"
     ITEM_DUE = "item_due", "Срок мероприятия дорожной карты (за 7 дней и за 1 день)"
     ITEM_LATE = "item_late", "Мероприятие дорожной карты просрочено"
     VALUES_SUBMITTED = "values_submitted", "Значения показателей отправлены на проверку"

@@ -194,7 +194,7 @@ class Round:
                 kind=Kind.EVENT_INVITATION,
                 occasion="",
                 title=f"Приглашение: {event.title}",
-                body=self._event_text(event, "Ваша организация приглашена на мероприятие."),
+                body=self._event_text(event, "Ваша организация приглашена на событие."),
                 **common,
             )
             ahead = event.starts_at - self.now
@@ -211,8 +211,8 @@ class Round:
                         told,
                         kind=Kind.EVENT_REMINDER,
                         occasion=f"{days}:{event.starts_at.isoformat()}",
-                        title=f"Мероприятие {when}: {event.title}",
-                        body=self._event_text(event, f"Напоминаем: мероприятие {when}."),
+                        title=f"Событие {when}: {event.title}",
+                        body=self._event_text(event, f"Напоминаем: событие {when}."),
                         **common,
                     )
 
@@ -249,8 +249,8 @@ class Round:
                 kind=Kind.EVENT_CHANGED,
                 subject=event,
                 occasion=str(changes[(recipient, object_id)] + 1),
-                title=f"Мероприятие изменено: {event.title}",
-                body=self._event_text(event, "Изменились время или место мероприятия."),
+                title=f"Событие изменено: {event.title}",
+                body=self._event_text(event, "Изменились время или место события."),
                 url=event.get_absolute_url(),
                 state=event_state(event),
                 happens_at=event.starts_at,
@@ -277,8 +277,8 @@ class Round:
                     kind=Kind.EVENT_CANCELLED,
                     subject=(event_type, object_id),
                     occasion="",
-                    title=f"Мероприятие отменено: {name}",
-                    body=f"Мероприятие «{name}» отменено. {start}".strip(),
+                    title=f"Событие отменено: {name}",
+                    body=f"Событие «{name}» отменено. {start}".strip(),
                     happens_at=happens_at,
                 )
             )

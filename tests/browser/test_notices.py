@@ -27,7 +27,7 @@ def test_the_invited_school_is_told_of_a_new_event(world, sign_in, live_server):
     # A new event invites every supported school of the program by one box.
     expect(page.locator("#id_invite_supported")).to_be_checked()
     page.get_by_role("button", name="Сохранить").click()
-    expect(page.get_by_text("Мероприятие «Семинар «Школа полного дня»» добавлено")).to_be_visible()
+    expect(page.get_by_text("Событие «Семинар «Школа полного дня»» добавлено")).to_be_visible()
 
     call_command("send_notifications")
 
