@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator
 from django.forms import inlineformset_factory
 
 from core.uploads import MultipleUploadField
-from programs.models import CuratorPair, Participant, Program
+from programs.models import CuratorPair, Program
 from schools.models import Membership, Organization, RiskFactor
 
 from .models import (
@@ -301,11 +301,4 @@ class PairingForm(forms.Form):
 
     def __init__(self, *args, program, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = (
-            Organization.objects.visible_to(user)
-            .filter(
-                participations__program=program,
-                participations__role=Participant.Role.SUPPORTED,
-            )
-            .distinct()
-        )
+        self.fields["school"].queryset = program.supported_schools().visible_to(user)

@@ -68,9 +68,7 @@ def candidates(program, school, user):
     curators = Participant.objects.filter(program=program, role=Participant.Role.CURATOR).values(
         "organization"
     )
-    supported = Participant.objects.filter(program=program, role=Participant.Role.SUPPORTED).values(
-        "organization"
-    )
+    supported = Participant.objects.filter(program=program).supported().values("organization")
     return (
         Organization.objects.visible_to(user)
         .schools()

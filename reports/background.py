@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from core.background import enqueue_after_commit
-from programs.models import Participant, Program
+from programs.models import Program
 from roadmaps.models import Roadmap
 
 from .models import ReportFile
@@ -39,7 +39,7 @@ def subject_size(subject):
     program = subject if isinstance(subject, Program) else getattr(subject, "program", None)
     if program is None:
         return Size(1, "школ", settings.REPORT_BACKGROUND_SCHOOLS)
-    count = Participant.objects.filter(program=program, role=Participant.Role.SUPPORTED).count()
+    count = program.supported_schools().count()
     return Size(count, "поддерживаемых школ", settings.REPORT_BACKGROUND_SCHOOLS)
 
 
