@@ -56,10 +56,7 @@ class IndicatorEvidence:
         return _round(sum(s.change for s in self.schools) / len(self.schools))
 
     def _better(self, change):
-        if change is None:
-            return None
-        sign = -1 if self.indicator.direction == Indicator.Direction.DOWN else 1
-        return change * sign
+        return self.indicator.favourable(change)
 
     @property
     def difference(self):

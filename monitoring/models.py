@@ -176,6 +176,14 @@ class Indicator(models.Model):
         went_up = after > before
         return self.BETTER if went_up == (self.direction == self.Direction.UP) else self.WORSE
 
+    def favourable(self, change):
+        """A change (after − before, or a difference of changes) signed so that positive is
+        better by the indicator's direction: as is for «чем больше, тем лучше», negated for
+        «чем меньше, тем лучше»; None stays None. `movement` names the same rule in words."""
+        if change is None:
+            return None
+        return change if self.direction == self.Direction.UP else -change
+
     def check_value(self, value):
         """The unit's rule for a value, with a message for the person who typed it."""
         if value is None:

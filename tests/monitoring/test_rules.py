@@ -373,3 +373,14 @@ def test_the_school_card_and_half_year_report_apply_the_standing_threshold(world
     )
     [table] = [t for t in report.tables() if t.title == "Мониторинг показателей"]
     assert Decimal(25) in [row.cells[4] for row in table.data_rows]
+
+
+def test_a_change_is_favourable_by_the_indicators_direction(world):
+    up = f.IndicatorFactory(program=world.program, code="up", direction="up")
+    down = f.IndicatorFactory(program=world.program, code="down", direction="down")
+    assert up.favourable(Decimal(5)) == Decimal(5)
+    assert down.favourable(Decimal(5)) == Decimal(-5)
+    assert down.favourable(None) is None
+    # The same rule as in words: a positive favourable change is «better».
+    assert down.movement(Decimal(10), Decimal(5)) == down.BETTER
+    assert down.favourable(Decimal(5) - Decimal(10)) > 0
