@@ -18,13 +18,22 @@ from django.db.models import Min, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core.changes import data_changed, versions
+from expertise.models import PassThreshold
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Agreement, CuratorPair, Document, Module, Participant
 from roadmaps.models import Attendance, Event, Roadmap, RoadmapItem
-from schools.models import Municipality, Organization, Region, SchoolStatus
+from schools.models import (
+    Municipality,
+    Organization,
+    Region,
+    RiskFactor,
+    RiskLevel,
+    RiskProfile,
+    SchoolStatus,
+)
 
 from .effectiveness import Result, compute_all
-from .figures import completeness, indicator_summary, roadmap_summary
+from .figures import completeness, expertise_summary, indicator_summary, roadmap_summary
 
 
 def dashboard_figures(program, scope, now):
@@ -55,6 +64,7 @@ def dashboard_figures(program, scope, now):
             "indicators": indicators,
             "effectiveness": compute_all(program, scope, now=now),
             "completeness": completeness(program, scope, indicators["points"]),
+            "expertise": expertise_summary(program, scope),
         }
         figures = _plain(figures)
         cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
@@ -104,9 +114,11 @@ PROGRAM_OF = {
         .first()
     ),
     Document: lambda document: document.program_id,
+    PassThreshold: lambda threshold: threshold.program_id,
 }
-# Rows every program's figures may read (names, territories, statuses of schools).
-EVERY = (Organization, Municipality, Region, SchoolStatus)
+# Rows every program's figures may read (names, territories, statuses of schools, the schools'
+# risk profiles behind the traceability flags).
+EVERY = (Organization, Municipality, Region, SchoolStatus, RiskFactor, RiskProfile, RiskLevel)
 
 
 def _changed(sender, instance, raw=False, **kwargs):
@@ -125,7 +137,11 @@ def connect():
     for model in (*PROGRAM_OF, *EVERY):
         post_save.connect(_changed, sender=model, dispatch_uid=f"figures-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"figures-delete-{model.__name__}")
-    for through in (RoadmapItem.responsible.through, Event.invited.through):
+    for through in (
+        RoadmapItem.responsible.through,
+        RoadmapItem.risk_factors.through,
+        Event.invited.through,
+    ):
         m2m_changed.connect(
             _members_changed, sender=through, dispatch_uid=f"figures-m2m-{through.__name__}"
         )

@@ -19,7 +19,11 @@ from django.db.models import (
     Value,
 )
 
+from expertise.thresholds import pass_shares
+from expertise.traceability import FLAG_LABELS, trace
+from expertise.traceability import summary as trace_summary
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
+from programs.models import Document
 from roadmaps.models import (
     COMPLETION,
     ItemExecution,
@@ -243,3 +247,60 @@ def completeness(program, scope, points):
             }
         )
     return {"rows": rows, "indicator_count": len(entered), "school_count": total}
+
+
+@dataclass(frozen=True)
+class ShareFigure:
+    """One kind of document over the schools of a territory, as the dashboard shows it: the
+    counts and the verdict of `expertise.thresholds.KindRow`, without the schools behind them
+    (those are the detail page's, `dashboards:expertise`)."""
+
+    kind: str
+    label: str
+    passed: int
+    total: int
+    share: object
+    threshold: object
+    met: object
+
+    @classmethod
+    def of(cls, row):
+        return cls(row.kind, row.label, row.passed, row.total, row.share, row.threshold, row.met)
+
+
+def expertise_summary(program, scope):
+    """The dashboard's expertise section: the share of participants whose documents passed
+    expertise against the order's threshold (`expertise.thresholds.pass_shares`, per territory),
+    and the traceability flags summed over the scope's supported schools
+    (`expertise.traceability`), with the most flagged schools by name."""
+    schools = supported_schools(program, scope)
+    traces = trace(
+        schools.values_list("pk", flat=True),
+        items=RoadmapItem.objects.filter(roadmap__program=program).in_scope(scope),
+        documents=Document.objects.filter(program=program),
+    )
+    flagged = [t for t in traces.values() if t.has_flags]
+    names = dict(
+        schools.filter(pk__in=[t.school_id for t in flagged]).values_list("pk", "short_name")
+    )
+    flagged.sort(key=lambda t: (-sum(t.flag_counts.values()), names.get(t.school_id, "")))
+    shares = pass_shares(program, schools)
+    return {
+        "shares": {
+            "kinds": [ShareFigure.of(row) for row in shares["kinds"]],
+            "territories": [
+                (name, [ShareFigure.of(row) for row in rows])
+                for name, rows in shares["territories"]
+            ],
+        },
+        "trace": trace_summary(traces),
+        "flagged": [
+            (
+                names.get(t.school_id, ""),
+                t.school_id,
+                [(FLAG_LABELS[flag], count) for flag, count in t.flag_counts.items() if count],
+            )
+            for t in flagged[:TOP]
+        ],
+        "more": max(len(flagged) - TOP, 0),
+    }

@@ -112,6 +112,7 @@ def dashboard(request, pk):
             "indicators": indicators,
             "completeness": completeness_figures,
             "effectiveness": effectiveness,
+            "expertise": figures["expertise"],
             "can_edit": Program.objects.editable_by(request.user).contains(program),
         },
     )

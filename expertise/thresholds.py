@@ -93,13 +93,16 @@ def kind_label(kind):
 def pass_shares(program, schools):
     """{"kinds": [KindRow], "territories": [(name, [KindRow])]} for the participants
     `schools` (a queryset of organizations) of `program`. The kinds shown are those with a
-    threshold, then every concept kind that has documents."""
+    threshold, then every concept kind that has documents. The territories are the schools'
+    municipalities, or their regions when the schools lie in more than one region: a national
+    program's table has a row per region, not hundreds of municipalities."""
     thresholds = {t.kind: t for t in PassThreshold.objects.filter(program=program)}
     school_rows = list(
-        schools.order_by("municipality__name", "short_name").values_list(
-            "pk", "short_name", "municipality__name"
-        )
+        schools.order_by(
+            "municipality__region__name", "municipality__name", "short_name"
+        ).values_list("pk", "short_name", "municipality__name", "municipality__region__name")
     )
+    several_regions = len({row[3] for row in school_rows}) > 1
     documents = defaultdict(list)
     present = set()
     for row in (
@@ -131,7 +134,7 @@ def pass_shares(program, schools):
                             municipality or "",
                             [d for d in documents[pk] if d["kind"] in wanted],
                         )
-                        for pk, name, municipality in members
+                        for pk, name, municipality, _region in members
                     ],
                 )
             )
@@ -139,7 +142,7 @@ def pass_shares(program, schools):
 
     by_territory = defaultdict(list)
     for row in school_rows:
-        by_territory[row[2] or ""].append(row)
+        by_territory[(row[3] if several_regions else row[2]) or ""].append(row)
     return {
         "kinds": rows_for(school_rows),
         "territories": [(name, rows_for(members)) for name, members in by_territory.items()]

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import DataChange
-from roadmaps.models import Attendance, RoadmapItem
+from expertise.models import PassThreshold
+from roadmaps.models import Attendance, Roadmap, RoadmapItem
+from schools.models import RiskFactor, RiskLevel, RiskProfile
 from tests import factories as f
 
 from .test_dashboard import grow, program  # noqa: F401
@@ -104,3 +106,46 @@ def test_marks_are_pruned_to_the_latest_of_each_program(world, program):
     assert DataChange.objects.filter(key=f"program:{program.pk}").count() > 1
     DataChange.prune()
     assert DataChange.objects.filter(key=f"program:{program.pk}").count() == 1
+
+
+def test_a_risk_profile_assessed_shows_in_the_expertise_figures_on_the_next_visit(
+    world, program, as_user
+):
+    client = as_user(world.coordinator)
+    before, _ = visit(client, program)
+    factor = RiskFactor.objects.create(code="9.1", title="Дефицит кадров", group="Кадры")
+    profile = RiskProfile.objects.create(
+        school=world.supported_school, assessed_on=datetime.date(2023, 2, 1)
+    )
+    RiskLevel.objects.create(profile=profile, factor=factor, level=RiskLevel.Level.HIGH)
+    after, _ = visit(client, program)
+    assert after["expertise"]["trace"]["assessed"] == before["expertise"]["trace"]["assessed"] + 1
+    flags = dict(after["expertise"]["trace"]["totals"])
+    assert (
+        flags["высокий риск без мер"]
+        == dict(before["expertise"]["trace"]["totals"])["высокий риск без мер"] + 1
+    )
+
+    # A measure against the factor, named on an item afterwards (a many-to-many change).
+    item = f.RoadmapItemFactory(
+        roadmap=f.RoadmapFactory(
+            program=program, level=Roadmap.Level.SCHOOL, organization=world.supported_school
+        )
+    )
+    visit(client, program)
+    item.risk_factors.add(factor)
+    addressed, _ = visit(client, program)
+    assert dict(addressed["expertise"]["trace"]["totals"])["высокий риск без мер"] == (
+        flags["высокий риск без мер"] - 1
+    )
+
+
+def test_a_pass_threshold_set_shows_on_the_next_visit(world, program, as_user):
+    client = as_user(world.coordinator)
+    before, _ = visit(client, program)
+    assert not before["expertise"]["shares"]["kinds"]
+    PassThreshold.objects.create(program=program, kind="", share=80)
+    after, _ = visit(client, program)
+    assert [row.label for row in after["expertise"]["shares"]["kinds"]] == [
+        "концептуальные документы"
+    ]

@@ -87,6 +87,22 @@ def test_per_kind_and_per_territory(world, five_schools):
     assert (surgut[ALL_CONCEPT].passed, surgut[ALL_CONCEPT].total) == (2, 4)
 
 
+def test_schools_of_several_regions_are_summed_per_region(world, five_schools):
+    """A national program's table has a row per region, not one per municipality."""
+    far = f.OrganizationFactory(
+        municipality=f.MunicipalityFactory(name="Хунзахский район", region__name="Дагестан"),
+        short_name="Хунзахская СОШ",
+    )
+    f.ParticipantFactory(program=world.program, organization=far, role=Participant.Role.SUPPORTED)
+    f.DocumentFactory(program=world.program, organization=far, kind=ANTI_RISK, status=APPROVED)
+    territories = dict(_shares(world)["territories"])
+    assert set(territories) == {"Дагестан", world.municipality.region.name}
+    home = {row.kind: row for row in territories[world.municipality.region.name]}
+    assert (home[ALL_CONCEPT].passed, home[ALL_CONCEPT].total) == (3, 5)
+    dagestan = {row.kind: row for row in territories["Дагестан"]}
+    assert (dagestan[ALL_CONCEPT].passed, dagestan[ALL_CONCEPT].total) == (1, 1)
+
+
 def test_the_dashboard_shows_it_and_the_drill_down_lists_the_documents(
     world, five_schools, as_user
 ):
