@@ -3,8 +3,10 @@
 second visit reads them from the cache, and every kind of write shows on the next visit."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -149,3 +151,22 @@ def test_a_pass_threshold_set_shows_on_the_next_visit(world, program, as_user):
     assert [row.label for row in after["expertise"]["shares"]["kinds"]] == [
         "концептуальные документы"
     ]
+
+
+def test_the_daily_command_prunes_the_marks_and_the_figures_stay_right(world, program, as_user):
+    client = as_user(world.coordinator)
+    for _ in range(3):
+        f.ModuleFactory(program=program)
+    before, _ = visit(client, program)
+    out = io.StringIO()
+    call_command("prune_data_changes", stdout=out)
+    assert "Удалено устаревших отметок изменений:" in out.getvalue()
+    assert DataChange.objects.filter(key=f"program:{program.pk}").count() == 1
+    # The latest mark is kept, so the next write still makes a new version.
+    f.RoadmapItemFactory(
+        roadmap=f.RoadmapFactory(
+            program=program, level=Roadmap.Level.SCHOOL, organization=world.supported_school
+        )
+    )
+    after, _ = visit(client, program)
+    assert after["roadmap"]["totals"]["total"] == before["roadmap"]["totals"]["total"] + 1
