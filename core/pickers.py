@@ -8,8 +8,9 @@ offers, and the form never accepts, anything outside the field's access rule.
 """
 
 from django import forms
-from django.db.models import Q
 from django.shortcuts import render
+
+from .search import matching
 
 SEARCH_LIMIT = 20
 # Chosen options a multiple picker shows; more are kept and counted, not listed.
@@ -63,16 +64,6 @@ class SearchSelectMultiple(SearchSelect, forms.SelectMultiple):
     that adds more."""
 
     template_name = "core/widgets/search_select_multiple.html"
-
-
-def matching(queryset, text, fields=("short_name", "name")):
-    """The rows of the queryset whose fields contain every word of the text."""
-    for word in text.split()[:5]:
-        condition = Q()
-        for name in fields:
-            condition |= Q(**{f"{name}__icontains": word})
-        queryset = queryset.filter(condition)
-    return queryset
 
 
 def search_response(request, field, fields=("short_name", "name")):

@@ -57,12 +57,18 @@ def words(query):
     return [word for word in stripped if word][:MAX_WORDS]
 
 
-def matching(queryset, query, fields):
-    """Rows where each word of `query` occurs in one of `fields` (case and «ё» ignored)."""
+def matches(query, fields):
+    """The condition that each word of `query` occurs in one of `fields` (case and «ё»
+    ignored); a query of no words matches every row."""
     condition = Q()
     for word in words(query):
         condition &= _any_field(word, fields)
-    return queryset.filter(condition)
+    return condition
+
+
+def matching(queryset, query, fields):
+    """Rows where each word of `query` occurs in one of `fields` (case and «ё» ignored)."""
+    return queryset.filter(matches(query, fields))
 
 
 def _any_field(word, fields):

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.access import require, visible_or_404
+from core.search import matches
 from core.uploads import discard_on_failure, file_response
 from programs.models import Program
 from schools.models import Organization, RiskFactor
@@ -48,14 +49,9 @@ class PracticeFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(author_school__short_name__icontains=word)
-            )
-        return queryset
+        return queryset.filter(
+            matches(value, ("title", "description", "author_school__short_name"))
+        )
 
 
 def _listed(queryset):

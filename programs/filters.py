@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from core.formtools import SEARCH_MAX_LENGTH, YEAR_MAX, YEAR_MIN
+from core.search import matches
 from schools.filters import municipality_choices
 from schools.models import Municipality, Region
 
@@ -41,12 +42,7 @@ class ProgramFilter(django_filters.FilterSet):
             self.filters["municipality"].queryset = municipality_choices(user, self.data)
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(short_title__icontains=value)
-            | Q(order_number__icontains=value)
-        )
+        return queryset.filter(matches(value, ("title", "short_title", "order_number")))
 
     def in_year(self, queryset, name, value):
         year = int(value)

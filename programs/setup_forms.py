@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.formtools import SEARCH_MAX_LENGTH, ConstraintFieldErrorsMixin
 from core.pickers import use_picker
+from core.search import matches
 from core.uploads import ACCEPT, FORMATS_TEXT, validate_upload
 from schools.models import Municipality, Organization, Region, SchoolStatus
 
@@ -251,7 +252,7 @@ class CandidateFilterForm(forms.Form):
             schools = schools.filter(municipality=data["municipality"])
         if data["q"]:
             q = data["q"].strip()
-            schools = schools.filter(Q(short_name__icontains=q) | Q(name__icontains=q) | Q(inn=q))
+            schools = schools.filter(matches(q, ("short_name", "name")) | Q(inn=q))
         return schools
 
 

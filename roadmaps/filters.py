@@ -3,8 +3,11 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 
 from core.formtools import SEARCH_MAX_LENGTH
+from core.pickers import use_picker
+from core.search import matches
 from programs.models import Participant
 from schools.models import Organization
 
@@ -15,7 +18,9 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class EventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Название", max_length=SEARCH_MAX_LENGTH, field_name="title", lookup_expr="icontains"
+        label="Название",
+        max_length=SEARCH_MAX_LENGTH,
+        method=lambda queryset, name, value: queryset.filter(matches(value, ("title",))),
     )
     kind = django_filters.ChoiceFilter(
         label="Форма", choices=Event.Kind.choices, empty_label="любая"
@@ -64,26 +69,36 @@ class ItemFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("", "все"), ("true", "без дат"), ("false", "с датами")]),
     )
 
+    # A national program has 5,000 roadmaps and as many responsible organizations: both are
+    # picked by a search (core.pickers), answered by `roadmaps:items_search` with these fields.
+    search_fields = {"roadmap": ("title",), "responsible": ("short_name", "name")}
+
     class Meta:
         model = RoadmapItem
         fields = ["q", "roadmap", "module", "status", "responsible", "late", "undated"]
 
-    def __init__(self, *args, program, roadmaps, **kwargs):
+    def __init__(self, *args, program, roadmaps, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["roadmap"].queryset = roadmaps
+        self.filters["roadmap"].queryset = roadmaps.order_by("title")
         self.filters["module"].queryset = program.modules.all()
         self.program = program
-        self.filters["responsible"].queryset = Organization.objects.filter(
-            pk__in=Participant.objects.filter(program=program).values("organization")
-        ) | Organization.objects.filter(pk=program.owner_id)
+        # The program's participants and owner, among the organizations the user sees.
+        self.filters["responsible"].queryset = (
+            Organization.objects.visible_to(user)
+            .filter(
+                Q(pk__in=Participant.objects.filter(program=program).values("organization"))
+                | Q(pk=program.owner_id)
+            )
+            .order_by("short_name")
+        )
+        search_url = reverse("roadmaps:items_search", args=[program.pk])
+        for name in self.search_fields:
+            use_picker(self.form.fields[name], search_url)
 
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(
-            Q(title__icontains=value)
-            | Q(expected_result__icontains=value)
-            | Q(responsible_note__icontains=value)
-            | Q(number=value)
+            matches(value, ("title", "expected_result", "responsible_note")) | Q(number=value)
         )
 
     def by_responsible(self, queryset, name, value):

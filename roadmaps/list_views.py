@@ -1,11 +1,14 @@
 """The items of a program's roadmaps as one list: filters (roadmap, module, status, responsible,
 late), sorting, pages and an Excel export."""
 
+from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from core.access import visible_or_404
 from core.exports import wants_xlsx, xlsx_response
+from core.pickers import search_response
 from programs.models import Program
 
 from .filters import ItemFilter
@@ -13,11 +16,15 @@ from .models import Roadmap, RoadmapItem
 from .tables import ItemTable
 
 
-def item_list(request, pk):
+def _program_and_roadmaps(request, pk):
     program = visible_or_404(
         Program.objects.select_related("region", "municipality__region"), request.user, pk=pk
     )
-    roadmaps = Roadmap.objects.visible_to(request.user).filter(program=program)
+    return program, Roadmap.objects.visible_to(request.user).filter(program=program)
+
+
+def item_list(request, pk):
+    program, roadmaps = _program_and_roadmaps(request, pk)
     items = (
         RoadmapItem.objects.filter(roadmap__in=roadmaps)
         .select_related(
@@ -26,7 +33,9 @@ def item_list(request, pk):
         .prefetch_related("responsible")
         .order_by("roadmap__title", "order", "pk")
     )
-    filterset = ItemFilter(request.GET or None, queryset=items, program=program, roadmaps=roadmaps)
+    filterset = ItemFilter(
+        request.GET or None, queryset=items, program=program, roadmaps=roadmaps, user=request.user
+    )
     table = ItemTable(filterset.qs)
     if wants_xlsx(request):
         return xlsx_response(table, f"Мероприятия дорожных карт — {program.short_title}")
@@ -36,3 +45,21 @@ def item_list(request, pk):
         "roadmaps/list/item_list.html",
         {"program": program, "filter": filterset, "table": table},
     )
+
+
+@require_safe
+def item_search(request, pk):
+    """Roadmaps and responsible organizations for the list's pickers, through the filter's own
+    choices: what a search finds is what the filter accepts."""
+    program, roadmaps = _program_and_roadmaps(request, pk)
+    name = request.GET.get("name", "")
+    if name not in ItemFilter.search_fields:
+        raise Http404("Нет такого поля.")
+    filterset = ItemFilter(
+        None,
+        queryset=RoadmapItem.objects.none(),
+        program=program,
+        roadmaps=roadmaps,
+        user=request.user,
+    )
+    return search_response(request, filterset.form.fields[name], ItemFilter.search_fields[name])

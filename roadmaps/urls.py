@@ -14,6 +14,7 @@ urlpatterns = [
     path("program/<int:pk>/setup/", setup_views.roadmaps, name="setup"),
     path("program/<int:pk>/setup/search/", setup_views.setup_search, name="setup_search"),
     path("program/<int:pk>/items/", list_views.item_list, name="items"),
+    path("program/<int:pk>/items/search/", list_views.item_search, name="items_search"),
     path("<int:pk>/setup/", setup_views.roadmap_setup, name="setup_roadmap"),
     path("<int:pk>/reorder/", setup_views.reorder, name="reorder"),
     path("items/<int:pk>/edit/", setup_views.item_edit, name="item_edit"),

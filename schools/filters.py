@@ -6,6 +6,7 @@ from django.apps import apps
 from django.db.models import Q
 
 from core.formtools import SEARCH_MAX_LENGTH, YEAR_MAX, YEAR_MIN
+from core.search import matches
 
 from .models import Municipality, Organization, Region, SchoolStatus
 
@@ -67,7 +68,7 @@ class SchoolFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(
-            Q(short_name__icontains=value) | Q(name__icontains=value) | Q(inn=value) | Q(code=value)
+            matches(value, ("short_name", "name")) | Q(inn=value) | Q(code=value)
         )
 
     def in_category(self, queryset, name, value):

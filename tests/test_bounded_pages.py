@@ -71,6 +71,7 @@ PAGES = {
     "pairs set-up": lambda w, event: reverse("programs:setup_pairs", args=[w.program.pk]),
     "roadmaps set-up": lambda w, event: reverse("roadmaps:setup", args=[w.program.pk]),
     "program page": lambda w, event: reverse("programs:detail", args=[w.program.pk]),
+    "items of the program": lambda w, event: reverse("roadmaps:items", args=[w.program.pk]),
 }
 
 
@@ -159,3 +160,63 @@ def test_attendance_is_marked_a_page_at_a_time_and_keeps_the_other_pages(world, 
     assert response.url == f"{address}?page=2"
     assert Event.objects.get(pk=held.pk).attendances.count() == 2
     assert Attendance.objects.get(event=held, organization=first).people_count == 3
+
+
+def test_the_item_list_picks_roadmaps_and_responsible_by_search_within_the_users_reach(
+    world, as_user
+):
+    schools = add_schools(world, 30)
+    far = f.OrganizationFactory(municipality=world.other_municipality, short_name="СОШ № 9 г.")
+    f.ParticipantFactory(program=world.program, organization=far)
+    search = reverse("roadmaps:items_search", args=[world.program.pk])
+
+    def offered(user, name, text):
+        page = as_user(user).get(search, {"name": name, "q": text})
+        assert page.status_code == 200
+        return re.findall(r'data-pick="(\d+)"', page.content.decode())
+
+    # The municipality's coordinator finds its schools, not the other municipality's.
+    found = offered(world.coordinator, "responsible", "СОШ № 9")
+    assert str(schools[9].pk) in found and str(far.pk) not in found
+    # The region's coordinator sees both municipalities.
+    assert str(far.pk) in offered(world.region_coordinator, "responsible", "СОШ № 9")
+    assert offered(world.coordinator, "roadmap", "ДК СОШ № 17") == [
+        str(Roadmap.objects.get(organization=schools[17]).pk)
+    ]
+    assert as_user(world.coordinator).get(search, {"name": "module", "q": "ДК"}).status_code == 404
+    assert as_user(world.outsider).get(search, {"name": "roadmap", "q": "ДК"}).status_code == 404
+
+
+def test_a_responsible_picked_on_the_item_list_filters_it_and_stays_chosen(world, as_user):
+    school = add_schools(world, 3)[1]
+    roadmap = Roadmap.objects.get(organization=school)
+    item = f.RoadmapItemFactory(roadmap=roadmap, title="Курсы для учителей математики")
+    item.responsible.add(school)
+    f.RoadmapItemFactory(roadmap=roadmap, title="Другое мероприятие")
+    page = as_user(world.coordinator).get(
+        reverse("roadmaps:items", args=[world.program.pk]),
+        {"responsible": school.pk, "q": "курсы"},
+    )
+    html = page.content.decode()
+    assert "Курсы для учителей математики" in html and "Другое мероприятие" not in html
+    assert re.search(rf'<option value="{school.pk}"[^>]*selected>{school.short_name}', html)
+    # The picker's own search box belongs to no form: submitting the filter sends one «q».
+    assert re.search(r'<input type="search"[^>]*name="q"[^>]*form="[^"]+-search"', html)
+
+
+def test_searches_ignore_the_case_of_russian_letters_on_every_database(world, as_user):
+    """SQLite's LIKE folds only Latin letters: every search goes through core.search instead."""
+    add_schools(world, 20)
+    client = as_user(world.coordinator)
+    picked = client.get(
+        reverse("programs:setup_pairs_search", args=[world.program.pk]),
+        {"name": "supported_school", "q": "сош № 17"},
+    ).content.decode()
+    assert re.findall(r'data-pick="(\d+)"', picked) == [
+        str(Organization.objects.get(short_name="СОШ № 17").pk)
+    ]
+    listed = client.get(reverse("schools:list"), {"q": "сош № 17"}).content.decode()
+    assert "СОШ № 17" in listed and "СОШ № 16" not in listed
+    f.EventFactory(program=world.program, title="Семинар для ЗАВУЧЕЙ")
+    events = client.get(reverse("roadmaps:events", args=[world.program.pk]), {"q": "завучей"})
+    assert "Семинар для ЗАВУЧЕЙ" in events.content.decode()
