@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
+from core.pickers import use_picker
 from programs.models import CuratorPair
 from roadmaps.models import RoadmapItem
 from schools.models import Membership, Organization
@@ -50,6 +52,17 @@ class InvitationForm(forms.Form):
         error_messages={"invalid_choice": "Эта пара не из ваших программ."},
     )
 
+    # A region's coordinator may invite people of thousands of organizations and pairs: both
+    # are picked by a search (core.pickers), answered by `notices:invitation_search`.
+    search_fields = {
+        "organization": ("short_name", "name"),
+        "pair": (
+            "curator_school__short_name",
+            "supported_school__short_name",
+            "program__short_title",
+        ),
+    }
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         organizations = Organization.objects.editable_by(user).order_by("short_name", "name")
@@ -58,8 +71,12 @@ class InvitationForm(forms.Form):
             CuratorPair.objects.editable_by(user)
             .filter(supported_school__in=organizations)
             .select_related("program", "curator_school", "supported_school")
+            .order_by("program__short_title", "supported_school__short_name")
         )
         self.fields["pair"].label_from_instance = lambda pair: f"{pair.program}: {pair}"
+        search_url = reverse("notices:invitation_search")
+        for name in self.search_fields:
+            use_picker(self.fields[name], search_url)
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("settings/calendar/renew/", views.renew_feed, name="renew_feed"),
     path("invitations/", views.invitation_list, name="invitations"),
     path("invitations/new/", views.invitation_create, name="invitation_create"),
+    path("invitations/search/", views.invitation_search, name="invitation_search"),
     path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path(
         "invitations/accept/<uidb64>/<token>/",

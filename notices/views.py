@@ -16,9 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.access import visible_or_404
+from core.pickers import search_response
 from programs.models import Program
 from schools.models import Organization
 
@@ -174,6 +175,17 @@ def invitation_create(request):
         _send(request, invitation)
         return redirect("notices:invitations")
     return render(request, "notices/invitation_form.html", {"form": form})
+
+
+@require_safe
+def invitation_search(request):
+    """Organizations and pairs for the invitation form's pickers, through the form's choices."""
+    _may_invite(request.user)
+    name = request.GET.get("name", "")
+    if name not in InvitationForm.search_fields:
+        raise Http404("Нет такого поля.")
+    form = InvitationForm(user=request.user)
+    return search_response(request, form.fields[name], InvitationForm.search_fields[name])
 
 
 def _send(request, invitation):

@@ -12,6 +12,7 @@ from django.test import Client
 from notices.models import Invitation
 from programs.models import Curator
 from schools.models import Membership
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,30 @@ def test_only_coordinators_invite(world, as_user, person):
     client = as_user(world.people[person])
     assert client.get("/notices/invitations/").status_code == 403
     assert client.post("/notices/invitations/new/", data(world)).status_code == 403
+    search = {"name": "organization", "q": "СОШ"}
+    assert client.get("/notices/invitations/search/", search).status_code == 403
+
+
+def test_organizations_and_pairs_are_picked_by_search_within_the_territory(world, as_user):
+    """A region's coordinator may invite into thousands of organizations: the form lists none
+    of them and the search finds only those of the coordinator's territory."""
+    for n in range(40):
+        f.OrganizationFactory(municipality=world.municipality, short_name=f"СОШ № {n}")
+    far = f.OrganizationFactory(short_name="СОШ № 7 другого региона")
+    client = as_user(world.coordinator)
+    form = client.get("/notices/invitations/new/").content.decode()
+    # The roles and the pair's blank choice; none of the 40 schools.
+    assert form.count("<option") == len(Membership.Role.choices) + 1
+    assert "СОШ № 39" not in form
+    found = client.get("/notices/invitations/search/", {"name": "organization", "q": "сош № 7"})
+    offered = re.findall(r'data-pick="(\d+)"', found.content.decode())
+    assert offered and str(far.pk) not in offered
+    pair = client.get(
+        "/notices/invitations/search/",
+        {"name": "pair", "q": world.pair.supported_school.short_name},
+    )
+    assert re.findall(r'data-pick="(\d+)"', pair.content.decode()) == [str(world.pair.pk)]
+    assert client.get("/notices/invitations/search/", {"name": "role"}).status_code == 404
 
 
 def test_the_coordinator_sees_who_has_not_signed_in_and_resends(world, as_user):
