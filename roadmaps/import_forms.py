@@ -2,7 +2,9 @@
 meaning of each of its columns."""
 
 from django import forms
+from django.urls import reverse
 
+from core.pickers import use_picker
 from core.uploads import extension_of, validate_upload
 from core.xlsx import MAX_IMPORT_MB
 
@@ -38,9 +40,16 @@ class RoadmapUploadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    # A national program has a roadmap per school: the roadmap is picked by a search
+    # (core.pickers), answered by `roadmaps:import_search`.
+    search_fields = {"roadmap": ("title", "organization__short_name")}
+
     def __init__(self, *args, program, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["roadmap"].queryset = Roadmap.objects.editable_by(user).filter(program=program)
+        self.fields["roadmap"].queryset = (
+            Roadmap.objects.editable_by(user).filter(program=program).order_by("title", "pk")
+        )
+        use_picker(self.fields["roadmap"], reverse("roadmaps:import_search", args=[program.pk]))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

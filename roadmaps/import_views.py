@@ -6,11 +6,13 @@ set up the program (`Program.objects.editable_by`) import, into a roadmap they m
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.imports import NOT_FOUND, ImportFlow, ImportRefused
+from core.pickers import search_response
 from core.xlsx import ImportFileError, stash, unstash
 from programs.setup_views import editable_program
 
@@ -164,3 +166,15 @@ def roadmap_import_preview(request, pk):
 @require_POST
 def roadmap_import_confirm(request, pk):
     return RoadmapImport(request, pk).confirm()
+
+
+@require_GET
+def roadmap_import_search(request, pk):
+    """Roadmaps for the upload form's picker, through the form's own choices."""
+    program = editable_program(request, pk)
+    if request.GET.get("name") not in RoadmapUploadForm.search_fields:
+        raise Http404("Нет такого поля.")
+    form = RoadmapUploadForm(program=program, user=request.user)
+    return search_response(
+        request, form.fields["roadmap"], RoadmapUploadForm.search_fields["roadmap"]
+    )

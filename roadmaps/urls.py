@@ -23,6 +23,9 @@ urlpatterns = [
     # Import of a roadmap from an order's table (roadmaps/import_views.py).
     path("program/<int:pk>/import/", import_views.roadmap_import, name="import"),
     path(
+        "program/<int:pk>/import/search/", import_views.roadmap_import_search, name="import_search"
+    ),
+    path(
         "program/<int:pk>/import/preview/",
         import_views.roadmap_import_preview,
         name="import_preview",

@@ -145,6 +145,26 @@ def test_a_roadmap_of_another_program_is_not_offered(world, as_user):
     assert response.context["form"].errors["roadmap"] == ["Выберите дорожную карту из списка."]
 
 
+def test_the_roadmap_is_picked_by_search_among_those_the_person_may_edit(world, as_user):
+    for n in range(30):
+        f.RoadmapFactory(program=world.program, title=f"Дорожная карта школы № {n}")
+    other = f.RoadmapFactory(title="Дорожная карта школы № 29 другой программы")
+    client = as_user(world.coordinator)
+    page = client.get(reverse("roadmaps:import", args=[world.program.pk])).content.decode()
+    assert "школы № 29" not in page
+    search = reverse("roadmaps:import_search", args=[world.program.pk])
+    found = client.get(search, {"name": "roadmap", "q": "карта школы № 29"}).content.decode()
+    offered = re.findall(r'data-pick="(\d+)"', found)
+    assert offered == [
+        str(Roadmap.objects.get(program=world.program, title="Дорожная карта школы № 29").pk)
+    ]
+    assert str(other.pk) not in offered
+    assert as_user(world.school).get(search, {"name": "roadmap", "q": "карта"}).status_code in (
+        403,
+        404,
+    )
+
+
 def test_a_roadmap_deleted_before_the_confirmation_is_named(world, as_user):
     roadmap = f.RoadmapFactory(program=world.program)
     client = as_user(world.coordinator)
