@@ -220,3 +220,17 @@ def test_searches_ignore_the_case_of_russian_letters_on_every_database(world, as
     f.EventFactory(program=world.program, title="Семинар для ЗАВУЧЕЙ")
     events = client.get(reverse("roadmaps:events", args=[world.program.pk]), {"q": "завучей"})
     assert "Семинар для ЗАВУЧЕЙ" in events.content.decode()
+
+
+def test_the_expertise_detail_pages_each_kinds_schools(world, as_user):
+    from expertise.models import PassThreshold
+
+    PassThreshold.objects.create(program=world.program, kind="", share=80)
+    add_schools(world, 120)
+    client = as_user(world.region_coordinator)
+    address = reverse("dashboards:expertise", args=[world.program.pk])
+    first = client.get(address).content.decode()
+    assert first.count('class="not-counted"') == 50
+    assert "1–50 из 121" in first and 'href="?page-all=2#kind-all"' in first
+    last = client.get(address, {"page-all": 3}).content.decode()
+    assert last.count('class="not-counted"') == 21
