@@ -229,14 +229,24 @@ class CandidateFilterForm(forms.Form):
     )
     q = forms.CharField(label="Название или ИНН", required=False, max_length=SEARCH_MAX_LENGTH)
 
+    # A federal program spans 840 municipalities: the municipality is picked by a search
+    # (core.pickers), answered by `programs:setup_participants_search`.
+    search_fields = {"municipality": ("name", "region__name")}
+
     def __init__(self, *args, program, user, **kwargs):
         super().__init__(*args, **kwargs)
-        municipalities = Municipality.objects.covered_by(user)
+        municipalities = Municipality.objects.covered_by(user).select_related("region")
         if program.municipality_id:
             municipalities = municipalities.filter(pk=program.municipality_id)
         elif program.region_id:
             municipalities = municipalities.filter(region_id=program.region_id)
-        self.fields["municipality"].queryset = municipalities
+        self.fields["municipality"].queryset = municipalities.order_by("name", "pk")
+        # Names repeat between regions («Центральный район»): the region tells them apart.
+        self.fields["municipality"].label_from_instance = lambda m: f"{m.name} ({m.region})"
+        use_picker(
+            self.fields["municipality"],
+            reverse("programs:setup_participants_search", args=[program.pk]),
+        )
 
     def filter(self, schools):
         if not self.is_valid():

@@ -263,6 +263,18 @@ def pairs_search(request, pk):
     return search_response(request, form.fields[name], PairForm.search_fields[name])
 
 
+@require_safe
+def participants_search(request, pk):
+    """Municipalities for the candidate filter's picker, through the form's own choices."""
+    program = editable_program(request, pk)
+    if request.GET.get("name") not in CandidateFilterForm.search_fields:
+        raise Http404("Нет такого поля.")
+    form = CandidateFilterForm(program=program, user=request.user)
+    return search_response(
+        request, form.fields["municipality"], CandidateFilterForm.search_fields["municipality"]
+    )
+
+
 def pair_setup(request, pk):
     """A pair's curators and agreements."""
     pair = get_object_or_404(

@@ -29,6 +29,11 @@ urlpatterns = [
         setup_views.participants,
         name="setup_participants",
     ),
+    path(
+        "<int:pk>/setup/participants/search/",
+        setup_views.participants_search,
+        name="setup_participants_search",
+    ),
     path("<int:pk>/setup/pairs/", setup_views.pairs, name="setup_pairs"),
     path("<int:pk>/setup/pairs/search/", setup_views.pairs_search, name="setup_pairs_search"),
     path("<int:pk>/setup/<slug:part>/", setup_views.program_parts, name="setup_parts"),

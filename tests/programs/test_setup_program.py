@@ -2,6 +2,7 @@
 beside the field, saving nothing."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -202,6 +203,24 @@ def test_candidates_are_filtered_by_their_status_categories_of_a_year(world, as_
     # Schools of another municipality are never offered.
     everyone = as_user(world.coordinator).get(url)
     assert world.outsider_school not in everyone.context["candidates"]
+
+
+def test_the_candidates_municipality_is_picked_by_search_within_the_territory(world, as_user):
+    program = f.ProgramFactory(owner=world.ministry, level=Program.Level.REGIONAL)
+    url = reverse("programs:setup_participants", args=[program.pk])
+    search = reverse("programs:setup_participants_search", args=[program.pk])
+    client = as_user(world.region_coordinator)
+    page = client.get(url).content.decode()
+    assert not re.search(rf'<option value="{world.other_municipality.pk}"', page)
+    found = client.get(search, {"name": "municipality", "q": "мегион"}).content.decode()
+    assert re.findall(r'data-pick="(\d+)"', found) == [str(world.other_municipality.pk)]
+    assert f"{world.other_municipality.name} ({world.region})" in found
+    chosen = client.get(url, {"municipality": world.other_municipality.pk}).content.decode()
+    assert re.search(rf'<option value="{world.other_municipality.pk}"[^>]*selected', chosen)
+    assert as_user(world.school).get(search, {"name": "municipality", "q": "г."}).status_code in (
+        403,
+        404,
+    )
 
 
 def test_ticked_schools_become_participants_in_the_chosen_role(world, as_user):
