@@ -100,7 +100,7 @@ def build(n):
     )
     through = RoadmapItem.responsible.through
     through.objects.bulk_create(
-        through(roadmapitem_id=item.pk, organization_id=supported[i // 2].pk)
+        through(item_id=item.pk, organization_id=supported[i // 2].pk)
         for i, item in enumerate(items)
     )
     indicator = Indicator.objects.create(program=program, code="1", title="Доля", unit="percent")
