@@ -201,6 +201,7 @@ def _school_sections(user, school):
     )
     profiles = list(
         RiskProfile.objects.visible_to(user)
+        .submitted()
         .filter(school=school)
         .prefetch_related(Prefetch("levels", queryset=RiskLevel.objects.select_related("factor")))
         .order_by("-assessed_on")[:2]
