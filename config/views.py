@@ -138,6 +138,8 @@ def home(request):
 
     awaiting = Measurement.objects.approvable_by(user).awaiting_approval()
     returned = Measurement.objects.editable_by(user).filter(status=Measurement.Status.RETURNED)
+    draft_values = Measurement.objects.drafts_to_finish(user, today)
+    draft_profiles = RiskProfile.objects.drafts_to_finish(user).select_related("school")
     documents_to_review = Document.objects.reviewable_by(user).awaiting_review()
     documents_to_fix = Document.objects.editable_by(user).filter(
         status=Document.Status.NEEDS_REVISION
@@ -158,6 +160,10 @@ def home(request):
             "awaiting_count": awaiting.count(),
             "returned": _values_by_sheet(returned),
             "returned_count": returned.count(),
+            "draft_values": _values_by_sheet(draft_values),
+            "draft_values_count": draft_values.count(),
+            "draft_profiles": draft_profiles[:HOME_ROWS],
+            "draft_profiles_count": draft_profiles.count(),
             "documents_to_review": documents_to_review.select_related("organization", "program")[
                 :HOME_ROWS
             ],
@@ -201,6 +207,7 @@ def _school_sections(user, school):
     )
     profiles = list(
         RiskProfile.objects.visible_to(user)
+        .submitted()
         .filter(school=school)
         .prefetch_related(Prefetch("levels", queryset=RiskLevel.objects.select_related("factor")))
         .order_by("-assessed_on")[:2]

@@ -112,8 +112,9 @@ class SchoolTrace:
 
 
 def newest_profiles(school_ids, profiles=None):
-    """Each school's newest profile (among `profiles`, e.g. those the user sees)."""
-    profiles = RiskProfile.objects.all() if profiles is None else profiles
+    """Each school's newest submitted profile (among `profiles`, e.g. those the user sees): a
+    draft is no profile yet, for traceability and for pairing alike."""
+    profiles = (RiskProfile.objects.all() if profiles is None else profiles).submitted()
     newest = profiles.filter(school=OuterRef("school")).order_by("-assessed_on", "-pk")
     return profiles.filter(school__in=school_ids, pk=Subquery(newest.values("pk")[:1]))
 

@@ -520,6 +520,24 @@ class MeasurementQuerySet(models.QuerySet):
     def awaiting_approval(self):
         return self.filter(status=Measurement.Status.SUBMITTED)
 
+    def drafts_to_finish(self, user, today=None):
+        """Values the user's own school saved as a draft (something typed) and has not
+        submitted, at points still open for entry: on the school's home page as work to
+        finish. Coordinators and curators may change or approve a school's values, but its
+        drafts are the school's to send, never their to-do."""
+        schools = reach(user).editor_schools
+        if not schools:
+            return self.none()
+        return (
+            self.visible_to(user)
+            .filter(
+                status=Measurement.Status.DRAFT,
+                organization__in=schools,
+                point__in=MonitoringPoint.objects.open_for_entry(today).values("pk"),
+            )
+            .filter(Q(value__isnull=False) | ~Q(comment=""))
+        )
+
     def completeness(self, *by):
         """Per organization (and per the fields named in `by`, such as "point"): how many
         values are filled in, submitted, approved and returned, counted in the database (rows

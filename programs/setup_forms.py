@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.forms import inlineformset_factory
 from django.urls import reverse
 from django.utils import timezone
@@ -136,10 +136,12 @@ def _with_current(queryset, current_id):
 # --- Tasks, stages, modules ------------------------------------------------------------------
 
 
+# Tasks and modules are put in order by dragging their rows (or with ↑ ↓), not by typing a
+# position: a form sent after a drag would otherwise undo it.
 class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
-        fields = ["order", "number", "text"]
+        fields = ["number", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -166,14 +168,21 @@ class ModuleForm(ConstraintFieldErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Module
-        fields = ["order", "title", "description"]
+        fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
 class PartFormSet(forms.BaseInlineFormSet):
-    """Rows of a program's part; two rows with the same title in one post are refused too."""
+    """Rows of a program's part; two rows with the same title in one post are refused too. A
+    new row of a part without a position field goes to the end of the list."""
 
     unique_title_message = None
+
+    def save_new(self, form, commit=True):
+        if "order" not in form.fields:
+            last = self.model.objects.filter(program=self.instance).aggregate(Max("order"))
+            form.instance.order = (last["order__max"] or 0) + 1
+        return super().save_new(form, commit=commit)
 
     def clean(self):
         super().clean()
@@ -196,7 +205,9 @@ class ModuleFormSet(PartFormSet):
 PART_FORMSETS = {
     "tasks": (
         "Задачи",
-        inlineformset_factory(Program, Task, form=TaskForm, extra=2, can_delete=True),
+        inlineformset_factory(
+            Program, Task, form=TaskForm, formset=PartFormSet, extra=2, can_delete=True
+        ),
     ),
     "stages": (
         "Этапы",

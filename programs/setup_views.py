@@ -19,6 +19,7 @@ from django_tables2 import RequestConfig
 
 from core.access import require, visible_or_404
 from core.changes import data_changed
+from core.ordering import move_response, reorder_response
 from core.pickers import search_response
 from core.revisions import StaleRevision, create_or_stale
 from core.setup import delete_unless_blocked
@@ -99,7 +100,8 @@ def program_setup(request, pk):
     )
 
 
-# Parts that a pasted list adds several at a time (a stage needs its dates).
+# Parts that a pasted list adds several at a time (a stage needs its dates), and that are put
+# in order by dragging their rows or with the ↑ ↓ buttons (stages follow their dates).
 LINE_PARTS = {"tasks", "modules"}
 
 
@@ -130,8 +132,45 @@ def program_parts(request, pk, part):
     return render(
         request,
         "programs/setup/program_parts.html",
-        {"program": program, "formset": formset, "title": title, "active": part, "lines": lines},
+        {
+            "program": program,
+            "formset": formset,
+            "title": title,
+            "active": part,
+            "lines": lines,
+            "ordered": formset_class.model.objects.filter(program=program)
+            if part in LINE_PARTS
+            else None,
+        },
     )
+
+
+def _ordered_parts(request, pk, part):
+    """The program's tasks or modules, as the list to reorder, once the user may set it up."""
+    if part not in LINE_PARTS:
+        raise Http404
+    program = editable_program(request, pk)
+    model = PART_FORMSETS[part][1].model
+    return program, model.objects.filter(program=program)
+
+
+def _parts_url(program, part):
+    return reverse("programs:setup_parts", args=[program.pk, part])
+
+
+@require_POST
+def part_move(request, pk, part, part_pk):
+    """Move a task or module one place up or down: drag and drop without JavaScript."""
+    program, rows = _ordered_parts(request, pk, part)
+    row = get_object_or_404(rows, pk=part_pk)
+    return move_response(request, rows, row, f"{_parts_url(program, part)}#part-{row.pk}")
+
+
+@require_POST
+def part_reorder(request, pk, part):
+    """Save the order of all the program's tasks or modules (drag and drop posts their ids)."""
+    program, rows = _ordered_parts(request, pk, part)
+    return reorder_response(request, rows, _parts_url(program, part))
 
 
 def participants(request, pk):

@@ -38,6 +38,14 @@ urlpatterns = [
     path("<int:pk>/setup/pairs/search/", setup_views.pairs_search, name="setup_pairs_search"),
     path("<int:pk>/setup/<slug:part>/", setup_views.program_parts, name="setup_parts"),
     path(
+        "<int:pk>/setup/<slug:part>/reorder/", setup_views.part_reorder, name="setup_parts_reorder"
+    ),
+    path(
+        "<int:pk>/setup/<slug:part>/<int:part_pk>/move/",
+        setup_views.part_move,
+        name="setup_part_move",
+    ),
+    path(
         "participants/<int:pk>/remove/",
         setup_views.participant_remove,
         name="participant_remove",

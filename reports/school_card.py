@@ -107,6 +107,7 @@ def statuses_section(school):
 def risk_section(school, user):
     profiles = list(
         RiskProfile.objects.visible_to(user)
+        .submitted()
         .filter(school=school)
         .order_by("-assessed_on")[:PROFILES_SHOWN]
     )[::-1]

@@ -227,24 +227,3 @@ def _target_label(target):
 
 def _preview_url(program):
     return f"{reverse('roadmaps:schedule_preview')}?program={program.pk}"
-
-
-class ReorderForm(forms.Form):
-    """The new order of a roadmap's items, as their ids (from drag and drop)."""
-
-    items = forms.CharField()
-
-    def __init__(self, *args, roadmap, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.roadmap = roadmap
-
-    def clean_items(self):
-        raw = self.cleaned_data["items"]
-        try:
-            ids = [int(part) for part in raw.split(",") if part.strip()]
-        except ValueError as error:
-            raise forms.ValidationError("Неверный порядок пунктов.") from error
-        existing = set(self.roadmap.items.values_list("pk", flat=True))
-        if len(ids) != len(set(ids)) or set(ids) != existing:
-            raise forms.ValidationError("Список пунктов изменился: обновите страницу и повторите.")
-        return ids

@@ -10,13 +10,14 @@ pair's roadmap). Not seen: 404; seen but not theirs: 403.
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core.access import require, visible_or_404
 from core.changes import data_changed
+from core.ordering import move_response, reorder_response
 from core.pagination import annotate_page, page_of
 from core.pickers import search_response
 from core.revisions import StaleRevision, claim
@@ -25,7 +26,7 @@ from programs.setup_views import editable_program
 
 from .models import Roadmap, RoadmapItem
 from .schedule import parse_schedule
-from .setup_forms import ReorderForm, RoadmapForm, RoadmapItemForm, SchoolRoadmapsForm
+from .setup_forms import RoadmapForm, RoadmapItemForm, SchoolRoadmapsForm
 
 
 def roadmaps(request, pk):
@@ -221,49 +222,16 @@ def item_delete(request, pk):
 def item_move(request, pk):
     """Move an item one place up or down: the fallback of drag and drop, without JavaScript."""
     item = editable_item(request, pk)
-    direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
-        return HttpResponseBadRequest("direction: up или down")
-    ids = list(item.roadmap.items.values_list("pk", flat=True))
-    index = ids.index(item.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(ids):
-        ids[index], ids[other] = ids[other], ids[index]
-        _renumber(item.roadmap, ids)
-    return redirect(f"{_setup_url(item.roadmap)}#item-{item.pk}")
+    return move_response(
+        request, item.roadmap.items.all(), item, f"{_setup_url(item.roadmap)}#item-{item.pk}"
+    )
 
 
 @require_POST
 def reorder(request, pk):
     """Save the order of all items at once (drag and drop posts the ids in their new order)."""
     roadmap = editable_roadmap(request, pk)
-    form = ReorderForm(request.POST, roadmap=roadmap)
-    if not form.is_valid():
-        if request.htmx:
-            return render(
-                request,
-                "roadmaps/setup/_reorder_result.html",
-                {"error": form.errors["items"][0]},
-                status=400,
-            )
-        messages.error(request, form.errors["items"][0])
-        return redirect("roadmaps:setup_roadmap", pk=roadmap.pk)
-    _renumber(roadmap, form.cleaned_data["items"])
-    if request.htmx:
-        return render(request, "roadmaps/setup/_reorder_result.html", {"error": None})
-    messages.success(request, "Порядок пунктов сохранён.")
-    return redirect("roadmaps:setup_roadmap", pk=roadmap.pk)
-
-
-def _renumber(roadmap, ids):
-    items = {i.pk: i for i in roadmap.items.all()}
-    changed = []
-    for order, pk in enumerate(ids):
-        if items[pk].order != order:
-            items[pk].order = order
-            changed.append(items[pk])
-    # Revisions guard the item form against lost updates; a new order is not a content change.
-    RoadmapItem.objects.bulk_update(changed, ["order"])
+    return reorder_response(request, roadmap.items.all(), _setup_url(roadmap))
 
 
 def schedule_preview(request):

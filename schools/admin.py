@@ -178,8 +178,8 @@ class RiskLevelInline(admin.TabularInline):
 
 @admin.register(RiskProfile)
 class RiskProfileAdmin(admin.ModelAdmin):
-    list_display = ("school", "assessed_on", "source", "created_by")
-    list_filter = ("school__region",)
+    list_display = ("school", "assessed_on", "status", "source", "created_by")
+    list_filter = ("status", "school__region")
     list_select_related = ("school", "created_by")
     search_fields = ("school__short_name", "school__name", "source")
     ordering = ("school__short_name", "-assessed_on")

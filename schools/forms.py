@@ -10,7 +10,10 @@ from .models import RiskFactor, RiskLevel, RiskProfile
 
 
 class RiskProfileForm(RevisionFormMixin, forms.ModelForm):
-    """The date and source of the assessment and a level for every factor of the catalogue."""
+    """The date and source of the assessment and a level for every factor of the catalogue.
+
+    Submitting needs all of it valid. A draft keeps what is valid (`draft_levels`, and the
+    date and source through the model form) and shows the rest with its errors."""
 
     class Meta:
         model = RiskProfile
@@ -21,6 +24,8 @@ class RiskProfileForm(RevisionFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.school = school
         self.instance.school = school
+        # A draft may lack the date (the model allows it); a submitted profile never does.
+        self.fields["assessed_on"].required = True
         self.factors = list(RiskFactor.objects.all())
         current = {}
         if self.instance.pk:
@@ -44,6 +49,33 @@ class RiskProfileForm(RevisionFormMixin, forms.ModelForm):
 
     def levels(self):
         return {factor: self.cleaned_data[self.level_name(factor)] for factor in self.factors}
+
+    def draft_levels(self):
+        """The levels that passed validation: those a draft keeps (run `is_valid` first)."""
+        return {
+            factor: self.cleaned_data[self.level_name(factor)]
+            for factor in self.factors
+            if self.level_name(factor) in self.cleaned_data
+        }
+
+    @property
+    def may_be_draft(self):
+        """A new profile or a draft may be saved as a draft; a submitted one is only changed
+        whole, so that it never drops out of the figures it is in."""
+        return self.instance.pk is None or self.instance.is_draft
+
+    @classmethod
+    def of_draft(cls, profile):
+        """The form bound to what the draft holds, so that reopening it shows at once what is
+        still missing, each beside its field."""
+        data = {"revision": profile.revision, "source": profile.source}
+        if profile.assessed_on:
+            data["assessed_on"] = profile.assessed_on.isoformat()
+        for level in profile.levels.all():
+            data[cls.level_name(level.factor)] = level.level
+        form = cls(data, instance=profile, school=profile.school)
+        form.is_valid()
+        return form
 
     def clean_assessed_on(self):
         day = self.cleaned_data["assessed_on"]

@@ -336,27 +336,61 @@ class RiskFactor(models.Model):
 class RiskProfileQuerySet(models.QuerySet):
     @access_rule
     def visible_to(self, user):
+        """Profiles of the organizations the user sees; a draft only to those who may finish
+        it (the school's staff, coordinators of its territory): it is the school's unfinished
+        work, not yet its risk profile."""
         r = reach(user)
-        return self.filter(r.sees_organization("school"))
+        return self.filter(r.sees_organization("school")).filter(
+            Q(status=RiskProfile.Status.SUBMITTED) | r.changes_school_data("school")
+        )
 
     @access_rule
     def editable_by(self, user):
         r = reach(user)
         return self.filter(r.changes_school_data("school"))
 
+    def submitted(self):
+        """The profiles that are the school's risk profile: every comparison, dynamics,
+        traceability, pairing, report and count reads profiles through here, so a draft
+        changes none of them until it is submitted."""
+        return self.filter(status=RiskProfile.Status.SUBMITTED)
+
+    def drafts(self):
+        return self.filter(status=RiskProfile.Status.DRAFT)
+
+    def drafts_to_finish(self, user):
+        """Drafts the user's own school saved and has not submitted: on their home page as
+        something to finish. A coordinator or curator may open a school's draft, but it is the
+        school's to finish, not theirs."""
+        schools = reach(user).editor_schools
+        return self.drafts().filter(school__in=schools) if schools else self.none()
+
 
 class RiskProfile(RevisionedModel):
     """A snapshot of a school's risk levels (рисковый профиль школы) on a date.
 
     A profile belongs to the school, not to a program: `schools` depends on no other app, and a
-    school keeps one risk history whichever programs it takes part in."""
+    school keeps one risk history whichever programs it takes part in.
+
+    The school may save an unfinished profile as a draft (черновик): what it filled in
+    correctly is kept, the date may still be missing, and the draft counts nowhere
+    (`RiskProfileQuerySet.submitted`) until it is submitted with every field valid."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "отправлен"
 
     school = models.ForeignKey(
         Organization, models.CASCADE, related_name="risk_profiles", verbose_name="школа"
     )
-    assessed_on = models.DateField("дата оценки")
+    # Empty only in a draft (a constraint says so); the form asks for it on submitting.
+    assessed_on = models.DateField("дата оценки", null=True, blank=True)
     source = models.CharField(
         "источник", max_length=300, blank=True, help_text="Например, анкетирование ФИС ОКО"
+    )
+    # Profiles saved before drafts existed were complete: they are submitted.
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.SUBMITTED
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -379,10 +413,26 @@ class RiskProfile(RevisionedModel):
                 name="riskprofile_unique_date",
                 violation_error_message="У школы уже есть профиль на эту дату.",
             ),
+            models.UniqueConstraint(
+                fields=["school"],
+                condition=Q(status="draft"),
+                name="riskprofile_one_draft",
+                violation_error_message="У школы уже есть черновик рискового профиля.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(assessed_on__isnull=False),
+                name="riskprofile_submitted_dated",
+                violation_error_message="У отправленного профиля должна быть дата оценки.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.school}, {self.assessed_on:%d.%m.%Y}"
+        day = f"{self.assessed_on:%d.%m.%Y}" if self.assessed_on else "без даты"
+        return f"{self.school}, {day}{', черновик' if self.is_draft else ''}"
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
 
     def get_absolute_url(self):
         return reverse("schools:risk_profile", args=[self.pk])

@@ -1,5 +1,6 @@
 """Pages of the schools app: the list of schools, and a school's risk profiles — filled in by
-the school, compared to show which factors went up and down.
+the school (saved as a draft while unfinished, then submitted), compared to show which factors
+went up and down. Comparisons read submitted profiles only.
 
 The school's own page gathers from every app, so it lives in config/views.py."""
 
@@ -16,9 +17,10 @@ from .services import save_risk_profile
 
 
 def _profiles(user, school):
-    """The school's profiles the user sees, newest first, with their levels."""
+    """The school's submitted profiles the user sees, newest first, with their levels."""
     return (
         RiskProfile.objects.visible_to(user)
+        .submitted()
         .filter(school=school)
         .prefetch_related(Prefetch("levels", queryset=RiskLevel.objects.select_related("factor")))
         .order_by("-assessed_on")
@@ -27,6 +29,9 @@ def _profiles(user, school):
 
 def risk_profile_detail(request, pk):
     profile = visible_or_404(RiskProfile.objects.select_related("school"), request.user, pk=pk)
+    if profile.is_draft:
+        # A draft has no dynamics yet: whoever sees it may finish it.
+        return redirect("schools:risk_profile_edit", pk=profile.pk)
     profiles = list(_profiles(request.user, profile.school))
     older = next((p for p in profiles if p.assessed_on < profile.assessed_on), None)
     profile = next(p for p in profiles if p.pk == profile.pk)
@@ -46,21 +51,49 @@ def risk_profile_detail(request, pk):
 
 
 def _profile_form_page(request, form, school):
-    if request.method == "POST" and form.is_valid():
-        try:
-            profile = save_risk_profile(form, request.user)
-        except StaleRevision as stale:
-            form.refuse_stale(stale)
-        else:
-            if profile is not None:
-                messages.success(request, "Рисковый профиль сохранён.")
-                return redirect(profile)
+    """Submit the profile (every field valid), or save it as a draft: what is valid is kept,
+    and the page comes back with the rest marked beside each field."""
+    if request.method == "POST":
+        # The draft button is shown only where a draft may be saved; a post naming it elsewhere
+        # is a submission.
+        draft = "draft" in request.POST and form.may_be_draft
+        was_draft = form.may_be_draft
+        if draft or form.is_valid():
+            try:
+                profile = save_risk_profile(form, request.user, draft=draft)
+            except StaleRevision as stale:
+                form.refuse_stale(stale)
+            else:
+                if profile is not None and not draft:
+                    done = "отправлен" if was_draft else "сохранён"
+                    messages.success(request, f"Рисковый профиль {done}.")
+                    return redirect(profile)
+                if profile is not None and not form.errors:
+                    messages.success(
+                        request, "Черновик сохранён. Отправьте профиль, когда он будет готов."
+                    )
+                    return redirect("schools:risk_profile_edit", pk=profile.pk)
+                if profile is not None:
+                    # The page now stands for the saved draft: the next post continues it.
+                    data = form.data.copy()
+                    data[form.add_prefix("revision")] = profile.revision
+                    form.data = data
+                    messages.warning(
+                        request,
+                        "Черновик сохранён: верно заполненное сохранено, поля с ошибками "
+                        "отмечены ниже и не сохранены. Исправьте их, чтобы отправить профиль.",
+                    )
     return render(request, "schools/risk_profile_form.html", {"form": form, "school": school})
 
 
 def risk_profile_create(request, school_pk):
     school = visible_or_404(Organization.objects.schools(), request.user, pk=school_pk)
     require(Organization.objects.data_editable_by(request.user), school)
+    draft = RiskProfile.objects.editable_by(request.user).drafts().filter(school=school).first()
+    if draft is not None:
+        # One draft per school: a new profile continues the one already begun.
+        messages.info(request, "У школы есть неотправленный черновик профиля: продолжите его.")
+        return redirect("schools:risk_profile_edit", pk=draft.pk)
     form = RiskProfileForm(request.POST or None, school=school)
     return _profile_form_page(request, form, school)
 
@@ -68,7 +101,10 @@ def risk_profile_create(request, school_pk):
 def risk_profile_edit(request, pk):
     profile = visible_or_404(RiskProfile.objects.select_related("school"), request.user, pk=pk)
     require(RiskProfile.objects.editable_by(request.user), profile)
-    form = RiskProfileForm(request.POST or None, instance=profile, school=profile.school)
+    if request.method != "POST" and profile.is_draft:
+        form = RiskProfileForm.of_draft(profile)
+    else:
+        form = RiskProfileForm(request.POST or None, instance=profile, school=profile.school)
     return _profile_form_page(request, form, profile.school)
 
 
