@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
+from .changes import data_changed
+
 CHANGED_MEANWHILE = (
     "Список изменился, пока страница была открыта (в новом порядке есть чужие, повторённые "
     "или пропущенные строки): обновите страницу и повторите."
@@ -37,10 +39,12 @@ class ReorderForm(forms.Form):
         return ids
 
 
-def renumber(rows, ids, field="order"):
+def renumber(rows, ids, field="order", program_id=None):
     """Give the rows the positions 0, 1, … in the order of `ids` (every row's id), writing only
     the rows whose position changes. A new order is not a change of content: revisions, which
-    guard the rows' forms against lost updates, are left alone."""
+    guard the rows' forms against lost updates, are left alone. bulk_update sends no signals,
+    so the program the rows belong to is marked changed here (its dashboard lists modules in
+    their order)."""
     by_pk = {row.pk: row for row in rows}
     changed = []
     for position, pk in enumerate(ids):
@@ -49,35 +53,37 @@ def renumber(rows, ids, field="order"):
             setattr(row, field, position)
             changed.append(row)
     rows.model.objects.bulk_update(changed, [field])
+    if changed and program_id is not None:
+        data_changed(program_id)
 
 
-def move(rows, row, direction, field="order"):
+def move(rows, row, direction, field="order", program_id=None):
     """Swap the row with its neighbour above ("up") or below ("down"); nothing at either end."""
     ids = list(rows.values_list("pk", flat=True))
     index = ids.index(row.pk)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(ids):
         ids[index], ids[other] = ids[other], ids[index]
-        renumber(rows, ids, field)
+        renumber(rows, ids, field, program_id)
 
 
-def move_response(request, rows, row, redirect_to, field="order"):
+def move_response(request, rows, row, redirect_to, field="order", program_id=None):
     """The view of an ↑ / ↓ button: move the row, and back to the list at that row."""
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         return HttpResponseBadRequest("direction: up или down")
-    move(rows, row, direction, field)
+    move(rows, row, direction, field, program_id)
     return redirect(redirect_to)
 
 
-def reorder_response(request, rows, redirect_to, field="order"):
+def reorder_response(request, rows, redirect_to, field="order", program_id=None):
     """The view of drag and drop: save the posted order of all rows, or refuse it whole with
     the reason. An htmx request gets the line that says so (core/_reorder_result.html); a
     plain post, a message and the list again."""
     form = ReorderForm(request.POST, rows=rows)
     error = None if form.is_valid() else form.errors["items"][0]
     if error is None:
-        renumber(rows, form.cleaned_data["items"], field)
+        renumber(rows, form.cleaned_data["items"], field, program_id)
     if request.htmx:
         status = 400 if error else 200
         return render(request, "core/_reorder_result.html", {"error": error}, status=status)

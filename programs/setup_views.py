@@ -163,14 +163,16 @@ def part_move(request, pk, part, part_pk):
     """Move a task or module one place up or down: drag and drop without JavaScript."""
     program, rows = _ordered_parts(request, pk, part)
     row = get_object_or_404(rows, pk=part_pk)
-    return move_response(request, rows, row, f"{_parts_url(program, part)}#part-{row.pk}")
+    return move_response(
+        request, rows, row, f"{_parts_url(program, part)}#part-{row.pk}", program_id=program.pk
+    )
 
 
 @require_POST
 def part_reorder(request, pk, part):
     """Save the order of all the program's tasks or modules (drag and drop posts their ids)."""
     program, rows = _ordered_parts(request, pk, part)
-    return reorder_response(request, rows, _parts_url(program, part))
+    return reorder_response(request, rows, _parts_url(program, part), program_id=program.pk)
 
 
 def participants(request, pk):

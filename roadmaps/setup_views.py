@@ -223,7 +223,11 @@ def item_move(request, pk):
     """Move an item one place up or down: the fallback of drag and drop, without JavaScript."""
     item = editable_item(request, pk)
     return move_response(
-        request, item.roadmap.items.all(), item, f"{_setup_url(item.roadmap)}#item-{item.pk}"
+        request,
+        item.roadmap.items.all(),
+        item,
+        f"{_setup_url(item.roadmap)}#item-{item.pk}",
+        program_id=item.roadmap.program_id,
     )
 
 
@@ -231,7 +235,9 @@ def item_move(request, pk):
 def reorder(request, pk):
     """Save the order of all items at once (drag and drop posts the ids in their new order)."""
     roadmap = editable_roadmap(request, pk)
-    return reorder_response(request, roadmap.items.all(), _setup_url(roadmap))
+    return reorder_response(
+        request, roadmap.items.all(), _setup_url(roadmap), program_id=roadmap.program_id
+    )
 
 
 def schedule_preview(request):

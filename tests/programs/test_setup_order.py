@@ -157,3 +157,23 @@ def test_a_module_added_in_the_form_goes_to_the_end_and_keeps_the_dragged_order(
     data["modules-3-title"] = "Г"
     assert client.post(url, data).status_code == 302
     assert titles(world.program) == ["В", "А", "Б", "Г"]
+
+
+def test_the_dashboard_lists_the_modules_in_their_new_order_at_once(world, as_user, modules):
+    """Figures are kept until their data changes: a new order is such a change."""
+    for module in modules:
+        f.RoadmapItemFactory(roadmap=f.RoadmapFactory(program=world.program), module=module)
+    client = as_user(world.coordinator)
+    dashboard = reverse("dashboards:dashboard", args=[world.program.pk])
+
+    def shown():
+        return [row["title"] for row in client.get(dashboard).context["roadmap"]["by_module"]]
+
+    assert shown() == ["А", "Б", "В"]
+    client.post(reorder_url(world), {"items": ids(modules, (2, 0, 1))}, HTTP_HX_REQUEST="true")
+    assert shown() == ["В", "А", "Б"]
+    client.post(
+        reverse("programs:setup_part_move", args=[world.program.pk, "modules", modules[0].pk]),
+        {"direction": "down"},
+    )
+    assert shown() == ["В", "Б", "А"]
