@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.access import reach, visible_or_404
+from core.pagination import count_up_to
 from core.uploads import file_response
 from monitoring.models import Measurement, MonitoringPoint
 from monitoring.summaries import school_indicator_rows
@@ -24,6 +25,8 @@ from schools.models import Organization, RiskFactor, RiskLevel, RiskProfile
 
 # Home lists show this many rows; the counts beside them are of everything.
 HOME_ROWS = 20
+# The to-do counts stop here: past it the home says «более 1 000».
+HOME_COUNT_LIMIT = 1000
 DUE_SOON_DAYS = 14
 
 
@@ -152,14 +155,15 @@ def home(request):
         {
             "today": today,
             "due_soon_days": DUE_SOON_DAYS,
+            "count_limit": HOME_COUNT_LIMIT,
             "items": item_rows,
             "item_counts": item_counts,
             "points": [(p, entry_links.get(p.pk, [])) for p in point_rows],
             "points_count": points.count(),
             "awaiting": _values_by_sheet(awaiting),
-            "awaiting_count": awaiting.count(),
+            "awaiting_count": count_up_to(awaiting, HOME_COUNT_LIMIT),
             "returned": _values_by_sheet(returned),
-            "returned_count": returned.count(),
+            "returned_count": count_up_to(returned, HOME_COUNT_LIMIT),
             "draft_values": _values_by_sheet(draft_values),
             "draft_values_count": draft_values.count(),
             "draft_profiles": draft_profiles[:HOME_ROWS],

@@ -21,6 +21,14 @@ def plural_form(number, forms):
 
 
 @register.filter
+def up_to(count, limit):
+    """A count from `core.pagination.count_up_to`: the number, or «более N» past the limit."""
+    if count > limit:
+        return f"более {numbers.number_text(limit)}"
+    return numbers.number_text(count)
+
+
+@register.filter
 def ru_plural(number, forms):
     """`{{ n|ru_plural:"школа,школы,школ" }}` → «5 школ»."""
     return f"{number} {plural_form(number, forms)}"

@@ -181,3 +181,16 @@ def test_the_home_page_makes_the_same_queries_for_5_and_50_rows(scene, world, as
     few = queries()
     grow(world, scene, 45, 5)
     assert queries() == few
+
+
+def test_a_to_do_count_past_the_limit_says_more_than(scene, world, as_user, monkeypatch):
+    """The database stops counting one past the limit; the home says «более …»."""
+    from config import views
+
+    monkeypatch.setattr(views, "HOME_COUNT_LIMIT", 0)
+    response = home(as_user(world.curator))
+    assert response.context["awaiting_count"] == 1
+    assert "более 0" in section(response, "home-values")
+    monkeypatch.setattr(views, "HOME_COUNT_LIMIT", 1)
+    response = home(as_user(world.curator))
+    assert "более" not in section(response, "home-values")
