@@ -101,7 +101,7 @@ def build(program, user, scope=WHOLE):
 
     took_part = [org_id for org_id in supported if came_count[org_id]]
     report.add(totals_section(events, now, len(supported), len(took_part)))
-    report.add(events_section(summary_rows))
+    report.add(events_section(summary_rows, scope))
     report.add(
         Section("Кто был приглашён и кто пришёл").add(
             Table(
@@ -158,7 +158,13 @@ def totals_section(events, now, schools, took_part):
     )
 
 
-def events_section(rows):
+def events_section(rows, scope=WHOLE):
+    note = "Доля — от числа школ адресной поддержки программы."
+    if scope.territory is not None:
+        note = (
+            f"Организации и участники — территории «{scope.territory}»; доля — от числа её "
+            "школ адресной поддержки."
+        )
     return Section("События").add(
         Table(
             "События",
@@ -173,7 +179,7 @@ def events_section(rows):
             ],
             rows,
             empty_text="Событий нет.",
-            note="Доля — от числа школ адресной поддержки программы.",
+            note=note,
         )
     )
 
@@ -299,7 +305,7 @@ def summary(report, program, user, shown, now):
         )
     )
     report.add(totals_section(events, now, school_count, totals["took"]))
-    report.add(events_section(rows))
+    report.add(events_section(rows, scope))
     report.add(
         Section("Участие школ адресной поддержки по территориям").add(
             Table(
