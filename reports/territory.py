@@ -20,6 +20,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.templatetags.portal import ru_plural
 from dashboards.scope import WHOLE, Scope
 from programs.models import Program
 from schools.models import Municipality, Region
@@ -102,7 +103,8 @@ class Breakdown:
             return None
         rows = "регионам" if self.key == REGION else "муниципалитетам"
         text = (
-            f"Отчёт сводный: в нём {self.school_count} школ адресной поддержки — больше, чем "
+            f"Отчёт сводный: в нём {ru_plural(self.school_count, 'школа,школы,школ')} адресной "
+            "поддержки — больше, чем "
             f"можно прочитать по одной (граница — {self.bound}). Таблицы по школам заменены "
             f"строками по {rows}: каждая строка посчитана по школам своей территории. Школы "
             "одной территории перечислены в отчёте по этой территории — ссылка «по школам» в "

@@ -373,9 +373,14 @@ def test_a_territory_that_is_not_one_is_404(world, filled, as_user, query):
 
 
 def test_the_page_s_downloads_keep_the_territory(world, filled, spread_schools, as_user):
-    response = page(as_user(world.coordinator), "passport", world.program, region=world.region.pk)
+    response = page(as_user(world.region_coordinator), "passport", world.program, region=world.region.pk)
     pdf = reverse("reports:report_pdf", args=["passport", world.program.pk])
-    assert f'href="{pdf}?region={world.region.pk}"' in response.content.decode()
+    html = response.content.decode()
+    assert f'href="{pdf}?region={world.region.pk}"' in html
+    # Each municipality's row leads to its own passport.
+    one = reverse("reports:report", args=["passport", world.program.pk])
+    detail = f"https://portal.example{one}?municipality={world.other_municipality.pk}"
+    assert f'<a href="{detail}">по школам</a>' in html
 
 
 # --- Files ---------------------------------------------------------------------------------------
