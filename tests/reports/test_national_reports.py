@@ -373,7 +373,9 @@ def test_a_territory_that_is_not_one_is_404(world, filled, as_user, query):
 
 
 def test_the_page_s_downloads_keep_the_territory(world, filled, spread_schools, as_user):
-    response = page(as_user(world.region_coordinator), "passport", world.program, region=world.region.pk)
+    response = page(
+        as_user(world.region_coordinator), "passport", world.program, region=world.region.pk
+    )
     pdf = reverse("reports:report_pdf", args=["passport", world.program.pk])
     html = response.content.decode()
     assert f'href="{pdf}?region={world.region.pk}"' in html
