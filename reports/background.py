@@ -3,6 +3,10 @@
 A report about more supported schools than `REPORT_BACKGROUND_SCHOOLS` (a roadmap of more items
 than `REPORT_BACKGROUND_ROWS`) would keep a request busy for minutes and use gigabytes of memory
 while WeasyPrint lays out hundreds of pages; such a report is a `ReportFile` a worker makes.
+The schools counted are those of the report's territory (?region=, ?municipality=). Past
+`REPORT_DETAIL_SCHOOLS` a report summarises its schools by territory (territory.py), so it no
+longer runs to hundreds of pages; gathering the figures of thousands of schools and laying out
+their charts still takes seconds, so it stays with the worker.
 """
 
 import datetime
