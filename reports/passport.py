@@ -271,19 +271,26 @@ def territories_section(program, user, shown):
     (authorities, centres, partners) are few and listed as they are."""
     counts = territory_counts(program, user, shown)
     names = dict(shown.territories)
+    own_only = None in counts and not any(
+        counts[None][n] for n in ("supported", "curators", "pairs")
+    )
     if None in counts:
         # Items under None are those of the program's own roadmaps, counted once rather than in
         # each territory they reach; schools there lie outside every municipality of a region.
         names[None] = (
-            "без муниципалитета; дорожные карты программы"
-            if any(counts[None][n] for n in ("supported", "curators", "pairs"))
-            else "Дорожные карты программы"
+            "Дорожные карты программы"
+            if own_only
+            else "без муниципалитета; дорожные карты программы"
         )
     rows, totals = [], dict.fromkeys(TERRITORY_COUNTS, 0)
     for tid, name in names.items():
         figures = counts[tid]
         link = shown.link(KIND, program, tid) if tid is not None else None
-        rows.append(Row([name, *(figures[n] for n in TERRITORY_COUNTS), link]))
+        cells = [figures[n] for n in TERRITORY_COUNTS]
+        if tid is None and own_only:
+            # Only items: the program's own roadmaps have no schools or pairs of their own.
+            cells[:4] = [None] * 4
+        rows.append(Row([name, *cells, link]))
         for n in TERRITORY_COUNTS:
             totals[n] += figures[n]
     rows.append(Row(["Всего", *(totals[n] for n in TERRITORY_COUNTS), None]))
