@@ -396,12 +396,118 @@ def measure_import(point, user):
     }
 
 
+def measure_reports(program, point, user, trace_memory=False):
+    """The summarised reports of the whole program, of one region and of one municipality, each
+    made as a worker makes it (`reports.tasks.make_report_file`): seconds, PDF pages, size and
+    the process's peak memory after it (ru_maxrss only grows: a report that needed more than
+    everything before it raises it); with `trace_memory`, the peak of Python's allocations
+    during each task (tracemalloc, which slows the run: its seconds are not the ones to quote)."""
+
+    from schools.models import Municipality
+
+    municipality = Municipality.objects.filter(
+        organizations__participations__program=program
+    ).first()
+    subjects = [
+        ("аналитическая справка", "note", point),
+        ("паспорт программы", "passport", program),
+        ("участие в событиях", "events", program),
+    ]
+    territories = [
+        ("вся программа", {}),
+        ("один регион", {"region": municipality.region_id}),
+        ("один муниципалитет", {"municipality": municipality.pk}),
+    ]
+    print(
+        f"\n{'отчёт (PDF, через задачу)':40} {'всего, с':>7} {'данные':>7} {'стр.':>6} {'КБ':>7}"
+        f" {'пик RSS, МБ':>12}" + (f" {'пик Python, МБ':>10}" if trace_memory else "")
+    )
+    figures = []
+    media = tempfile.TemporaryDirectory()
+    with override_settings(MEDIA_ROOT=media.name):
+        figures = _make_reports(subjects, territories, user, figures, trace_memory)
+    media.cleanup()
+    return figures
+
+
+def _make_reports(subjects, territories, user, figures, trace_memory):
+    import io
+    import resource
+    import tracemalloc
+
+    from pypdf import PdfReader
+
+    from reports.background import _loaded
+    from reports.kinds import KINDS
+    from reports.models import ReportFile
+    from reports.tasks import make_report_file
+
+    for title, slug, subject in subjects:
+        for where, params in territories:
+            report_file = ReportFile.objects.create(
+                kind=slug,
+                subject_id=subject.pk,
+                fmt=ReportFile.Format.PDF,
+                params=params,
+                requested_by=user,
+                title=title,
+            )
+            if trace_memory:
+                tracemalloc.start()
+            started = time.perf_counter()
+            make_report_file.call(str(report_file.pk))
+            seconds = time.perf_counter() - started
+            traced = 0
+            if trace_memory:
+                traced = tracemalloc.get_traced_memory()[1] / 2**20
+                tracemalloc.stop()
+            report_file.refresh_from_db()
+            assert report_file.status == ReportFile.Status.READY, report_file.status
+            # The data and the document without WeasyPrint, measured apart, as a worker's
+            # task above makes both.
+            kind = KINDS[slug]
+            subject = kind.queryset().get(pk=subject.pk)
+            started = time.perf_counter()
+            kind.build(subject, user, **_loaded(params, user, subject))
+            build_s = time.perf_counter() - started
+            content = report_file.file.read()
+            pages = len(PdfReader(io.BytesIO(content)).pages)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            label = f"{title}, {where}"
+            print(
+                f"{label:40} {seconds:7.1f} {build_s:7.1f} {pages:6d} {len(content) / 1024:7.0f}"
+                f" {peak:12.0f}" + (f" {traced:10.0f}" if trace_memory else "")
+            )
+            figures.append(
+                {
+                    "report": label,
+                    "s": round(seconds, 2),
+                    "build_s": round(build_s, 2),
+                    "pages": pages,
+                    "bytes": len(content),
+                    "peak_rss_mb": round(peak),
+                    "traced_peak_mb": round(traced),
+                }
+            )
+    return figures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--explain", action="store_true", help="print the slowest queries")
     parser.add_argument("--profile", action="store_true", help="print where Python spends time")
     parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE as JSON")
+    parser.add_argument(
+        "--reports",
+        action="store_true",
+        help="also make the note, passport and participation PDFs as a worker does",
+    )
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="with --reports: the peak of Python's allocations during each report (slower)",
+    )
     parser.add_argument(
         "--only", help="time only the pages whose title contains one of these texts (a,b,…)"
     )
@@ -496,6 +602,10 @@ def main():
                         "queries": queries,
                         "bytes": size,
                     }
+                )
+            if args.reports:
+                figures["reports"] = measure_reports(
+                    program, point, people["admin"], args.trace_memory
                 )
             if not args.only or "импорт" in args.only:
                 figures["import"] = measure_import(point, people["admin"])

@@ -151,6 +151,14 @@ RQ_QUEUES = {
 REPORT_BACKGROUND_SCHOOLS = env.int("REPORT_BACKGROUND_SCHOOLS", default=300)
 REPORT_BACKGROUND_ROWS = env.int("REPORT_BACKGROUND_ROWS", default=3000)
 REPORT_FILE_HOURS = env.int("REPORT_FILE_HOURS", default=24)
+# A report about a program's schools lists them one by one up to this many (after its territory,
+# ?region= or ?municipality=); beyond it, its per-school tables become one row per region or
+# municipality, each linked to the report of that territory (reports/territory.py). Kept at or
+# below REPORT_BACKGROUND_SCHOOLS, so a report that lists schools one by one inside a request
+# lists at most that many (a single municipality is always listed school by school).
+REPORT_DETAIL_SCHOOLS = min(
+    env.int("REPORT_DETAIL_SCHOOLS", default=150), REPORT_BACKGROUND_SCHOOLS
+)
 
 # Figures of the dashboards are kept in the cache under a token that changes with the data of
 # their program, so a per-process memory cache is never stale either; CACHE_URL=redis://…

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from core import numbers
+from dashboards.scope import WHOLE
 from roadmaps.models import RoadmapItem
 
 from .document import Cell, Report
@@ -90,16 +91,16 @@ def responsible_text(item):
     return ", ".join(names) if names else item.responsible_note
 
 
-def supported_schools(program, user):
-    """{id: short name} of the program's supported schools (`Program.supported_schools`) that
-    the user may see, in one query."""
-    rows = (
-        program.supported_schools()
-        .visible_to(user)
-        .order_by("short_name")
-        .values_list("id", "short_name")
-    )
-    return dict(rows)
+def supported_queryset(program, user, scope=WHOLE):
+    """The program's supported schools (`Program.supported_schools`) that the user may see, in
+    the scope (`dashboards.scope.Scope`: the whole program, a region or a municipality)."""
+    return program.supported_schools().visible_to(user).filter(scope.organizations())
+
+
+def supported_schools(program, user, scope=WHOLE):
+    """{id: short name} of `supported_queryset`, in one query."""
+    rows = supported_queryset(program, user, scope).order_by("short_name")
+    return dict(rows.values_list("id", "short_name"))
 
 
 def target_text(target, unit=""):
@@ -136,6 +137,8 @@ class ReportKind:
     build: Callable
     applies_to: Callable = always
     takes_period: bool = False
+    # Whether it may be narrowed to a region or municipality (reports/territory.py).
+    takes_territory: bool = False
 
     def start(self, program, *, subtitle, name, landscape=True, now=None):
         """A new, empty report of this kind about `program` or a part of it: the program and its

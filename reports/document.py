@@ -31,6 +31,18 @@ class Cell:
     tone: str | None = None
 
 
+@dataclass(frozen=True)
+class Link:
+    """A cell's text that leads somewhere: the report about one territory of a summary row.
+    The page and the PDF make it a link, the workbook a hyperlink."""
+
+    text: str
+    url: str
+
+    def __str__(self):
+        return self.text
+
+
 def value_of(cell):
     return cell.value if isinstance(cell, Cell) else cell
 

@@ -10,7 +10,7 @@ from django.contrib.staticfiles import finders
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from .document import tone_of, value_of
+from .document import Link, tone_of, value_of
 from .formatting import display
 
 FONT_FILES = {
@@ -61,7 +61,8 @@ def _cell(cell, column):
     tone = tone_of(cell)
     if tone:
         classes.append(f"tone-{tone}")
-    return display(value, column.kind), " ".join(classes)
+    href = value.url if isinstance(value, Link) else None
+    return display(value, column.kind), " ".join(classes), href
 
 
 @dataclass

@@ -5,8 +5,12 @@ that went backwards, and who has not submitted."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+
 from core.text import shorten
 from dashboards.charts import dynamics_chart
+from dashboards.figures import regroup
+from dashboards.scope import WHOLE
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 
 from .common import (
@@ -14,6 +18,8 @@ from .common import (
     PROGRAM_ROW,
     ReportKind,
     mean,
+    rounded,
+    supported_queryset,
     supported_schools,
     target_text,
     unit_label,
@@ -31,6 +37,7 @@ from .document import (
 )
 from .formatting import display
 from .svg import printable
+from .territory import breakdown, subtitle_with
 
 TITLE = "Аналитическая справка"
 # Beyond this many schools a chart shows their mean rather than a line for each.
@@ -39,9 +46,57 @@ MAX_SCHOOL_LINES = 6
 INDICATORS_PER_TABLE = 6
 
 
+class NoteFigures:
+    """What the note's sections ask of its data, whether it lists schools (`NoteData`) or
+    summarises them by territory (`NoteSummary`): `targets` keyed (indicator, point,
+    organization), `approved` values keyed (indicator, point, organization), `reported`
+    (indicator, organization) pairs with a value."""
+
+    def target(self, indicator, point, org_id=None):
+        """The target that applies (`TargetQuerySet.pick`) to a school, or with `org_id` None
+        to the program as a whole."""
+        candidates = [
+            found
+            for key in ((point.pk, org_id), (point.pk, None), (None, org_id), (None, None))
+            if (found := self.targets.get((indicator.pk, *key))) is not None
+        ]
+        return Target.objects.pick(candidates, indicator.pk, point.pk, org_id)
+
+    def value(self, indicator, point, org_id):
+        return self.approved.get((indicator.pk, point.pk, org_id))
+
+    def has_program_row(self, indicator):
+        return indicator.level != Indicator.Level.SCHOOL or (indicator.pk, None) in self.reported
+
+    @property
+    def school_indicators(self):
+        """Indicators each school enters: of the school level, entered rather than computed,
+        and not kept as one program-wide value (as the Мегион program keeps all of its)."""
+        return [
+            i
+            for i in self.indicators
+            if i.is_entered_at_school and (i.pk, None) not in self.reported
+        ]
+
+    @property
+    def values_expected(self):
+        return self.school_count * len(self.school_indicators)
+
+
+def _points(point, user):
+    points = list(
+        MonitoringPoint.objects.visible_to(user)
+        .filter(program=point.program_id)
+        .order_by("date", "pk")
+    )
+    upto = points[: points.index(point) + 1] if point in points else [point]
+    return points, upto, MonitoringPoint.baseline_among(upto, point)
+
+
 @dataclass
-class NoteData:
-    """Everything the note shows, read in a fixed number of queries through the access rules."""
+class NoteData(NoteFigures):
+    """Everything the note shows school by school, read in a fixed number of queries through
+    the access rules."""
 
     point: MonitoringPoint
     points: list
@@ -55,31 +110,27 @@ class NoteData:
     reported: set = field(default_factory=set)
 
     @classmethod
-    def load(cls, point, user):
+    def load(cls, point, user, scope=WHOLE):
         program = point.program
-        points = list(
-            MonitoringPoint.objects.visible_to(user).filter(program=program).order_by("date", "pk")
-        )
-        upto = points[: points.index(point) + 1] if point in points else [point]
-        baseline = MonitoringPoint.baseline_among(upto, point)
+        points, upto, baseline = _points(point, user)
         indicators = list(Indicator.objects.visible_to(user).filter(program=program))
         targets = {
             (t.indicator_id, t.point_id, t.organization_id): t
             for t in Target.objects.filter(indicator__program=program)
         }
-        schools = supported_schools(program, user)
+        schools = supported_schools(program, user, scope)
         approved, statuses, reported = {}, defaultdict(dict), set()
-        rows = (
-            Measurement.objects.visible_to(user)
-            .filter(point__in=[p.pk for p in upto])
-            .values_list(
-                "indicator_id",
-                "point_id",
-                "organization_id",
-                "organization__short_name",
-                "value",
-                "status",
-            )
+        rows = Measurement.objects.visible_to(user).filter(point__in=[p.pk for p in upto])
+        if not scope.is_whole:
+            # The territory's values, and the program's own (no organization) as they are.
+            rows = rows.filter(Q(organization__isnull=True) | scope.organizations("organization"))
+        rows = rows.values_list(
+            "indicator_id",
+            "point_id",
+            "organization_id",
+            "organization__short_name",
+            "value",
+            "status",
         )
         for indicator_id, point_id, org_id, org_name, value, status in rows:
             if org_id is not None:
@@ -97,21 +148,26 @@ class NoteData:
             reported,
         )  # fmt: skip
 
-    def target(self, indicator, point, org_id=None):
-        """The target that applies (`TargetQuerySet.pick`) to a school, or with `org_id` None
-        to the program as a whole."""
-        candidates = [
-            found
-            for key in ((point.pk, org_id), (point.pk, None), (None, org_id), (None, None))
-            if (found := self.targets.get((indicator.pk, *key))) is not None
+    @property
+    def school_count(self):
+        return len(self.schools)
+
+    def _school_statuses(self):
+        wanted = {i.pk for i in self.school_indicators}
+        return [
+            status
+            for by_indicator in self.statuses.values()
+            for indicator_id, status in by_indicator.items()
+            if indicator_id in wanted
         ]
-        return Target.objects.pick(candidates, indicator.pk, point.pk, org_id)
 
-    def value(self, indicator, point, org_id):
-        return self.approved.get((indicator.pk, point.pk, org_id))
+    @property
+    def values_entered(self):
+        return len(self._school_statuses())
 
-    def has_program_row(self, indicator):
-        return indicator.level != Indicator.Level.SCHOOL or (indicator.pk, None) in self.reported
+    @property
+    def values_approved(self):
+        return self._school_statuses().count(Measurement.Status.APPROVED)
 
     def school_ids(self, indicator):
         """Schools shown for an indicator: those that reported it; for a school-level indicator
@@ -140,15 +196,206 @@ class NoteData:
                 return earlier, value
         return None, None
 
-    @property
-    def school_indicators(self):
-        """Indicators each school enters: of the school level, entered rather than computed,
-        and not kept as one program-wide value (as the Мегион program keeps all of its)."""
-        return [
-            i
-            for i in self.indicators
-            if i.is_entered_at_school and (i.pk, None) not in self.reported
+    def school_series(self, indicator):
+        """The chart's lines besides the program's: each school's up to `MAX_SCHOOL_LINES`
+        schools, their mean beyond."""
+        upto = {p.pk for p in self.upto}
+        with_values = [
+            org_id
+            for org_id in self.school_ids(indicator)
+            if any(self.value(indicator, p, org_id) is not None for p in self.upto)
         ]
+        if with_values and len(with_values) <= MAX_SCHOOL_LINES:
+            return {
+                self.schools[org_id]: [
+                    self.value(indicator, p, org_id) if p.pk in upto else None for p in self.points
+                ]
+                for org_id in with_values
+            }
+        if with_values:
+            return {
+                "среднее по школам": [
+                    mean(self.value(indicator, p, org_id) for org_id in with_values)
+                    if p.pk in upto
+                    else None
+                    for p in self.points
+                ]
+            }
+        return {}
+
+
+@dataclass
+class TerritoryFigures:
+    """One summary row of the note: a territory's supported schools at the point."""
+
+    schools: int = 0
+    complete: int = 0
+    entered: int = 0
+    approved: int = 0
+    submitted: int = 0
+    # Per indicator id: {"mean", "approved", "met", "judged", "better", "worse"}.
+    indicators: dict = field(default_factory=dict)
+
+
+@dataclass
+class NoteSummary(NoteFigures):
+    """The note's figures when it summarises its schools by region or municipality
+    (`territory.breakdown`): each territory's counts, means and targets met, aggregated in the
+    database, so that the number of queries does not depend on the number of schools."""
+
+    point: MonitoringPoint
+    points: list
+    upto: list
+    baseline: MonitoringPoint
+    indicators: list
+    breakdown: object
+    targets: dict
+    approved: dict
+    reported: set
+    means: dict
+    rows: dict
+
+    @classmethod
+    def load(cls, point, user, shown):
+        program = point.program
+        points, upto, baseline = _points(point, user)
+        indicators = list(Indicator.objects.visible_to(user).filter(program=program))
+        # Only the program's targets: a territory's figures are read against the program's, and
+        # each school's value against its own in the database (`with_target`).
+        targets = {
+            (t.indicator_id, t.point_id, None): t
+            for t in Target.objects.filter(indicator__program=program, organization__isnull=True)
+        }
+        values = Measurement.objects.visible_to(user)
+        approved, reported = {}, set()
+        for indicator_id, point_id, value, status in values.filter(
+            point__in=[p.pk for p in upto], organization__isnull=True, value__isnull=False
+        ).values_list("indicator_id", "point_id", "value", "status"):
+            reported.add((indicator_id, None))
+            if status in Measurement.COUNTED:
+                approved[indicator_id, point_id, None] = value
+        schools = supported_queryset(program, user, shown.scope)
+        counted = values.counted().filter(organization__in=schools)
+        means = {
+            (row["indicator_id"], row["point_id"]): rounded(row["mean"])
+            for row in counted.filter(point__in=[p.pk for p in upto])
+            .values("indicator_id", "point_id")
+            .annotate(mean=Avg("value"))
+        }
+        data = cls(
+            point, points, upto, baseline, indicators, shown, targets, approved, reported,
+            means, {},
+        )  # fmt: skip
+        data.rows = data._territory_rows(values, schools)
+        return data
+
+    def _territory_rows(self, values, schools):
+        key = self.breakdown.key
+        territory = F(f"organization__{key}")
+        rows = defaultdict(TerritoryFigures)
+        for territory_id, n in (
+            schools.order_by()
+            .values(territory=F(key))
+            .annotate(n=Count("pk"))
+            .values_list("territory", "n")
+        ):
+            rows[territory_id].schools = n
+        wanted = [i.pk for i in self.school_indicators]
+        if not wanted:
+            return dict(rows)
+        at_point = values.filter(point=self.point, organization__in=schools, indicator__in=wanted)
+        counted = Q(status__in=Measurement.COUNTED, value__isnull=False)
+        earlier = [p.pk for p in self.upto[:-1]]
+        # The latest approved value before the point (as `NoteData.previous` reads it).
+        previous = Subquery(
+            Measurement.objects.counted()
+            .filter(
+                indicator=OuterRef("indicator"),
+                organization=OuterRef("organization"),
+                point__in=earlier,
+            )
+            .order_by("-point__date", "-point__pk")
+            .values("value")[:1]
+        )
+        grouped = (
+            at_point.with_target()
+            .annotate(previous=previous)
+            .values("indicator_id", territory=territory)
+            .annotate(
+                entered=Count("pk", filter=Q(value__isnull=False)),
+                approved=Count("pk", filter=counted),
+                submitted=Count(
+                    "pk", filter=Q(status=Measurement.Status.SUBMITTED, value__isnull=False)
+                ),
+                mean=Avg("value", filter=counted),
+                met=Count("pk", filter=counted & Q(meets_target=True)),
+                judged=Count("pk", filter=counted & Q(meets_target__isnull=False)),
+                rose=Count("pk", filter=counted & Q(value__gt=F("previous"))),
+                fell=Count("pk", filter=counted & Q(value__lt=F("previous"))),
+            )
+            .order_by()
+        )
+        by_id = {i.pk: i for i in self.indicators}
+        for row in grouped:
+            figures = rows[row["territory"]]
+            figures.entered += row["entered"]
+            figures.approved += row["approved"]
+            figures.submitted += row["submitted"]
+            # Which way is worse is the indicator's rule: ask it about a rise.
+            rise = by_id[row["indicator_id"]].movement(0, 1)
+            figures.indicators[row["indicator_id"]] = {
+                "mean": rounded(row["mean"]),
+                "approved": row["approved"],
+                "met": row["met"],
+                "judged": row["judged"],
+                "better": row["rose"] if rise == Indicator.BETTER else row["fell"],
+                "worse": row["fell"] if rise == Indicator.BETTER else row["rose"],
+            }
+        per_school = (
+            values.counted()
+            .filter(point=self.point, organization__in=schools, indicator__in=wanted)
+            .values("organization_id", territory=territory)
+            .annotate(n=Count("pk"))
+        )
+        complete = regroup(per_school, "territory", {"complete": f'"n" >= {int(len(wanted))}'})
+        for territory_id, figures in complete.items():
+            rows[territory_id].complete = figures["complete"]
+        return dict(rows)
+
+    def ordered(self):
+        """(territory id, name, figures) in the order of names; schools outside every
+        municipality of a region (None) come last."""
+        names = dict(self.breakdown.territories)
+        if None in self.rows:
+            names[None] = "без муниципалитета"
+        return [(tid, name, self.rows.get(tid, TerritoryFigures())) for tid, name in names.items()]
+
+    @property
+    def school_count(self):
+        return sum(figures.schools for figures in self.rows.values())
+
+    @property
+    def values_entered(self):
+        return sum(figures.entered for figures in self.rows.values())
+
+    @property
+    def values_approved(self):
+        return sum(figures.approved for figures in self.rows.values())
+
+    def overall(self, indicator, point):
+        """The program's value at a point: its own, else the mean of the schools' (all the
+        schools of the scope, computed in the database)."""
+        own = self.value(indicator, point, None)
+        if own is not None:
+            return own
+        return self.means.get((indicator.pk, point.pk))
+
+    def school_series(self, indicator):
+        upto = {p.pk for p in self.upto}
+        series = [
+            self.means.get((indicator.pk, p.pk)) if p.pk in upto else None for p in self.points
+        ]
+        return {"среднее по школам": series} if any(v is not None for v in series) else {}
 
 
 def indicator_label(indicator):
@@ -171,23 +418,16 @@ def fact_cell(data, indicator, point, value):
 
 def summary_section(data):
     point = data.point
-    expected = len(data.schools) * len(data.school_indicators)
-    entered = sum(len(by_indicator) for by_indicator in data.statuses.values())
-    approved = sum(
-        1
-        for by_indicator in data.statuses.values()
-        for status in by_indicator.values()
-        if status == Measurement.Status.APPROVED
-    )
+    expected = data.values_expected
     facts = [
         ("Точка мониторинга", f"{point.title}, {point.date:%d.%m.%Y} ({point.get_kind_display()})"),
         ("Базовая точка", f"{data.baseline.title}, {data.baseline.date:%d.%m.%Y}"),
         ("Показателей", len(data.indicators)),
-        ("Школ", len(data.schools)),
+        ("Школ", data.school_count),
     ]
     if expected:
-        facts.append(("Значений школ внесено", f"{entered} из {expected}"))
-        facts.append(("Из них утверждено", approved))
+        facts.append(("Значений школ внесено", f"{data.values_entered} из {expected}"))
+        facts.append(("Из них утверждено", data.values_approved))
     return Section("Общие сведения").add(Facts(facts), Paragraph(APPROVED_NOTE))
 
 
@@ -239,24 +479,7 @@ def charts_section(data):
             series[PROGRAM_ROW] = [
                 data.value(indicator, p, None) if p.pk in upto else None for p in data.points
             ]
-        school_ids = data.school_ids(indicator)
-        with_values = [
-            org_id
-            for org_id in school_ids
-            if any(data.value(indicator, p, org_id) is not None for p in data.upto)
-        ]
-        if with_values and len(with_values) <= MAX_SCHOOL_LINES:
-            for org_id in with_values:
-                series[data.schools[org_id]] = [
-                    data.value(indicator, p, org_id) if p.pk in upto else None for p in data.points
-                ]
-        elif with_values:
-            series["среднее по школам"] = [
-                mean(data.value(indicator, p, org_id) for org_id in with_values)
-                if p.pk in upto
-                else None
-                for p in data.points
-            ]
+        series.update(data.school_series(indicator))
         plan = [t.value if (t := data.target(indicator, p)) else None for p in data.points]
         has_values = any(v is not None for values in series.values() for v in values)
         if not has_values and all(v is None for v in plan):
@@ -427,22 +650,175 @@ def completeness_section(data):
     return section
 
 
-def build(point, user):
-    program = point.program
-    data = NoteData.load(point, user)
-    report = KIND.start(
-        program,
-        subtitle=f"Мониторинг показателей на {point.date:%d.%m.%Y}: {point.title}",
-        name=f"{program.short_title}, {point.title}",
+def territories_section(data):
+    """The summary's rows, one per region or municipality: its schools, how many of their values
+    are entered and approved, how many schools have all approved, and the link to the note about
+    that territory alone; then, indicator by indicator, each territory's mean of the approved
+    values (green where it meets the program's target at the point, red where it does not) and
+    how many of its schools met the target that applies to each."""
+    shown = data.breakdown
+    label = shown.column_title
+    section = Section(f"Школы по территориям на {data.point.date:%d.%m.%Y}")
+    per_school = len(data.school_indicators)
+    rows, totals = [], TerritoryFigures()
+    for territory_id, name, figures in data.ordered():
+        link = shown.link(KIND, data.point, territory_id) if territory_id is not None else None
+        rows.append(
+            Row(
+                [
+                    name,
+                    figures.schools,
+                    figures.entered,
+                    figures.approved,
+                    figures.submitted,
+                    figures.complete,
+                    link,
+                ],
+                tone="bad" if figures.entered < figures.schools * per_school else None,
+            )
+        )
+        for attr in ("schools", "entered", "approved", "submitted", "complete"):
+            setattr(totals, attr, getattr(totals, attr) + getattr(figures, attr))
+    rows.append(
+        Row(
+            [
+                "Всего",
+                totals.schools,
+                totals.entered,
+                totals.approved,
+                totals.submitted,
+                totals.complete,
+                None,
+            ]
+        )
     )
-    for section in (
-        summary_section,
-        plan_fact_section,
-        charts_section,
-        values_section,
-        backwards_section,
-        completeness_section,
-    ):
+    section.add(
+        Table(
+            f"Полнота данных по территориям ({shown.column_title.lower()})",
+            [
+                Column(label, width="28%"),
+                Column("Школ", "number", width="9%"),
+                Column(f"Значений внесено (из {per_school} на школу)", "number", width="14%"),
+                Column("Утверждено", "number", width="11%"),
+                Column("На проверке", "number", width="11%"),
+                Column("Школ, у которых всё утверждено", "number", width="15%"),
+                Column("Подробно", width="12%"),
+            ],
+            rows,
+            note="Красным отмечены территории, где внесены не все значения школ. «По школам» — "
+            "аналитическая справка по одной территории со значениями каждой школы.",
+        )
+    )
+    for number, chunk in enumerate(_chunks(data.school_indicators, INDICATORS_PER_TABLE), 1):
+        width = f"{75 / (2 * len(chunk)):.2f}%"
+        columns = [Column(label, width="25%")]
+        groups = [("", 1)]
+        for indicator in chunk:
+            columns += [
+                Column("среднее", "number", width=width),
+                Column("достигли цели, школ", "number", width=width),
+            ]
+            heading = _short(f"{indicator.code}. {indicator.title}", 60)
+            target = data.target(indicator, data.point)
+            if target is not None:
+                heading += f" (цель: {target_text(target, indicator.unit)})"
+            groups.append((heading, 2))
+        table_rows = []
+        for _territory_id, name, figures in data.ordered():
+            cells = [name]
+            for indicator in chunk:
+                found = figures.indicators.get(indicator.pk, {})
+                value = found.get("mean")
+                met = met_cell(data.target(indicator, data.point), value)
+                cells += [
+                    Cell(value, met.tone if met else None),
+                    found["met"] if found.get("judged") else None,
+                ]
+            table_rows.append(Row(cells))
+        title = f"Средние значения на точке «{data.point.title}»"
+        if len(data.school_indicators) > INDICATORS_PER_TABLE:
+            title += f", часть {number}"
+        section.add(Table(title, columns, table_rows, column_groups=groups))
+    section.add(
+        Paragraph(
+            "Среднее — среднее утверждённых значений школ территории; зелёным отмечено среднее, "
+            "достигшее цели программы на точке, красным — не достигшее. «Достигли цели» — "
+            "сколько школ из тех, чьи значения утверждены, достигли цели, которая относится к "
+            "каждой из них (своей цели школы, а где её нет — цели программы)."
+        )
+    )
+    return section
+
+
+def backwards_summary_section(data):
+    """For each indicator, how many schools went backwards since their previous approved value
+    (`Indicator.movement`), and the territories where most did."""
+    rows = []
+    for indicator in data.school_indicators:
+        by_territory = [
+            (name, figures.indicators.get(indicator.pk, {}).get("worse", 0))
+            for _tid, name, figures in data.ordered()
+        ]
+        fallen = sum(n for _name, n in by_territory)
+        if not fallen:
+            continue
+        most = sorted((item for item in by_territory if item[1]), key=lambda item: -item[1])
+        named = "; ".join(f"{name} — {n}" for name, n in most[:5])
+        if len(most) > 5:
+            named += f"; ещё территорий: {len(most) - 5}"
+        rows.append(Row([f"{indicator.code}. {indicator.title}", fallen, named]))
+    section = Section("Отрицательная динамика")
+    if not rows:
+        return section.add(
+            Paragraph("Ни у одной школы значения не ухудшились по сравнению с предыдущей точкой.")
+        )
+    return section.add(
+        Paragraph(
+            "Сколько школ получили на этой точке значение хуже своего предыдущего утверждённого "
+            "(ниже — для показателей «чем больше, тем лучше», выше — для «чем меньше, тем "
+            "лучше»), и где таких школ больше всего. Сами школы названы в справке по территории."
+        ),
+        Table(
+            "Отрицательная динамика по территориям",
+            [
+                Column("Показатель", width="35%"),
+                Column("Школ", "number", width="8%"),
+                Column(f"Больше всего — {data.breakdown.column_title.lower()}", width="57%"),
+            ],
+            rows,
+        ),
+    )
+
+
+def build(point, user, scope=WHOLE):
+    program = point.program
+    shown = breakdown(supported_queryset(program, user, scope), scope)
+    subtitle = f"Мониторинг показателей на {point.date:%d.%m.%Y}: {point.title}"
+    name = f"{program.short_title}, {point.title}"
+    if scope.territory is not None:
+        name += f", {scope.territory}"
+    report = KIND.start(program, subtitle=subtitle_with(scope, subtitle), name=name)
+    if shown.is_summary:
+        data = NoteSummary.load(point, user, shown)
+        report.add(shown.notice())
+        sections = (
+            summary_section,
+            plan_fact_section,
+            charts_section,
+            territories_section,
+            backwards_summary_section,
+        )
+    else:
+        data = NoteData.load(point, user, scope)
+        sections = (
+            summary_section,
+            plan_fact_section,
+            charts_section,
+            values_section,
+            backwards_section,
+            completeness_section,
+        )
+    for section in sections:
         report.add(section(data))
     return report
 
@@ -456,4 +832,5 @@ KIND = ReportKind(
         "program__region", "program__municipality__region"
     ),
     build=build,
+    takes_territory=True,
 )

@@ -1,28 +1,46 @@
 """Паспорт программы: the order, goal, tasks, stages, modules, participants, pairs and the
 indicators with their baseline and planned values."""
 
-from django.db.models import Prefetch
+from collections import defaultdict
 
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+
+from dashboards.scope import WHOLE
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
-from programs.models import Curator, CuratorPair, Program
+from programs.models import Agreement, Curator, CuratorPair, Participant, Program
+from roadmaps.models import RoadmapItem, completion_annotations
+from schools.models import Organization
 
 from .common import (
     ReportKind,
     program_subjects,
+    supported_queryset,
     unit_label,
 )
 from .document import Column, Facts, GroupRow, Paragraph, Row, Section, Table
+from .territory import breakdown, subtitle_with
 
 TITLE = "Паспорт программы"
 
 
-def build(program, user):
-    report = KIND.start(program, subtitle=program.title, name=program.short_title, landscape=False)
+def build(program, user, scope=WHOLE):
+    shown = breakdown(supported_queryset(program, user, scope), scope)
+    name = program.short_title + (f", {scope.territory}" if scope.territory else "")
+    report = KIND.start(
+        program,
+        subtitle=subtitle_with(scope, program.title),
+        name=name,
+        landscape=shown.is_summary,
+    )
+    report.add(shown.notice())
     report.add(general_section(program))
     report.add(goal_section(program))
     report.add(structure_section(program))
-    report.add(participants_section(program))
-    report.add(pairs_section(program, user))
+    if shown.is_summary:
+        report.add(territories_section(program, user, shown))
+    else:
+        report.add(participants_section(program, scope))
+        report.add(pairs_section(program, user, scope))
     report.add(indicators_section(program, user))
     return report
 
@@ -96,18 +114,33 @@ def structure_section(program):
     return Section("Этапы и модули").add(stages, modules)
 
 
-def participants_section(program):
+def roles_table(program):
+    return Table(
+        "Функции участников",
+        [Column("Участник", width="28%"), Column("Функции")],
+        [Row([r.title, r.functions_text]) for r in program.roles.all()],
+        empty_text="Функции участников не описаны.",
+    )
+
+
+def participants_section(program, scope=WHOLE, schools=True):
+    """The participants one by one, by role; in a territory's passport those of the territory;
+    without `schools`, only the organizations that are not schools (a summary counts those)."""
     rows, role = [], None
-    participants = program.participants.select_related(
-        "organization__municipality", "organization__region"
-    ).order_by("role", "organization__short_name")
+    participants = (
+        program.participants.filter(scope.organizations("organization"))
+        .select_related("organization__municipality", "organization__region")
+        .order_by("role", "organization__short_name")
+    )
+    if not schools:
+        participants = participants.exclude(organization__kind=Organization.Kind.SCHOOL)
     for p in participants:
         if p.role != role:
             role = p.role
             rows.append(GroupRow(p.get_role_display()))
         rows.append(Row([p.organization.name, p.organization.territory_name, p.note]))
     participants_table = Table(
-        "Участники",
+        "Участники" if schools else "Участники, кроме школ",
         [
             Column("Организация", width="55%"),
             Column("Территория", width="20%"),
@@ -116,13 +149,7 @@ def participants_section(program):
         rows,
         empty_text="Участники не указаны.",
     )
-    roles = Table(
-        "Функции участников",
-        [Column("Участник", width="28%"), Column("Функции")],
-        [Row([r.title, r.functions_text]) for r in program.roles.all()],
-        empty_text="Функции участников не описаны.",
-    )
-    return Section("Участники").add(participants_table, roles)
+    return Section("Участники").add(participants_table, roles_table(program))
 
 
 def agreement_text(pair):
@@ -171,10 +198,122 @@ def pairs_table(pairs):
     )
 
 
-def pairs_section(program, user):
-    return Section("Пары для сетевого взаимодействия").add(
-        pairs_table(pairs_queryset(user).filter(program=program))
+def pairs_section(program, user, scope=WHOLE):
+    pairs = (
+        pairs_queryset(user).filter(program=program).filter(scope.organizations("supported_school"))
     )
+    return Section("Пары для сетевого взаимодействия").add(pairs_table(pairs))
+
+
+TERRITORY_COUNTS = ("supported", "curators", "pairs", "signed", "total", "done", "late")
+
+
+def territory_counts(program, user, shown):
+    """{territory id: counts} of the summary: supported schools (`Program.supported_schools`),
+    curator schools, pairs by their supported school, pairs with a signed agreement, and the
+    completion (`completion_annotations`) of the items of the territory's school and pair
+    roadmaps (`RoadmapItemQuerySet.by_school_territory`; the program's own roadmaps under None).
+    Five grouped queries, whatever the number of schools."""
+    key, scope = shown.key, shown.scope
+    counts = defaultdict(lambda: dict.fromkeys(TERRITORY_COUNTS, 0))
+    schools = supported_queryset(program, user, scope)
+    for tid, n in (
+        schools.order_by()
+        .values(territory=F(key))
+        .annotate(n=Count("pk"))
+        .values_list("territory", "n")
+    ):
+        counts[tid]["supported"] = n
+    curators = (
+        Organization.objects.visible_to(user)
+        .filter(
+            pk__in=program.participants.filter(role=Participant.Role.CURATOR).values(
+                "organization"
+            ),
+            kind=Organization.Kind.SCHOOL,
+        )
+        .filter(scope.organizations())
+    )
+    for tid, n in (
+        curators.values(territory=F(key)).annotate(n=Count("pk")).values_list("territory", "n")
+    ):
+        counts[tid]["curators"] = n
+    signed = Agreement.objects.filter(pair=OuterRef("pk"), signed_on__isnull=False)
+    pairs = (
+        CuratorPair.objects.visible_to(user)
+        .filter(program=program, supported_school__in=schools)
+        .annotate(is_signed=Exists(signed))
+        .values(territory=F(f"supported_school__{key}"))
+        .annotate(n=Count("pk"), signed=Count("pk", filter=Q(is_signed=True)))
+        .order_by()
+    )
+    for row in pairs:
+        counts[row["territory"]]["pairs"] = row["n"]
+        counts[row["territory"]]["signed"] = row["signed"]
+    items = (
+        RoadmapItem.objects.visible_to(user)
+        .filter(roadmap__program=program)
+        .in_scope(scope)
+        .by_school_territory(key)
+        .annotate(**completion_annotations(programs=[program]))
+        .order_by()
+    )
+    for row in items:
+        for name in ("total", "done", "late"):
+            counts[row["territory"]][name] = row[name]
+    return counts
+
+
+def territories_section(program, user, shown):
+    """The participants and pairs counted by region or municipality, with the execution of the
+    territory's school and pair roadmaps, each row linked to the passport of that territory,
+    which lists its participants and pairs one by one. Organizations that are not schools
+    (authorities, centres, partners) are few and listed as they are."""
+    counts = territory_counts(program, user, shown)
+    names = dict(shown.territories)
+    own_only = None in counts and not any(
+        counts[None][n] for n in ("supported", "curators", "pairs")
+    )
+    if None in counts:
+        # Items under None are those of the program's own roadmaps, counted once rather than in
+        # each territory they reach; schools there lie outside every municipality of a region.
+        names[None] = (
+            "Дорожные карты программы"
+            if own_only
+            else "без муниципалитета; дорожные карты программы"
+        )
+    rows, totals = [], dict.fromkeys(TERRITORY_COUNTS, 0)
+    for tid, name in names.items():
+        figures = counts[tid]
+        link = shown.link(KIND, program, tid) if tid is not None else None
+        cells = [figures[n] for n in TERRITORY_COUNTS]
+        if tid is None and own_only:
+            # Only items: the program's own roadmaps have no schools or pairs of their own.
+            cells[:4] = [None] * 4
+        rows.append(Row([name, *cells, link]))
+        for n in TERRITORY_COUNTS:
+            totals[n] += figures[n]
+    rows.append(Row(["Всего", *(totals[n] for n in TERRITORY_COUNTS), None]))
+    table = Table(
+        f"Участники и пары по территориям ({shown.column_title.lower()})",
+        [
+            Column(shown.column_title, width="22%"),
+            Column("Школ адресной поддержки", "number", width="10%"),
+            Column("Школ-кураторов", "number", width="9%"),
+            Column("Пар", "number", width="8%"),
+            Column("Соглашение подписано", "number", width="10%"),
+            Column("Пунктов дорожных карт", "number", width="10%"),
+            Column("Выполнено", "number", width="9%"),
+            Column("Просрочено", "number", width="10%"),
+            Column("Подробно", width="12%"),
+        ],
+        rows,
+        note="Пункты — дорожных карт школ и пар территории (отменённые не входят); пункты "
+        "дорожных карт самой программы — отдельной строкой. «По школам» — паспорт по одной "
+        "территории со списком участников и пар.",
+    )
+    others = participants_section(program, shown.scope, schools=False)
+    return Section("Участники и пары").add(table, *others.blocks)
 
 
 def indicators_section(program, user):
@@ -252,4 +391,5 @@ KIND = ReportKind(
     subject_model=Program,
     queryset=program_subjects,
     build=build,
+    takes_territory=True,
 )

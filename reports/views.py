@@ -5,19 +5,21 @@ period if the report takes one, build the report through the user's access rules
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_safe
 
 from core.access import visible_or_404
 from core.uploads import file_response
+from dashboards.scope import WHOLE
 
 from . import html
-from .background import is_large, request_file, subject_size
+from .background import is_large, program_of, request_file, subject_size
 from .common import made_at
 from .half_year import PeriodForm, default_period
 from .kinds import KINDS
 from .links import report_urls
 from .pdf import render_pdf
+from .territory import scope_from_query, scope_params
 from .xlsx import render_xlsx
 
 CONTENT_TYPES = {
@@ -44,24 +46,41 @@ def _period_form(request, kind, subject):
     return PeriodForm(data, initial_period=initial)
 
 
-def _params(form):
+def _params(form, scope=WHOLE):
+    params = {} if scope.is_whole else {"scope": scope}
     if form is None or not form.is_bound:
-        return {}
-    return {"starts_on": form.cleaned_data["from"], "ends_on": form.cleaned_data["to"]}
+        return params
+    return {**params, "starts_on": form.cleaned_data["from"], "ends_on": form.cleaned_data["to"]}
+
+
+def _scope(request, kind, subject):
+    """The territory the report is narrowed to (?region=, ?municipality=), through the user's
+    access rule: a territory out of their reach is a 404 (`territory.scope_from_query`)."""
+    if not kind.takes_territory:
+        return WHOLE
+    return scope_from_query(request.user, program_of(subject), request.GET)
+
+
+def _query(request, form, scope):
+    """The query the report's links carry: its period and its territory."""
+    params = dict(scope_params(scope))
+    if form is not None and form.is_bound:
+        params |= {name: request.GET.get(name, "") for name in ("from", "to")}
+    return urlencode(params)
 
 
 @require_safe
 def report_page(request, slug, pk):
     kind, subject = _resolve(request, slug, pk)
+    scope = _scope(request, kind, subject)
     form = _period_form(request, kind, subject)
-    query = request.GET.urlencode() if form is not None and form.is_bound else ""
-    links = report_urls(kind, subject, query)
+    links = report_urls(kind, subject, _query(request, form, scope))
     if form is not None and form.is_bound and not form.is_valid():
         # The page still answers, with the messages beside the dates and no report.
         return html.render_page(
             request, None, kind=kind, subject=subject, links=links, form=form, status=400
         )
-    size = subject_size(subject)
+    size = subject_size(subject, scope)
     if size.is_large:
         # Hundreds of pages are no page to read in a browser: the files are made in the
         # background instead, and the page says so.
@@ -74,22 +93,23 @@ def report_page(request, slug, pk):
             form=form,
             large=size,
         )
-    report = kind.build(subject, request.user, **_params(form))
+    report = kind.build(subject, request.user, **_params(form, scope))
     return html.render_page(request, report, kind=kind, subject=subject, links=links, form=form)
 
 
 def _download(request, slug, pk, fmt):
     kind, subject = _resolve(request, slug, pk)
+    scope = _scope(request, kind, subject)
     form = _period_form(request, kind, subject)
     if form is not None and form.is_bound and not form.is_valid():
         errors = "; ".join(e for errors in form.errors.values() for e in errors)
         return HttpResponseBadRequest(
             f"Неверный период отчёта: {errors}", content_type="text/plain; charset=utf-8"
         )
-    if is_large(subject):
-        report_file = request_file(kind, subject, request.user, fmt, _params(form))
+    if is_large(subject, scope):
+        report_file = request_file(kind, subject, request.user, fmt, _params(form, scope))
         return redirect("reports:file", report_file.pk)
-    report = kind.build(subject, request.user, **_params(form))
+    report = kind.build(subject, request.user, **_params(form, scope))
     content = render_pdf(report) if fmt == "pdf" else render_xlsx(report)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(

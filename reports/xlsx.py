@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from core.exports import sheet_title, workbook_bytes
 
-from .document import tone_of, value_of
+from .document import Link, tone_of, value_of
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -119,6 +119,8 @@ def _write_table(sheet, report, table):
         for index, (raw, column) in enumerate(zip(row.cells, table.columns, strict=True), 1):
             value = excel_value(value_of(raw))
             cell = sheet.cell(row_number, index, value)
+            if isinstance(value_of(raw), Link):
+                cell.hyperlink = value_of(raw).url
             number_format = _number_format(column, value)
             if number_format:
                 cell.number_format = number_format

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
@@ -256,6 +257,20 @@ class RoadmapItemQuerySet(models.QuerySet):
         if carried_out_here:
             here |= Q(pk__in=carried_out_here)
         return self.filter(here)
+
+    def by_school_territory(self, key):
+        """These items as `values(territory=…)` for a grouped `annotate`, `territory` being the
+        region or municipality (`key`: "region" or "municipality") of the school the item's
+        roadmap belongs to: its own organization's, else its pair's supported school's — the
+        first two conditions of `in_scope`, which place each such item in one territory. Items
+        of the program's and municipalities' own roadmaps that name no organization get None:
+        `in_scope` places them by the program's territory and by who carries them out, which
+        may be several territories at once, so they are counted on their own."""
+        return self.values(
+            territory=Coalesce(
+                F(f"roadmap__organization__{key}"), F(f"roadmap__pair__supported_school__{key}")
+            )
+        )
 
 
 def on_local_date(condition, now=None, programs=None, item=""):

@@ -2,7 +2,9 @@
 
 The format follows the extension (.pdf or .xlsx). Without --user the report shows everything
 (the command runs on the server, as the administrator would); with --user it shows what that
-person may see, exactly as their download would.
+person may see, exactly as their download would. --region ID or --municipality ID narrows a
+monitoring note, a passport or an event participation report to one territory (as ?region= and
+?municipality= do for a download), which lists its schools one by one.
 """
 
 import datetime
@@ -10,9 +12,12 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 
+from reports.background import program_of
 from reports.kinds import KINDS
 from reports.pdf import render_pdf
+from reports.territory import territory_scope
 from reports.xlsx import render_xlsx
 
 RENDERERS = {".pdf": render_pdf, ".xlsx": render_xlsx}
@@ -42,8 +47,17 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="starts_on", help="начало периода сводного отчёта")
         parser.add_argument("--to", dest="ends_on", help="конец периода сводного отчёта")
         parser.add_argument("--user", help="имя пользователя, чьими правами строить отчёт")
+        parser.add_argument(
+            "--region", type=int, help="id региона: отчёт по одной территории, со списком школ"
+        )
+        parser.add_argument(
+            "--municipality",
+            type=int,
+            help="id муниципалитета: отчёт по одной территории, со списком школ",
+        )
 
     def handle(self, *args, kind, id, output, starts_on, ends_on, user, **options):
+        region, municipality = options.get("region"), options.get("municipality")
         report_kind = KINDS.get(kind)
         if report_kind is None:
             raise CommandError(f"Неизвестный вид отчёта «{kind}». Доступны: {', '.join(KINDS)}.")
@@ -75,6 +89,24 @@ class Command(BaseCommand):
             whose = f" среди доступных пользователю {user}" if user else ""
             # Every subject label is feminine: программа, дорожная карта, точка, школа.
             raise CommandError(f"Не найдена {label} с id {id}{whose}.")
+        if region is not None or municipality is not None:
+            if not report_kind.takes_territory:
+                takes = ", ".join(slug for slug, k in KINDS.items() if k.takes_territory)
+                raise CommandError(
+                    f"Территория (--region, --municipality) задаётся только для отчётов: {takes}."
+                )
+            if region is not None and municipality is not None:
+                raise CommandError("Укажите что-то одно: --region или --municipality.")
+            try:
+                params["scope"] = territory_scope(person, program_of(subject), region, municipality)
+            except Http404:
+                what = (
+                    f"регион с id {region}"
+                    if region is not None
+                    else (f"муниципалитет с id {municipality}")
+                )
+                whose = f" в доступе пользователя {user}" if user else ""
+                raise CommandError(f"Не найден {what}{whose}.") from None
         report = report_kind.build(subject, person, **params)
         path.write_bytes(render(report))
         self.stdout.write(f"Отчёт «{report.title}» сохранён в {path}.")
