@@ -30,7 +30,7 @@ class SearchSelect(forms.Select):
     def _values(self, value):
         # Only what could be an id is looked up: a posted « » or «abc» shows as nothing chosen
         # (the field itself says it is not a valid choice), never as a server error.
-        return [str(v).strip() for v in (value or []) if str(v).strip().isdigit()]
+        return [str(v).strip() for v in (value or []) if str(v).strip().isdecimal()]
 
     def _chosen(self, values):
         """(pk, label) of the chosen rows among `values` that the field's queryset holds."""

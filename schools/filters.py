@@ -19,11 +19,11 @@ def municipality_choices(user, data):
     """Municipalities to offer in a filter: those the user covers, within the chosen region."""
     covered = Municipality.objects.covered_by(user).select_related("region")
     region = (data or {}).get("region", "")
-    if region.isdigit():
+    if region.isdecimal():
         return covered.filter(region_id=int(region))
     if covered.count() > MANY_MUNICIPALITIES:
         chosen = (data or {}).get("municipality", "")
-        return covered.filter(pk=int(chosen)) if chosen.isdigit() else covered.none()
+        return covered.filter(pk=int(chosen)) if chosen.isdecimal() else covered.none()
     return covered
 
 

@@ -30,7 +30,7 @@ class SchoolListView(XlsxExportMixin, SingleTableMixin, FilterView):
         Program = apps.get_model("programs", "Program")
         statuses = SchoolStatus.objects.order_by("-year", "category")
         year = self.request.GET.get("year", "")
-        if year.isdigit():
+        if year.isdecimal():
             statuses = statuses.filter(year=int(year))
         return (
             Organization.objects.visible_to(user)

@@ -77,3 +77,19 @@ def test_twenty_digit_ids_in_a_single_choice_field_are_refused_politely(world, a
     )
     assert response.status_code == 200
     assert response.context["form"].errors["supported_school"]
+
+
+@pytest.mark.parametrize("digits", ["²", "³⁴", "①"])
+def test_digits_that_are_no_number_are_refused_politely(world, as_user, digits):
+    """Python calls «²» a digit, but no id or year is written with it."""
+    client = as_user(world.region_coordinator)
+    listed = client.get(
+        reverse("schools:list"), {"region": digits, "municipality": digits, "year": digits}
+    )
+    assert listed.status_code == 200
+    pairs = client.post(
+        reverse("programs:setup_pairs", args=[world.program.pk]),
+        {"curator_school": digits, "supported_school": digits},
+    )
+    assert pairs.status_code == 200
+    assert "Выберите" in pairs.content.decode() or "вариант" in pairs.content.decode()
