@@ -23,6 +23,7 @@ from openpyxl import Workbook
 
 from core.bulk import copy_to_history, insert_rows, rows_table, update_rows
 from core.changes import data_changed
+from core.imports import ImportRefused
 from core.xlsx import (
     Column,
     ImportFileError,
@@ -127,7 +128,7 @@ class ValuesImportPlan(ImportPlan):
         }
 
 
-class ImportStale(Exception):
+class ImportStale(ImportRefused):
     """Values of the plan were changed by someone else before it was written."""
 
     def __init__(self):
