@@ -112,6 +112,15 @@ class SchoolImportPlan(ImportPlan):
         (`Organization.objects.editable_by`), or nothing is saved."""
         if self.errors:
             raise ValueError("A plan with errors is never applied.")
+        # Counted before the write: a created school's change then holds the school and no
+        # longer reads as «create».
+        summary = {
+            "created": len(self.creates),
+            "updated": len(self.updates),
+            "unchanged": len(self.unchanged),
+            "statuses": self.status_count,
+        }
+        updates = self.updates
         with transaction.atomic():
             new = [
                 Organization(
@@ -126,7 +135,7 @@ class SchoolImportPlan(ImportPlan):
             for change, school in zip(self.creates, new, strict=True):
                 change.school = school
             changed = []
-            for change in self.updates:
+            for change in updates:
                 for name, value in change.values.items():
                     setattr(change.school, name, value)
                 changed.append(change.school)
@@ -169,12 +178,7 @@ class SchoolImportPlan(ImportPlan):
             )
             if allowed != touched:
                 raise PermissionDenied("Часть школ вне вашей территории.")
-        return {
-            "created": len(self.creates),
-            "updated": len(self.updates),
-            "unchanged": len(self.unchanged),
-            "statuses": self.status_count,
-        }
+        return summary
 
 
 def _schools_by_name(region):

@@ -91,7 +91,8 @@ def test_a_good_file_is_previewed_then_saved_on_confirmation(world, as_user):
     again = client.post(reverse("schools:import_confirm"), {"token": token})
     job = ImportJob.objects.get(token=token)
     assert again.url == reverse("schools:import_job", args=[job.pk])
-    assert "школ создано — 1, изменено — 1" in client.get(again.url).content.decode()
+    page = client.get(again.url).content.decode()
+    assert "школ создано — 1, изменено — 1" in page
     assert Organization.objects.count() == before + 1
 
 
