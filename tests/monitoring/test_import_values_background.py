@@ -134,13 +134,20 @@ def test_a_small_file_is_still_written_in_the_request(world, setup, as_user, set
     client = as_user(world.coordinator)
     shown = preview(world, client, point, good_file(world, share, yes_no))
     assert "в фоне" not in shown.content.decode()
-    done = client.post(
-        reverse("monitoring:import_values_confirm", args=[world.program.pk]),
-        {"token": shown.context["token"]},
-    )
+    kept = client.session["xlsx_imports"]
+    url = reverse("monitoring:import_values_confirm", args=[world.program.pk])
+    done = client.post(url, {"token": shown.context["token"]})
     assert done.url == point.get_absolute_url()
     assert Measurement.objects.count() == 4
-    assert ImportJob.objects.get().status == ImportJob.Status.READY
+    job = ImportJob.objects.get()
+    assert (job.status, job.summary["created"]) == (ImportJob.Status.READY, 4)
+    # A second tab that still holds the file: its confirmation finds the import made.
+    session = client.session
+    session["xlsx_imports"] = kept
+    session.save()
+    again = client.post(url, {"token": shown.context["token"]})
+    assert again.url == reverse("monitoring:import_values_job", args=[world.program.pk, job.pk])
+    assert Measurement.objects.count() == 4 and Measurement.history.count() == 4
 
 
 def test_the_same_file_confirmed_twice_at_once_is_imported_once(
