@@ -57,10 +57,10 @@ def _prepared(model, name, value):
 def insert_rows(model, columns, rows, constants, now=None):
     """Insert `rows` (values of the fields named in `columns`, in that order) into `model`'s
     table, every other field taking its value from `constants` (field name → value), else
-    `now` for `auto_now`/`auto_now_add`, else its default as Django's own insert would. The primary key is the database's.
-    Returns how many rows were inserted."""
+    `now` for `auto_now`/`auto_now_add`, else its default as Django's own insert would. The
+    primary key is the database's: returns the keys of the rows inserted."""
     if not rows:
-        return 0
+        return []
     meta = model._meta
     targets, selected, params = [], [], []
     given = set(columns)
@@ -87,11 +87,11 @@ def insert_rows(model, columns, rows, constants, now=None):
     source, source_params = rows_table([(n, meta.get_field(n)) for n in columns], rows)
     sql = (
         f"INSERT INTO {_quote(meta.db_table)} ({', '.join(targets)}) "
-        f"SELECT {', '.join(selected)} FROM {source}"
+        f"SELECT {', '.join(selected)} FROM {source} RETURNING {_quote(meta.pk.column)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params + source_params)
-        return cursor.rowcount
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def update_rows(

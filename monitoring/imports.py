@@ -147,23 +147,19 @@ def write_values(point, creates, updates, user, now):
         "entered_by": user.pk,
     }
     if creates:
-        rows = [(c.indicator.pk, c.school.pk, c.new) for c in creates]
-        insert_rows(
+        created = insert_rows(
             Measurement,
             ["indicator", "organization", "value"],
-            rows,
+            [(c.indicator.pk, c.school.pk, c.new) for c in creates],
             {**submitted, "point": point.pk, "comment": IMPORTED},
         )
-        columns = [
-            ("indicator", fields.get_field("indicator")),
-            ("organization", fields.get_field("organization")),
-        ]
-        source, params = rows_table(columns, [row[:2] for row in rows])
+        # Joined by the primary key, which every database looks up by its index (SQLite would
+        # scan the file's rows once per row of the point on any other column).
+        source, params = rows_table([("id", fields.pk)], [(pk,) for pk in created])
         copy_to_history(
             Measurement,
-            f"JOIN {source} ON m.indicator_id = v.indicator "
-            "AND m.organization_id = v.organization WHERE m.point_id = %s",
-            [*params, point.pk],
+            f"JOIN {source} ON m.id = v.id",
+            params,
             history_type="+",
             user=user,
             date=now,
@@ -185,7 +181,7 @@ def write_values(point, creates, updates, user, now):
         )
         if written != len(rows):
             raise ImportStale()
-        source, params = rows_table([("id", fields.get_field("id"))], [row[:1] for row in rows])
+        source, params = rows_table([("id", fields.pk)], [row[:1] for row in rows])
         copy_to_history(
             Measurement,
             f"JOIN {source} ON m.id = v.id",
