@@ -21,6 +21,8 @@ Run it against each database by DATABASE_URL (from the project folder):
 
 It creates test_<name> (PostgreSQL) or a temporary SQLite file and drops it at the end; the
 database named in DATABASE_URL is not touched. `--runs N` sets the number of timed runs.
+`--only import` times only the values import of every school at one point: the plan and the
+write of 45,000 changed values, then of 45,000 new ones (the point's first import).
 """
 
 import argparse
