@@ -159,6 +159,9 @@ REPORT_FILE_HOURS = env.int("REPORT_FILE_HOURS", default=24)
 REPORT_DETAIL_SCHOOLS = min(
     env.int("REPORT_DETAIL_SCHOOLS", default=150), REPORT_BACKGROUND_SCHOOLS
 )
+# An Excel import that writes more rows than this (values; schools and their statuses) is applied
+# by a worker after its confirmation, the page showing its progress; a smaller one in the request.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 
 # Figures of the dashboards are kept in the cache under a token that changes with the data of
 # their program, so a per-process memory cache is never stale either; CACHE_URL=redis://…

@@ -1,6 +1,11 @@
-"""The data version of each program: what derived figures are cached under."""
+"""The data version of each program: what derived figures are cached under; and the confirmed
+Excel imports (`ImportJob`), each applied once, in the request or by a worker."""
+
+import uuid
 
 from django.db import models
+
+from .background import BackgroundWork
 
 
 class DataChange(models.Model):
@@ -28,3 +33,57 @@ class DataChange(models.Model):
         )
         deleted, _ = cls.objects.exclude(pk__in=list(latest)).delete()
         return deleted
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An import is applied with the rights of the person who confirmed it, and its page is
+        theirs alone; the import's pages check its subject against the same person too."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(requested_by=user)
+
+
+class ImportJob(BackgroundWork):
+    """One confirmed Excel import (`kind`: values, schools) of one uploaded file. The row claims
+    the file's confirmation `token`, so a file confirmed twice — a second click, two tabs — is
+    imported once. A file of more than `IMPORT_BACKGROUND_ROWS` rows to write is applied by a
+    worker: the row keeps the file (`content`) until then, the subject it is about (`params`,
+    as the import's pages find it) and, once done, what was written (`summary`) or, if the data
+    changed meanwhile, the file's wrong rows (`errors`). Smaller files are applied in the
+    request, and their row records the result at once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.SlugField("вид загрузки", max_length=20)
+    token = models.CharField("подтверждение", max_length=64, unique=True)
+    title = models.CharField("что загружается", max_length=300, blank=True)
+    params = models.JSONField("предмет загрузки", default=dict, blank=True)
+    rows = models.PositiveIntegerField("строк к записи", default=0)
+    content = models.BinaryField("файл", blank=True, default=b"")
+    summary = models.JSONField("итог", default=dict, blank=True)
+    errors = models.JSONField("ошибки в строках", default=list, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "загрузка из Excel"
+        verbose_name_plural = "загрузки из Excel"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["requested_by", "kind"], name="import_job_lookup")]
+
+    def __str__(self):
+        return self.title or f"{self.kind} {self.created_at:%d.%m.%Y %H:%M}"
+
+    def succeed(self, **fields):
+        # The file is not needed once it is written.
+        super().succeed(content=b"", **fields)
+
+    def fail(self, message, errors=()):
+        """Mark the import failed with a message a person can act on, and the file's wrong rows
+        if the data changed meanwhile; nothing of the file was written."""
+        super().fail(message)
+        self.content, self.errors = (
+            b"",
+            [{"row": e.row, "column": e.column, "message": e.message} for e in errors],
+        )
+        type(self).objects.filter(pk=self.pk).update(content=self.content, errors=self.errors)

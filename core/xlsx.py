@@ -69,6 +69,12 @@ class ImportPlan:
     def is_valid(self):
         return not self.errors
 
+    @property
+    def size(self):
+        """How many rows applying the plan writes: what decides whether it is written in the
+        request or in the background (`IMPORT_BACKGROUND_ROWS`)."""
+        return len(self.creates) + len(self.updates)
+
 
 @dataclass(frozen=True)
 class Column:

@@ -4,8 +4,9 @@ The template (`values_template`) has a row per supported school of the program a
 entered indicator («1. Доля обучающихся…»), filled with the values already saved. The coordinator
 fills it in and uploads it; `plan_values_import` reads it and returns a `ValuesImportPlan` —
 values to create, to change (old → new), unchanged, and every wrong cell with its reason. An
-empty cell changes nothing. `plan.apply(user)` writes everything in one transaction, and a plan
-with any error is never applied.
+empty cell changes nothing. `plan.apply(user)` writes everything in one transaction, in a few
+statements whatever the size of the file (`write_values`), and a plan with any error is never
+applied.
 
 Imported values are «отправлено» (submitted) with the time of the import, as if the school had
 sent them: approval stays with the curator or coordinator. An approved value is not overwritten.
@@ -16,12 +17,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
-from simple_history.utils import bulk_create_with_history
 
+from core.bulk import copy_to_history, insert_rows, rows_table, update_rows
 from core.changes import data_changed
+from core.imports import ImportRefused
 from core.xlsx import (
     Column,
     ImportFileError,
@@ -57,6 +59,17 @@ def _code_of(header):
     return normalize(match.group(1) if match else text)
 
 
+@dataclass(frozen=True)
+class SavedValue:
+    """What the plan needs of a value already saved: enough to compare and to update it only
+    if nobody changed it meanwhile (its revision)."""
+
+    pk: int
+    value: Decimal | None
+    status: str
+    revision: int
+
+
 @dataclass
 class ValueChange:
     row: int
@@ -64,13 +77,22 @@ class ValueChange:
     indicator: Indicator
     old: Decimal | None
     new: Decimal
-    measurement: Measurement | None
+    saved: SavedValue | None
 
     @property
     def action(self):
-        if self.measurement is None:
+        if self.saved is None:
             return "create"
         return "same" if self.old == self.new else "update"
+
+
+IMPORTED = "Загружено из Excel"
+# Why the history says a value changed (simple-history's change reason, at most 100 characters).
+HISTORY_REASON = "загрузка значений из Excel"
+STALE = (
+    "Пока файл ждал записи, часть значений изменили или утвердили. Ничего не сохранено: "
+    "загрузите файл снова, чтобы увидеть изменения."
+)
 
 
 @dataclass
@@ -80,35 +102,18 @@ class ValuesImportPlan(ImportPlan):
     errors: list
 
     def apply(self, user):
+        """Write the plan in one transaction, with one history row per created or changed
+        value (who, when, why), in a fixed number of statements however many values the file
+        has. Every value is «submitted» by `user` now. A value changed or approved by someone
+        else since the plan was made is not overwritten: nothing is saved (`ImportStale`)."""
         if self.errors:
             raise ValueError("A plan with errors is never applied.")
         now = timezone.now()
-        created = []
-        for c in self.creates:
-            measurement = Measurement(
-                indicator=c.indicator,
-                point=self.point,
-                organization=c.school,
-                value=c.new,
-                entered_by=user,
-                comment="Загружено из Excel",
-            )
-            measurement.submit(user, at=now)
-            created.append(measurement)
-        changed = []
-        for change in self.updates:
-            measurement = change.measurement
-            measurement.value = change.new
-            measurement.entered_by = user
-            measurement.submit(user, at=now)
-            measurement.revision += 1
-            changed.append(measurement)
+        creates, updates = self.creates, self.updates
         with transaction.atomic():
-            bulk_create_with_history(created, Measurement, batch_size=1000, default_user=user)
-            # status and submitted_at are what `submit` set: SUBMITTED at `now`.
-            update_values(changed, now, user)
+            write_values(self.point, creates, updates, user, now)
             data_changed(self.point.program_id)
-            touched = {c.school.pk for c in self.creates + self.updates}
+            touched = {c.school.pk for c in creates + updates}
             allowed = set(
                 Organization.objects.data_editable_by(user)
                 .filter(pk__in=touched)
@@ -116,39 +121,76 @@ class ValuesImportPlan(ImportPlan):
             )
             if allowed != touched:
                 raise PermissionDenied("Часть школ вам недоступна.")
-        return {"created": len(self.creates), "updated": len(self.updates)}
+        return {
+            "created": len(creates),
+            "updated": len(updates),
+            "unchanged": len(self.unchanged),
+        }
 
 
-UPDATE_BATCH = 2000
+class ImportStale(ImportRefused):
+    """Values of the plan were changed by someone else before it was written."""
+
+    def __init__(self):
+        super().__init__(STALE)
 
 
-def update_values(measurements, now, user):
-    """Write changed values in a few statements, each an UPDATE joined to a VALUES list (Django's
-    bulk_update builds a CASE per column and row, which the database plans for minutes at 45,000
-    rows), then their history in bulk. The values, revisions and submitters are the instances'
-    own; every row becomes «submitted» at `now`."""
-    ops = connection.ops
-    table = ops.quote_name(Measurement._meta.db_table)
-    casts = (
-        ("::bigint", "::numeric", "::integer") if connection.vendor == "postgresql" else ("",) * 3
-    )
-    row = "({})".format(", ".join(f"%s{cast}" for cast in casts))
-    for start in range(0, len(measurements), UPDATE_BATCH):
-        batch = measurements[start : start + UPDATE_BATCH]
-        params = [Measurement.Status.SUBMITTED, ops.adapt_datetimefield_value(now), user.pk]
-        for m in batch:
-            params += [m.pk, ops.adapt_decimalfield_value(m.value, 12, 2), m.revision]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET value = v.column2, revision = v.column3, status = %s, "
-                f"submitted_at = %s, entered_by_id = %s "
-                f"FROM (VALUES {', '.join([row] * len(batch))}) AS v "
-                f"WHERE {table}.id = v.column1",
-                params,
-            )
-    Measurement.history.bulk_history_create(
-        measurements, batch_size=1000, update=True, default_user=user, default_date=now
-    )
+def write_values(point, creates, updates, user, now):
+    """The write of a values import: the new values inserted and the changed ones updated —
+    each from one derived table of the file's values (`core.bulk`) — and their history copied
+    from the rows as written. Four statements whatever the number of values. Must run inside a
+    transaction: on `ImportStale` the caller's rollback undoes the rest."""
+    fields = Measurement._meta
+    submitted = {
+        "status": Measurement.Status.SUBMITTED,
+        "submitted_at": now,
+        "entered_by": user.pk,
+    }
+    if creates:
+        created = insert_rows(
+            Measurement,
+            ["indicator", "organization", "value"],
+            [(c.indicator.pk, c.school.pk, c.new) for c in creates],
+            {**submitted, "point": point.pk, "comment": IMPORTED},
+        )
+        # Joined by the primary key, which every database looks up by its index (SQLite would
+        # scan the file's rows once per row of the point on any other column).
+        source, params = rows_table([("id", fields.pk)], [(pk,) for pk in created])
+        copy_to_history(
+            Measurement,
+            f"JOIN {source} ON m.id = v.id",
+            params,
+            history_type="+",
+            user=user,
+            date=now,
+            reason=HISTORY_REASON,
+        )
+    if updates:
+        rows = [(c.saved.pk, c.new, c.saved.revision) for c in updates]
+        written = update_rows(
+            Measurement,
+            "id",
+            ["value"],
+            rows,
+            submitted,
+            read=["revision"],
+            # The revision grows as a save's would; a row whose revision is no longer the one
+            # the plan read, or that was approved meanwhile, is left alone and counted missing.
+            extra_set="revision = m.revision + 1",
+            extra_where="m.revision = v.revision AND m.status <> 'approved'",
+        )
+        if written != len(rows):
+            raise ImportStale()
+        source, params = rows_table([("id", fields.pk)], [row[:1] for row in rows])
+        copy_to_history(
+            Measurement,
+            f"JOIN {source} ON m.id = v.id",
+            params,
+            history_type="~",
+            user=user,
+            date=now,
+            reason=HISTORY_REASON,
+        )
 
 
 def entered_indicators(program):
@@ -229,9 +271,12 @@ def plan_values_import(content, point, user):
         .filter(pk__in=[s.pk for s in schools])
         .values_list("pk", flat=True)
     )
+    # One query, tuples rather than model instances: a national point holds 45,000 values.
     saved = {
-        (m.organization_id, m.indicator_id): m
-        for m in Measurement.objects.filter(point=point, indicator__in=indicators)
+        (organization, indicator): SavedValue(pk, value, status, revision)
+        for pk, organization, indicator, value, status, revision in Measurement.objects.filter(
+            point=point, indicator__in=indicators
+        ).values_list("pk", "organization_id", "indicator_id", "value", "status", "revision")
     }
     errors, changes, seen = [], [], {}
     for number, row in sheet.rows:
@@ -265,13 +310,9 @@ def plan_values_import(content, point, user):
             except ValidationError as error:
                 errors.append(RowError(number, header, " ".join(error.messages)))
                 continue
-            measurement = saved.get((school.pk, indicator.pk))
-            old = measurement.value if measurement else None
-            if (
-                measurement is not None
-                and measurement.status == Measurement.Status.APPROVED
-                and old != value
-            ):
+            known = saved.get((school.pk, indicator.pk))
+            old = known.value if known else None
+            if known is not None and known.status == Measurement.Status.APPROVED and old != value:
                 errors.append(
                     RowError(
                         number,
@@ -280,7 +321,7 @@ def plan_values_import(content, point, user):
                     )
                 )
                 continue
-            changes.append(ValueChange(number, school, indicator, old, value, measurement))
+            changes.append(ValueChange(number, school, indicator, old, value, known))
     return ValuesImportPlan(point=point, changes=changes, errors=errors)
 
 

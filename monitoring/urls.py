@@ -33,6 +33,11 @@ urlpatterns = [
         name="import_values_confirm",
     ),
     path(
+        "program/<int:pk>/import/jobs/<uuid:job_id>/",
+        import_views.import_values_job,
+        name="import_values_job",
+    ),
+    path(
         "program/<int:pk>/import/template.xlsx",
         import_views.import_values_template,
         name="import_values_template",

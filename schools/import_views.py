@@ -1,10 +1,10 @@
-"""Pages of the school import: upload → preview → confirm (see schools/imports.py and the
-flow in core/imports.py)."""
+"""Pages of the school import: upload → preview → confirm, and the page of an import applied in
+the background (see schools/imports.py, schools/tasks.py and the flow in core/imports.py)."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.formtools import id_param
 from core.imports import ImportFlow
@@ -12,6 +12,7 @@ from core.xlsx import UploadForm, workbook_response
 
 from .imports import CATEGORY_HINT, COLUMNS, plan_school_import, school_template
 from .models import Region
+from .tasks import import_schools as import_schools_task
 
 
 class SchoolUploadForm(UploadForm):
@@ -41,13 +42,19 @@ class SchoolImport(ImportFlow):
     kind = "schools"
     upload_template = "schools/import/upload.html"
     preview_template = "schools/import/preview.html"
+    job_template = "schools/import/job.html"
+    task = import_schools_task
 
-    def __init__(self, request):
-        super().__init__(request)
-        self.regions = _regions_or_403(request.user)
+    def __init__(self, request=None, *, user=None):
+        super().__init__(request, user=user)
+        self.regions = _regions_or_403(self.user)
+
+    @classmethod
+    def for_job(cls, job):
+        return cls(user=job.requested_by)
 
     def form(self, data=None, files=None, **kwargs):
-        return SchoolUploadForm(data, files, user=self.request.user, **kwargs)
+        return SchoolUploadForm(data, files, user=self.user, **kwargs)
 
     def subject(self, form):
         region = form.cleaned_data["region"]
@@ -60,14 +67,22 @@ class SchoolImport(ImportFlow):
         return region
 
     def plan(self, content, subject):
-        return plan_school_import(content, subject, self.request.user)
+        return plan_school_import(content, subject, self.user)
+
+    def summary_text(self, summary):
+        return (
+            "Загрузка завершена: школ создано — {created}, изменено — {updated}, "
+            "без изменений — {unchanged}, статусов добавлено — {statuses}.".format(**summary)
+        )
 
     def done(self, summary, subject):
-        text = (
-            "Загрузка завершена: школ создано — {created}, изменено — {updated}, "
-            "статусов добавлено — {statuses}.".format(**summary)
-        )
-        return text, reverse("schools:list")
+        return self.summary_text(summary), reverse("schools:list")
+
+    def job_title(self, subject):
+        return f"Школы: {subject}"
+
+    def job_url(self, job):
+        return reverse("schools:import_job", args=[job.pk])
 
     def upload_url(self):
         return reverse("schools:import")
@@ -85,6 +100,12 @@ def school_import(request):
 def school_import_confirm(request):
     """Apply a previewed file: read and checked again, saved whole or not at all."""
     return SchoolImport(request).confirm()
+
+
+@require_safe
+def school_import_job(request, job_id):
+    """The progress of a confirmed import and then what it wrote, to whoever confirmed it."""
+    return SchoolImport(request).job_page(job_id)
 
 
 def school_import_template(request):

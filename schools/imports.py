@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from openpyxl import Workbook
 
+from core.bulk import update_rows
 from core.changes import data_changed
 from core.xlsx import Column, ImportPlan, RowError, cell_text, normalize, read_sheet, style_header
 
@@ -100,11 +101,26 @@ class SchoolImportPlan(ImportPlan):
     def status_count(self):
         return sum(len(c.statuses) for c in self.changes)
 
+    @property
+    def size(self):
+        """Rows the plan writes: schools created or changed, and statuses added."""
+        return len(self.creates) + len(self.updates) + self.status_count
+
     def apply(self, user):
-        """Write the plan in one transaction; every school touched must end up within the
-        user's reach (`Organization.objects.editable_by`), or nothing is saved."""
+        """Write the plan in one transaction, in a fixed number of statements however many
+        schools the file has; every school touched must end up within the user's reach
+        (`Organization.objects.editable_by`), or nothing is saved."""
         if self.errors:
             raise ValueError("A plan with errors is never applied.")
+        # Counted before the write: a created school's change then holds the school and no
+        # longer reads as «create».
+        summary = {
+            "created": len(self.creates),
+            "updated": len(self.updates),
+            "unchanged": len(self.unchanged),
+            "statuses": self.status_count,
+        }
+        updates = self.updates
         with transaction.atomic():
             new = [
                 Organization(
@@ -119,24 +135,32 @@ class SchoolImportPlan(ImportPlan):
             for change, school in zip(self.creates, new, strict=True):
                 change.school = school
             changed = []
-            for change in self.updates:
+            for change in updates:
                 for name, value in change.values.items():
                     setattr(change.school, name, value)
                 changed.append(change.school)
-            if changed:
-                Organization.objects.bulk_update(changed, _FIELDS)
+            update_rows(
+                Organization,
+                "id",
+                _FIELDS,
+                [(o.pk, o.name, o.municipality_id, o.inn, o.code, o.address) for o in changed],
+            )
             by_name = {normalize(c.short_name): c.school for c in self.changes}
+            outside = [
+                c.parent_name
+                for c in self.changes
+                if c.parent_name and normalize(c.parent_name) not in by_name
+            ]
+            if outside:
+                by_name = {**_schools_by_name(self.region), **by_name}
             with_parent = []
             for change in self.changes:
                 if change.parent_name:
-                    parent = by_name.get(normalize(change.parent_name)) or _find_school(
-                        self.region, change.parent_name
-                    )
+                    parent = by_name[normalize(change.parent_name)]
                     if change.school.parent_id != parent.pk:
                         change.school.parent = parent
                         with_parent.append(change.school)
-            if with_parent:
-                Organization.objects.bulk_update(with_parent, ["parent"])
+            update_rows(Organization, "id", ["parent"], [(o.pk, o.parent_id) for o in with_parent])
             # Bulk writes send no signals: the figures of every program are marked changed.
             data_changed()
             SchoolStatus.objects.bulk_create(
@@ -154,19 +178,15 @@ class SchoolImportPlan(ImportPlan):
             )
             if allowed != touched:
                 raise PermissionDenied("Часть школ вне вашей территории.")
-        return {
-            "created": len(self.creates),
-            "updated": len(self.updates),
-            "statuses": self.status_count,
-        }
+        return summary
 
 
-def _find_school(region, short_name):
-    wanted = normalize(short_name)
-    for school in Organization.objects.filter(region=region).schools():
-        if normalize(school.short_name) == wanted:
-            return school
-    return None
+def _schools_by_name(region):
+    """The region's schools by their short name as people type it (one query)."""
+    return {
+        normalize(school.short_name): school
+        for school in Organization.objects.filter(region=region).schools()
+    }
 
 
 def plan_school_import(content, region, user):

@@ -21,5 +21,6 @@ urlpatterns = [
     path("risk-profiles/<int:pk>/edit/", views.risk_profile_edit, name="risk_profile_edit"),
     path("import/", import_views.school_import, name="import"),
     path("import/confirm/", import_views.school_import_confirm, name="import_confirm"),
+    path("import/jobs/<uuid:job_id>/", import_views.school_import_job, name="import_job"),
     path("import/template.xlsx", import_views.school_import_template, name="import_template"),
 ]

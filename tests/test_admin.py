@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.models import ImportJob
 from monitoring.models import Measurement, MonitoringPoint
 from notices.models import CalendarFeed, Consultation, EmailOptOut, Invitation, Kind, Notification
 from programs.models import (
@@ -154,6 +155,16 @@ def every_model(world):
         kind="passport", subject_id=w.program.pk, fmt="pdf", requested_by=w.coordinator
     )
     prune_report_files.using(backend="default").enqueue()
+    # A confirmed import waiting for its worker.
+    ImportJob.objects.create(
+        kind="values",
+        token="admin-test",
+        title="Значения: Май",
+        params={"program": w.program.pk, "point": point.pk},
+        rows=3000,
+        content=b"PK",
+        requested_by=w.coordinator,
+    )
     return world
 
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.models import ImportJob
 from schools.imports import COLUMNS
 from schools.models import Organization, SchoolStatus
 from tests.staff_helpers import import_decision, xlsx
@@ -86,9 +87,12 @@ def test_a_good_file_is_previewed_then_saved_on_confirmation(world, as_user):
     world.supported_school.refresh_from_db()
     assert world.supported_school.address == "п. Русскинская, ул. Школьная, 1"
     assert world.supported_school.statuses.filter(category="risk_zone").exists()
-    # The same token cannot be used twice.
+    # The same token is imported once: a second confirmation shows what the first one wrote.
     again = client.post(reverse("schools:import_confirm"), {"token": token})
-    assert again.url == reverse("schools:import")
+    job = ImportJob.objects.get(token=token)
+    assert again.url == reverse("schools:import_job", args=[job.pk])
+    page = client.get(again.url).content.decode()
+    assert "школ создано — 1, изменено — 1" in page
     assert Organization.objects.count() == before + 1
 
 

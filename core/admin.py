@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from .models import ImportJob
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "requested_by", "status", "progress", "rows", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "requested_by__username"]
+    list_select_related = ["requested_by"]
+    # The uploaded file itself stays out of the page: it is bytes, kept only until written.
+    exclude = ["content"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "content"]
+
+    def has_add_permission(self, request):
+        # An import is a confirmed upload of its own page, never typed in.
+        return False

@@ -1,0 +1,13 @@
+"""Background tasks of monitoring (Django's Tasks API; a worker runs them)."""
+
+from django_tasks import task
+
+from core.imports import run_import
+
+
+@task()
+def import_values(job_id):
+    """Apply a confirmed values import too large for a request (`core.imports.run_import`)."""
+    from .import_views import ValuesImport
+
+    run_import(ValuesImport, job_id)
