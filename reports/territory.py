@@ -2,9 +2,10 @@
 
 A report about a program (a monitoring note, a passport, event participation) may be narrowed to
 one region or municipality (?region= or ?municipality=, as the dashboards are; `render_report
---region / --municipality`). The territory goes through the same rule as a dashboard's scope: the
-program's overseers may pick any territory, staff of a municipality or region their own; anyone
-else asking for a territory gets a 404, as for anything outside their reach.
+--region / --municipality`). The territory is the dashboard's scope, by the same rule
+(`dashboards.scope.scope_for`): the program's overseers may pick any territory and get the whole
+program without one, staff of a municipality or region get their own; anyone else asking for a
+territory gets a 404, as for anything outside their reach.
 
 A report about more supported schools than `REPORT_DETAIL_SCHOOLS` cannot be read school by
 school (a note about 3,000 schools ran to 436 pages): its per-school tables become one row per
