@@ -104,7 +104,8 @@ class Coverage:
     own pages stay territorial.
 
     `user` is set only for someone the dashboards' rule places nowhere in the program (a
-    school, a curator): their report reads every row through their own access rules."""
+    school, a curator): their report covers the whole program (`WHOLE`) and reads every row
+    through their own access rules, as their pages do."""
 
     program: object
     scope: Scope = WHOLE
@@ -122,12 +123,9 @@ class Coverage:
         """The rows of `queryset` (already narrowed to the program) tied through `path` to the
         report's schools; with `program_wide`, also those tied to no organization (the
         program's own values)."""
-        if self.user is None:
-            condition = Q(**{f"{path}__in": self.schools()})
-        elif self.scope.is_whole:
+        if self.user is not None:
             return queryset.visible_to(self.user)
-        else:
-            queryset, condition = queryset.visible_to(self.user), self.scope.organizations(path)
+        condition = Q(**{f"{path}__in": self.schools()})
         if program_wide:
             condition = Q(**{f"{path}__isnull": True}) | condition
         return queryset.filter(condition)
