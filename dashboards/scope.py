@@ -69,13 +69,20 @@ def program_and_scope(request, pk):
 
 
 def _scope(request, program):
-    user = request.user
     municipality = object_from_query(
         Municipality.objects.select_related("region"), request.GET, "municipality"
     )
     region = (
         None if municipality else object_from_query(Region.objects.all(), request.GET, "region")
     )
+    return scope_for(request.user, program, municipality=municipality, region=region)
+
+
+def scope_for(user, program, *, municipality=None, region=None):
+    """The part of `program` the user may watch, narrowed to `municipality` or `region` if given:
+    any territory for the program's overseers (the whole program when none is given), their own
+    territory for staff of a municipality or region; PermissionDenied for anyone else. The
+    dashboards and the reports about a program (reports/territory.py) both ask this."""
     if Program.objects.overseen_by(user).contains(program):
         return Scope(municipality=municipality, region=region)
     if municipality is None and region is None:

@@ -1,15 +1,19 @@
 """Pieces several report definitions share: the program's clock and header, numbers, lateness,
-the supported schools a user may see."""
+the supported schools a report covers."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from core import numbers
-from dashboards.scope import WHOLE
+from dashboards import effectiveness
+from dashboards.scope import WHOLE, Scope, scope_for
 from roadmaps.models import RoadmapItem
 
 from .document import Cell, Report
@@ -91,15 +95,58 @@ def responsible_text(item):
     return ", ".join(names) if names else item.responsible_note
 
 
-def supported_queryset(program, user, scope=WHOLE):
-    """The program's supported schools (`Program.supported_schools`) that the user may see, in
-    the scope (`dashboards.scope.Scope`: the whole program, a region or a municipality)."""
-    return program.supported_schools().visible_to(user).filter(scope.organizations())
+@dataclass(frozen=True)
+class Coverage:
+    """What a report about a program covers, as its dashboard does: the supported schools of
+    the program in the scope (`dashboards.effectiveness.supported_schools`), and the rows of the
+    program about them. The scope carries the access decision (`dashboards.scope.scope_for`):
+    an overseer of a federal program reads the schools of every region, though the schools'
+    own pages stay territorial.
+
+    `user` is set only for someone the dashboards' rule places nowhere in the program (a
+    school, a curator): their report covers the whole program (`WHOLE`) and reads every row
+    through their own access rules, as their pages do."""
+
+    program: object
+    scope: Scope = WHOLE
+    user: object = None
+
+    def schools(self):
+        schools = effectiveness.supported_schools(self.program, self.scope)
+        return schools if self.user is None else schools.visible_to(self.user)
+
+    def visible(self, queryset):
+        """`queryset` (already narrowed to the program) as this report reads it."""
+        return queryset if self.user is None else queryset.visible_to(self.user)
+
+    def of_schools(self, queryset, path="organization", *, program_wide=False):
+        """The rows of `queryset` (already narrowed to the program) tied through `path` to the
+        report's schools; with `program_wide`, also those tied to no organization (the
+        program's own values)."""
+        if self.user is not None:
+            return queryset.visible_to(self.user)
+        condition = Q(**{f"{path}__in": self.schools()})
+        if program_wide:
+            condition = Q(**{f"{path}__isnull": True}) | condition
+        return queryset.filter(condition)
 
 
-def supported_schools(program, user, scope=WHOLE):
-    """{id: short name} of `supported_queryset`, in one query."""
-    rows = supported_queryset(program, user, scope).order_by("short_name")
+def coverage(program, user, scope=WHOLE):
+    """The `Coverage` of a report about `program` asked for by `user`, narrowed to `scope` (a
+    territory already checked by `territory.territory_scope`; checked again here, so that no
+    caller can widen a report past the rule)."""
+    try:
+        scope = scope_for(user, program, municipality=scope.municipality, region=scope.region)
+    except PermissionDenied as error:
+        if not scope.is_whole:
+            raise Http404("Эта территория вне вашего доступа.") from error
+        return Coverage(program, WHOLE, user)
+    return Coverage(program, scope)
+
+
+def supported_schools(covered):
+    """{id: short name} of the schools of a `Coverage`, in one query."""
+    rows = covered.schools().order_by("short_name")
     return dict(rows.values_list("id", "short_name"))
 
 

@@ -13,10 +13,10 @@ from schools.models import Organization
 
 from .common import (
     ReportKind,
+    coverage,
     made_at,
     program_subjects,
     share,
-    supported_queryset,
     supported_schools,
 )
 from .document import Cell, Column, Facts, Row, Section, Table
@@ -26,11 +26,12 @@ from .territory import breakdown, subtitle_with
 TITLE = "Участие в событиях"
 
 
-def events_queryset(user, scope=WHOLE):
-    """The events the user sees, with the organizations of the scope invited and attending."""
+def events_queryset(covered):
+    """The program's events, with the organizations of the scope invited and attending."""
+    scope = covered.scope
     names = Organization.objects.only("id", "short_name").filter(scope.organizations())
     return (
-        Event.objects.visible_to(user)
+        covered.visible(Event.objects.filter(program=covered.program))
         .select_related("organizer")
         .prefetch_related(
             Prefetch("invited", queryset=names.order_by("short_name")),
@@ -46,16 +47,18 @@ def events_queryset(user, scope=WHOLE):
 
 
 def build(program, user, scope=WHOLE):
-    shown = breakdown(supported_queryset(program, user, scope), scope)
+    covered = coverage(program, user, scope)
+    scope = covered.scope
+    shown = breakdown(covered.schools(), scope)
     now = made_at(program)
     name = program.short_title + (f", {scope.territory}" if scope.territory else "")
     report = KIND.start(program, subtitle=subtitle_with(scope, program.title), name=name, now=now)
     if shown.is_summary:
         report.add(shown.notice())
-        return summary(report, program, user, shown, now)
+        return summary(report, program, covered, shown, now)
     zone = ZoneInfo(program.timezone_name)
-    events = list(events_queryset(user, scope).filter(program=program))
-    supported = supported_schools(program, user, scope)
+    events = list(events_queryset(covered))
+    supported = supported_schools(covered)
 
     summary_rows, who_rows = [], []
     invited_count = dict.fromkeys(supported, 0)
@@ -184,7 +187,7 @@ def events_section(rows, scope=WHOLE):
     )
 
 
-def summary(report, program, user, shown, now):
+def summary(report, program, covered, shown, now):
     """The report when it summarises the schools by territory: each event with its counts, and
     each territory's supported schools — invited, taking part, people — counted in the database
     (grouped queries, as many for 3,000 schools as for 30), each row linked to the report of
@@ -192,13 +195,12 @@ def summary(report, program, user, shown, now):
     zone = ZoneInfo(program.timezone_name)
     scope, key = shown.scope, shown.key
     events = list(
-        Event.objects.visible_to(user)
-        .filter(program=program)
+        covered.visible(Event.objects.filter(program=program))
         .select_related("organizer")
         .order_by("starts_at", "pk")
     )
     ids = [event.pk for event in events]
-    schools = supported_queryset(program, user, scope)
+    schools = covered.schools()
     invitations = Event.invited.through.objects.filter(event__in=ids)
     attendances = Attendance.objects.filter(event__in=ids)
     invited = dict(

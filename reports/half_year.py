@@ -5,8 +5,10 @@ reviewed, and the pairs.
 The report is a list of section functions (`SECTIONS`), each taking the `Period` and returning
 a `Section` or None; a new section is one function added to that list.
 
-`Period` carries the program, the user (every query goes through their access rules), the
-dates, «today» in the program's zone, and the data several sections share, read once.
+`Period` carries the program, the user, what the report covers (`common.Coverage`: for the
+program's overseers the whole program, as its dashboard; for anyone else, the rows their
+access rules let them see), the dates, «today» in the program's zone, and the data several
+sections share, read once.
 """
 
 from collections import Counter
@@ -26,6 +28,7 @@ from schools.models import Organization
 
 from .common import (
     APPROVED_NOTE,
+    Coverage,
     ReportKind,
     made_at,
     mean,
@@ -36,8 +39,8 @@ from .common import (
 )
 from .document import Cell, Column, Facts, GroupRow, Paragraph, Row, Section, Table
 from .formatting import percent_text
-from .passport import pairs_queryset, pairs_table
-from .roadmap_execution import ITEM_COLUMNS, item_row, item_rows, items_queryset
+from .passport import pair_rows, pairs_table
+from .roadmap_execution import ITEM_COLUMNS, item_row, item_rows, with_row_fields
 
 TITLE = "Сводный отчёт"
 
@@ -85,6 +88,7 @@ class Period:
     starts_on: date
     ends_on: date
     now: datetime
+    covered: Coverage
 
     @property
     def today(self):
@@ -100,7 +104,7 @@ class Period:
 
     @cached_property
     def supported(self):
-        return supported_schools(self.program, self.user)
+        return supported_schools(self.covered)
 
     def items_due(self, queryset):
         return queryset.filter(
@@ -110,13 +114,13 @@ class Period:
     @cached_property
     def completion(self):
         """The completion counts of the items due in the period (`RoadmapItemQuerySet.completion`)."""
-        return self.items_due(RoadmapItem.objects.visible_to(self.user)).completion(
+        return self.items_due(self.covered.visible(RoadmapItem.objects.all())).completion(
             self.now, [self.program]
         )
 
     @cached_property
     def items(self):
-        items = self.items_due(items_queryset(self.user))
+        items = with_row_fields(self.items_due(self.covered.visible(RoadmapItem.objects.all())))
         return sorted(
             items.select_related("roadmap"),
             key=lambda i: (i.due_on, i.roadmap.title, i.roadmap_id, i.order, i.pk),
@@ -126,8 +130,8 @@ class Period:
     def events(self):
         start, end = self.moments
         return list(
-            Event.objects.visible_to(self.user)
-            .filter(program=self.program, starts_at__gte=start, starts_at__lt=end)
+            self.covered.visible(Event.objects.filter(program=self.program))
+            .filter(starts_at__gte=start, starts_at__lt=end)
             .prefetch_related(
                 Prefetch(
                     "attendances",
@@ -146,15 +150,15 @@ class Period:
     @cached_property
     def points(self):
         return list(
-            MonitoringPoint.objects.visible_to(self.user)
-            .filter(program=self.program, date__range=(self.starts_on, self.ends_on))
+            self.covered.visible(MonitoringPoint.objects.filter(program=self.program))
+            .filter(date__range=(self.starts_on, self.ends_on))
             .order_by("date", "pk")
         )
 
     @cached_property
     def reviews(self):
         start, end = self.moments
-        documents = Document.objects.visible_to(self.user).filter(program=self.program)
+        documents = self.covered.visible(Document.objects.filter(program=self.program))
         return list(
             Review.objects.filter(document__in=documents, decided_at__gte=start, decided_at__lt=end)
             .exclude(verdict=Review.Verdict.PENDING)
@@ -190,7 +194,9 @@ def summary_section(period):
 
 
 def pairs_section(period):
-    pairs = pairs_queryset(period.user).filter(program=period.program)
+    pairs = period.covered.of_schools(
+        pair_rows().filter(program=period.program), "supported_school"
+    )
     return Section("Пары для сетевого взаимодействия").add(pairs_table(pairs))
 
 
@@ -265,8 +271,8 @@ def monitoring_section(period):
     section = Section("Мониторинг показателей")
     if not points:
         return section.add(Paragraph("В периоде нет точек мониторинга."))
-    program, user = period.program, period.user
-    indicators = list(Indicator.objects.visible_to(user).filter(program=program))
+    program, covered = period.program, period.covered
+    indicators = list(covered.visible(Indicator.objects.filter(program=program)))
     school_indicators = {i.pk for i in indicators if i.is_entered_at_school}
     # The program's targets at the points and its standing thresholds (`TargetQuerySet.pick`).
     program_targets = list(
@@ -275,9 +281,9 @@ def monitoring_section(period):
         )
     )
     rows = list(
-        Measurement.objects.visible_to(user)
-        .filter(point__in=points, value__isnull=False)
-        .values_list("indicator_id", "point_id", "organization_id", "value", "status")
+        covered.of_schools(
+            Measurement.objects.filter(point__in=points, value__isnull=False), program_wide=True
+        ).values_list("indicator_id", "point_id", "organization_id", "value", "status")
     )
     # An indicator kept as one program-wide value is not one the schools are expected to enter.
     school_indicators -= {indicator_id for indicator_id, _, org_id, _, _ in rows if org_id is None}
@@ -368,8 +374,7 @@ def documents_section(period):
             )
         )
     counts = dict(
-        Document.objects.visible_to(period.user)
-        .filter(program=period.program)
+        period.covered.visible(Document.objects.filter(program=period.program))
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
@@ -454,7 +459,11 @@ def build(program, user, *, starts_on=None, ends_on=None):
     now = made_at(program)
     if starts_on is None or ends_on is None:
         starts_on, ends_on = default_period(program, now.date())
-    period = Period(program, user, starts_on, ends_on, now)
+    # The half-year report takes no territory: its overseers get the whole program, as on the
+    # dashboard; anyone else the rows their access rules let them see.
+    overseen = Program.objects.overseen_by(user).contains(program)
+    covered = Coverage(program) if overseen else Coverage(program, user=user)
+    period = Period(program, user, starts_on, ends_on, now, covered)
     report = KIND.start(
         program,
         subtitle=f"{program.title}, {period_text(period)}",

@@ -17,9 +17,9 @@ from .common import (
     APPROVED_NOTE,
     PROGRAM_ROW,
     ReportKind,
+    coverage,
     mean,
     rounded,
-    supported_queryset,
     supported_schools,
     target_text,
     unit_label,
@@ -83,11 +83,11 @@ class NoteFigures:
         return self.school_count * len(self.school_indicators)
 
 
-def _points(point, user):
+def _points(point, covered):
     points = list(
-        MonitoringPoint.objects.visible_to(user)
-        .filter(program=point.program_id)
-        .order_by("date", "pk")
+        covered.visible(MonitoringPoint.objects.filter(program=point.program_id)).order_by(
+            "date", "pk"
+        )
     )
     upto = points[: points.index(point) + 1] if point in points else [point]
     return points, upto, MonitoringPoint.baseline_among(upto, point)
@@ -95,8 +95,8 @@ def _points(point, user):
 
 @dataclass
 class NoteData(NoteFigures):
-    """Everything the note shows school by school, read in a fixed number of queries through
-    the access rules."""
+    """Everything the note shows school by school, read in a fixed number of queries: the
+    values of the report's schools (`common.Coverage`) and the program's own."""
 
     point: MonitoringPoint
     points: list
@@ -110,20 +110,20 @@ class NoteData(NoteFigures):
     reported: set = field(default_factory=set)
 
     @classmethod
-    def load(cls, point, user, scope=WHOLE):
+    def load(cls, point, covered):
         program = point.program
-        points, upto, baseline = _points(point, user)
-        indicators = list(Indicator.objects.visible_to(user).filter(program=program))
+        points, upto, baseline = _points(point, covered)
+        indicators = list(covered.visible(Indicator.objects.filter(program=program)))
         targets = {
             (t.indicator_id, t.point_id, t.organization_id): t
             for t in Target.objects.filter(indicator__program=program)
         }
-        schools = supported_schools(program, user, scope)
+        schools = supported_schools(covered)
         approved, statuses, reported = {}, defaultdict(dict), set()
-        rows = Measurement.objects.visible_to(user).filter(point__in=[p.pk for p in upto])
-        if not scope.is_whole:
-            # The territory's values, and the program's own (no organization) as they are.
-            rows = rows.filter(Q(organization__isnull=True) | scope.organizations("organization"))
+        # The schools' values, and the program's own (no organization) as they are.
+        rows = covered.of_schools(
+            Measurement.objects.filter(point__in=[p.pk for p in upto]), program_wide=True
+        )
         rows = rows.values_list(
             "indicator_id",
             "point_id",
@@ -256,17 +256,17 @@ class NoteSummary(NoteFigures):
     rows: dict
 
     @classmethod
-    def load(cls, point, user, shown):
+    def load(cls, point, covered, shown):
         program = point.program
-        points, upto, baseline = _points(point, user)
-        indicators = list(Indicator.objects.visible_to(user).filter(program=program))
+        points, upto, baseline = _points(point, covered)
+        indicators = list(covered.visible(Indicator.objects.filter(program=program)))
         # Only the program's targets: a territory's figures are read against the program's, and
         # each school's value against its own in the database (`with_target`).
         targets = {
             (t.indicator_id, t.point_id, None): t
             for t in Target.objects.filter(indicator__program=program, organization__isnull=True)
         }
-        values = Measurement.objects.visible_to(user)
+        values = covered.visible(Measurement.objects.filter(point__in=[p.pk for p in upto]))
         approved, reported = {}, set()
         for indicator_id, point_id, value, status in values.filter(
             point__in=[p.pk for p in upto], organization__isnull=True, value__isnull=False
@@ -274,7 +274,7 @@ class NoteSummary(NoteFigures):
             reported.add((indicator_id, None))
             if status in Measurement.COUNTED:
                 approved[indicator_id, point_id, None] = value
-        schools = supported_queryset(program, user, shown.scope)
+        schools = covered.schools()
         counted = values.counted().filter(organization__in=schools)
         means = {
             (row["indicator_id"], row["point_id"]): rounded(row["mean"])
@@ -792,14 +792,16 @@ def backwards_summary_section(data):
 
 def build(point, user, scope=WHOLE):
     program = point.program
-    shown = breakdown(supported_queryset(program, user, scope), scope)
+    covered = coverage(program, user, scope)
+    scope = covered.scope
+    shown = breakdown(covered.schools(), scope)
     subtitle = f"Мониторинг показателей на {point.date:%d.%m.%Y}: {point.title}"
     name = f"{program.short_title}, {point.title}"
     if scope.territory is not None:
         name += f", {scope.territory}"
     report = KIND.start(program, subtitle=subtitle_with(scope, subtitle), name=name)
     if shown.is_summary:
-        data = NoteSummary.load(point, user, shown)
+        data = NoteSummary.load(point, covered, shown)
         report.add(shown.notice())
         sections = (
             summary_section,
@@ -809,7 +811,7 @@ def build(point, user, scope=WHOLE):
             backwards_summary_section,
         )
     else:
-        data = NoteData.load(point, user, scope)
+        data = NoteData.load(point, covered)
         sections = (
             summary_section,
             plan_fact_section,

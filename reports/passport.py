@@ -13,8 +13,8 @@ from schools.models import Organization
 
 from .common import (
     ReportKind,
+    coverage,
     program_subjects,
-    supported_queryset,
     unit_label,
 )
 from .document import Column, Facts, GroupRow, Paragraph, Row, Section, Table
@@ -24,7 +24,9 @@ TITLE = "Паспорт программы"
 
 
 def build(program, user, scope=WHOLE):
-    shown = breakdown(supported_queryset(program, user, scope), scope)
+    covered = coverage(program, user, scope)
+    scope = covered.scope
+    shown = breakdown(covered.schools(), scope)
     name = program.short_title + (f", {scope.territory}" if scope.territory else "")
     report = KIND.start(
         program,
@@ -37,11 +39,11 @@ def build(program, user, scope=WHOLE):
     report.add(goal_section(program))
     report.add(structure_section(program))
     if shown.is_summary:
-        report.add(territories_section(program, user, shown))
+        report.add(territories_section(program, covered, shown))
     else:
         report.add(participants_section(program, scope))
-        report.add(pairs_section(program, user, scope))
-    report.add(indicators_section(program, user))
+        report.add(pairs_section(program, covered))
+    report.add(indicators_section(program, covered))
     return report
 
 
@@ -161,15 +163,18 @@ def agreement_text(pair):
     return f"{number}от {latest.signed_on:%d.%m.%Y}"
 
 
-def pairs_queryset(user):
-    return (
-        CuratorPair.objects.visible_to(user)
-        .select_related("curator_school", "supported_school")
-        .prefetch_related(
-            Prefetch("curators", queryset=Curator.objects.select_related("user")),
-            "agreements",
-        )
+def pair_rows():
+    """Pairs with what their table shows."""
+    return CuratorPair.objects.select_related(
+        "curator_school", "supported_school"
+    ).prefetch_related(
+        Prefetch("curators", queryset=Curator.objects.select_related("user")),
+        "agreements",
     )
+
+
+def pairs_queryset(user):
+    return pair_rows().visible_to(user)
 
 
 def pairs_table(pairs):
@@ -198,17 +203,16 @@ def pairs_table(pairs):
     )
 
 
-def pairs_section(program, user, scope=WHOLE):
-    pairs = (
-        pairs_queryset(user).filter(program=program).filter(scope.organizations("supported_school"))
-    )
+def pairs_section(program, covered):
+    """The program's pairs whose supported school is one of the report's."""
+    pairs = covered.of_schools(pair_rows().filter(program=program), "supported_school")
     return Section("Пары для сетевого взаимодействия").add(pairs_table(pairs))
 
 
 TERRITORY_COUNTS = ("supported", "curators", "pairs", "signed", "total", "done", "late")
 
 
-def territory_counts(program, user, shown):
+def territory_counts(program, covered, shown):
     """{territory id: counts} of the summary: supported schools (`Program.supported_schools`),
     curator schools, pairs by their supported school, pairs with a signed agreement, and the
     completion (`completion_annotations`) of the items of the territory's school and pair
@@ -216,7 +220,7 @@ def territory_counts(program, user, shown):
     Five grouped queries, whatever the number of schools."""
     key, scope = shown.key, shown.scope
     counts = defaultdict(lambda: dict.fromkeys(TERRITORY_COUNTS, 0))
-    schools = supported_queryset(program, user, scope)
+    schools = covered.schools()
     for tid, n in (
         schools.order_by()
         .values(territory=F(key))
@@ -224,24 +228,21 @@ def territory_counts(program, user, shown):
         .values_list("territory", "n")
     ):
         counts[tid]["supported"] = n
-    curators = (
-        Organization.objects.visible_to(user)
-        .filter(
+    curators = covered.visible(
+        Organization.objects.filter(
             pk__in=program.participants.filter(role=Participant.Role.CURATOR).values(
                 "organization"
             ),
             kind=Organization.Kind.SCHOOL,
         )
-        .filter(scope.organizations())
-    )
+    ).filter(scope.organizations())
     for tid, n in (
         curators.values(territory=F(key)).annotate(n=Count("pk")).values_list("territory", "n")
     ):
         counts[tid]["curators"] = n
     signed = Agreement.objects.filter(pair=OuterRef("pk"), signed_on__isnull=False)
     pairs = (
-        CuratorPair.objects.visible_to(user)
-        .filter(program=program, supported_school__in=schools)
+        covered.visible(CuratorPair.objects.filter(program=program, supported_school__in=schools))
         .annotate(is_signed=Exists(signed))
         .values(territory=F(f"supported_school__{key}"))
         .annotate(n=Count("pk"), signed=Count("pk", filter=Q(is_signed=True)))
@@ -251,8 +252,7 @@ def territory_counts(program, user, shown):
         counts[row["territory"]]["pairs"] = row["n"]
         counts[row["territory"]]["signed"] = row["signed"]
     items = (
-        RoadmapItem.objects.visible_to(user)
-        .filter(roadmap__program=program)
+        covered.visible(RoadmapItem.objects.filter(roadmap__program=program))
         .in_scope(scope)
         .by_school_territory(key)
         .annotate(**completion_annotations(programs=[program]))
@@ -264,12 +264,12 @@ def territory_counts(program, user, shown):
     return counts
 
 
-def territories_section(program, user, shown):
+def territories_section(program, covered, shown):
     """The participants and pairs counted by region or municipality, with the execution of the
     territory's school and pair roadmaps, each row linked to the passport of that territory,
     which lists its participants and pairs one by one. Organizations that are not schools
     (authorities, centres, partners) are few and listed as they are."""
-    counts = territory_counts(program, user, shown)
+    counts = territory_counts(program, covered, shown)
     names = dict(shown.territories)
     own_only = None in counts and not any(
         counts[None][n] for n in ("supported", "curators", "pairs")
@@ -316,9 +316,9 @@ def territories_section(program, user, shown):
     return Section("Участники и пары").add(table, *others.blocks)
 
 
-def indicators_section(program, user):
-    indicators = list(Indicator.objects.visible_to(user).filter(program=program))
-    points = list(MonitoringPoint.objects.visible_to(user).filter(program=program))
+def indicators_section(program, covered):
+    indicators = list(covered.visible(Indicator.objects.filter(program=program)))
+    points = list(covered.visible(MonitoringPoint.objects.filter(program=program)))
     planned = {}
     comparisons = {}
     for indicator_id, point_id, value, comparison in Target.objects.filter(
@@ -328,8 +328,7 @@ def indicators_section(program, user):
         comparisons.setdefault(indicator_id, comparison)
     baseline = {
         (indicator_id, point_id): value
-        for indicator_id, point_id, value in Measurement.objects.visible_to(user)
-        .counted()
+        for indicator_id, point_id, value in covered.visible(Measurement.objects.counted())
         .filter(
             point__program=program,
             point__kind=MonitoringPoint.Kind.BASELINE,

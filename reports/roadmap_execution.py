@@ -26,10 +26,14 @@ NO_MODULE = "Без модуля"
 
 
 def items_queryset(user):
-    """Items the user may see, with what a report row needs, in a fixed number of queries."""
+    """Items the user may see, with what a report row needs."""
+    return with_row_fields(RoadmapItem.objects.visible_to(user))
+
+
+def with_row_fields(items):
+    """The items with what a report row needs, in a fixed number of queries."""
     return (
-        RoadmapItem.objects.visible_to(user)
-        .select_related("module", *PROGRAM_ZONE)
+        items.select_related("module", *PROGRAM_ZONE)
         .prefetch_related(
             Prefetch("responsible", queryset=Organization.objects.only("id", "short_name"))
         )

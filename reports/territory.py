@@ -2,9 +2,10 @@
 
 A report about a program (a monitoring note, a passport, event participation) may be narrowed to
 one region or municipality (?region= or ?municipality=, as the dashboards are; `render_report
---region / --municipality`). The territory goes through the same rule as a dashboard's scope: the
-program's overseers may pick any territory, staff of a municipality or region their own; anyone
-else asking for a territory gets a 404, as for anything outside their reach.
+--region / --municipality`). The territory is the dashboard's scope, by the same rule
+(`dashboards.scope.scope_for`): the program's overseers may pick any territory and get the whole
+program without one, staff of a municipality or region get their own; anyone else asking for a
+territory gets a 404, as for anything outside their reach.
 
 A report about more supported schools than `REPORT_DETAIL_SCHOOLS` cannot be read school by
 school (a note about 3,000 schools ran to 436 pages): its per-school tables become one row per
@@ -15,14 +16,14 @@ in the database and linked to the report about that one territory, which lists i
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from core.templatetags.portal import ru_plural
-from dashboards.scope import WHOLE, Scope
-from programs.models import Program
+from dashboards.scope import WHOLE, Scope, scope_for
 from schools.models import Municipality, Region
 
 from .document import Link, Paragraph, Section
@@ -32,26 +33,27 @@ REGION, MUNICIPALITY = "region", "municipality"
 
 def territory_scope(user, program, region=None, municipality=None):
     """The part of `program` a report covers, from the ids of a region or a municipality (either
-    may be None; a municipality wins). The program's overseers may narrow it to any territory,
-    staff of authorities to the ones they cover; any other territory is a 404."""
-    if municipality in (None, "") and region in (None, ""):
-        return WHOLE
+    may be None; a municipality wins), by the dashboards' rule (`dashboards.scope.scope_for`):
+    the program's overseers may narrow it to any territory and get the whole program without
+    one, staff of authorities get their own territory. A territory out of reach is a 404. Those
+    the rule places nowhere (a school, a curator) get `WHOLE`: their report reads its rows
+    through their own access rules (`common.coverage`)."""
+    found_municipality = found_region = None
     try:
         if municipality not in (None, ""):
-            found = Municipality.objects.select_related("region").get(pk=int(municipality))
-            if Program.objects.overseen_by(user).contains(program) or (
-                Municipality.objects.covered_by(user).contains(found)
-            ):
-                return Scope(municipality=found)
-        else:
-            found = Region.objects.get(pk=int(region))
-            if Program.objects.overseen_by(user).contains(program) or (
-                Region.objects.covered_whole_by(user).contains(found)
-            ):
-                return Scope(region=found)
+            found_municipality = Municipality.objects.select_related("region").get(
+                pk=int(municipality)
+            )
+        elif region not in (None, ""):
+            found_region = Region.objects.get(pk=int(region))
     except (ValueError, TypeError, Region.DoesNotExist, Municipality.DoesNotExist) as error:
         raise Http404("Нет такой территории.") from error
-    raise Http404("Эта территория вне вашего доступа.")
+    try:
+        return scope_for(user, program, municipality=found_municipality, region=found_region)
+    except PermissionDenied as error:
+        if found_municipality is None and found_region is None:
+            return WHOLE
+        raise Http404("Эта территория вне вашего доступа.") from error
 
 
 def scope_from_query(user, program, data):

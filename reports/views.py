@@ -1,7 +1,8 @@
 """Report downloads: the page, the PDF and the workbook of one report about one subject.
 
 Authorize (the subject through its model's `visible_to`: 404 outside the user's reach), read the
-period if the report takes one, build the report through the user's access rules, render."""
+period if the report takes one and the territory (the dashboard's scope), build the report of
+what it covers (`common.Coverage`), render."""
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,8 +55,9 @@ def _params(form, scope=WHOLE):
 
 
 def _scope(request, kind, subject):
-    """The territory the report is narrowed to (?region=, ?municipality=), through the user's
-    access rule: a territory out of their reach is a 404 (`territory.scope_from_query`)."""
+    """The territory the report covers (?region=, ?municipality=; without them, the user's own
+    part of the program, as on its dashboard): a territory out of their reach is a 404
+    (`territory.scope_from_query`)."""
     if not kind.takes_territory:
         return WHOLE
     return scope_from_query(request.user, program_of(subject), request.GET)

@@ -16,6 +16,7 @@ from dashboards.figures import indicator_summary
 from dashboards.scope import WHOLE
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import CuratorPair, Participant, Program
+from reports.common import coverage
 from reports.common import supported_schools as report_schools
 from tests import factories as f
 
@@ -31,7 +32,7 @@ def all_answers(program, school, user):
         "program": program.supported_schools().contains(school),
         "supporting": Program.objects.supporting([school.pk]).contains(program),
         "dashboard": dashboard_schools(program, WHOLE).contains(school),
-        "reports": school.pk in report_schools(program, user),
+        "reports": school.pk in report_schools(coverage(program, user)),
     }
 
 

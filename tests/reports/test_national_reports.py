@@ -409,22 +409,29 @@ def test_the_note_pdf_lists_territories_and_the_territory_s_pdf_its_schools(
 def test_the_passport_and_participation_pdfs_are_summaries_too(
     world, filled, perm, spread_schools, as_user, slug
 ):
+    # The region's ministry oversees the program: its report covers the whole program, as its
+    # dashboard does, the schools of Пермский край included, one row per region.
     client = as_user(world.region_coordinator)
     text = pdf_text(
         client.get(reverse("reports:report_pdf", args=[slug, world.program.pk])).content
     )
-    assert "Отчёт сводный" in text and "г. Мегион" in text
+    assert "Отчёт сводный" in text and "Пермский край" in text
     assert "Школа 00" not in text
+    address = reverse("reports:report_pdf", args=[slug, world.program.pk])
+    text = pdf_text(client.get(address, {"region": world.region.pk}).content)
+    assert "Отчёт сводный" in text and "г. Мегион" in text and "Пермский край" not in text
 
 
 def test_the_workbook_links_each_row_to_its_territory(world, filled, spread_schools, as_user):
     from .reporting import workbook
 
     client = as_user(world.region_coordinator)
-    response = client.get(reverse("reports:report_xlsx", args=["events", world.program.pk]))
-    sheet = next(s for s in workbook(response.content) if s.title.startswith("Участие школ"))
-    links = [c.hyperlink.target for row in sheet.iter_rows() for c in row if c.hyperlink]
-    assert len(links) == 2 and all("municipality=" in link for link in links)
+    address = reverse("reports:report_xlsx", args=["events", world.program.pk])
+    for query, key in (({}, "region="), ({"region": world.region.pk}, "municipality=")):
+        response = client.get(address, query)
+        sheet = next(s for s in workbook(response.content) if s.title.startswith("Участие школ"))
+        links = [c.hyperlink.target for row in sheet.iter_rows() for c in row if c.hyperlink]
+        assert len(links) == 2 and all(key in link for link in links)
 
 
 def test_render_report_takes_the_territory(world, filled, perm, spread_schools, tmp_path):
