@@ -622,6 +622,28 @@ def main():
                     federal,
                     reverse("reports:report_pdf", args=["passport", program.pk]),
                 ),
+                ("главная федерального координатора", federal, reverse("home")),
+                (
+                    "мероприятия дорожных карт программы",
+                    federal,
+                    reverse("roadmaps:items", args=[program.pk]),
+                ),
+                (
+                    "участники: настройка",
+                    admin,
+                    reverse("programs:setup_participants", args=[program.pk]),
+                ),
+                (
+                    "загрузка дорожной карты (форма)",
+                    admin,
+                    reverse("roadmaps:import", args=[program.pk]),
+                ),
+                ("приглашение (форма)", admin, reverse("notices:invitation_create")),
+                (
+                    "экспертиза: школы по видам документов",
+                    federal,
+                    reverse("dashboards:expertise", args=[program.pk]),
+                ),
             ]
             if wanted:
                 pages = [page for page in pages if any(w in page[0] for w in wanted)]
