@@ -162,6 +162,8 @@ REPORT_DETAIL_SCHOOLS = min(
 # An Excel import that writes more rows than this (values; schools and their statuses) is applied
 # by a worker after its confirmation, the page showing its progress; a smaller one in the request.
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
+# Days an import's job row is kept (`manage.py housekeeping`): long past any confirmation.
+IMPORT_JOB_DAYS = env.int("IMPORT_JOB_DAYS", default=30)
 
 # Figures of the dashboards are kept in the cache under a token that changes with the data of
 # their program, so a per-process memory cache is never stale either; CACHE_URL=redis://…

@@ -153,13 +153,13 @@ def test_a_pass_threshold_set_shows_on_the_next_visit(world, program, as_user):
     ]
 
 
-def test_the_daily_command_prunes_the_marks_and_the_figures_stay_right(world, program, as_user):
+def test_housekeeping_prunes_the_marks_and_the_figures_stay_right(world, program, as_user):
     client = as_user(world.coordinator)
     for _ in range(3):
         f.ModuleFactory(program=program)
     before, _ = visit(client, program)
     out = io.StringIO()
-    call_command("prune_data_changes", stdout=out)
+    call_command("housekeeping", stdout=out)
     assert "Удалено устаревших отметок изменений:" in out.getvalue()
     assert DataChange.objects.filter(key=f"program:{program.pk}").count() == 1
     # The latest mark is kept, so the next write still makes a new version.
