@@ -8,6 +8,7 @@ offers, and the form never accepts, anything outside the field's access rule.
 """
 
 from django import forms
+from django.http import Http404
 from django.shortcuts import render
 
 from .search import matching
@@ -84,6 +85,17 @@ def search_response(request, field, fields=("short_name", "name")):
             "name": request.GET.get("name", ""),
         },
     )
+
+
+def form_search_response(request, form):
+    """The htmx answer for the picker named by `?name=` among the form's (or filter set's)
+    `search_fields`, through that field's own choices; any other name is not found."""
+    name = request.GET.get("name", "")
+    if name not in form.search_fields:
+        raise Http404("Нет такого поля.")
+    # A django-filter FilterSet keeps its fields on its form.
+    fields = getattr(form, "form", form).fields
+    return search_response(request, fields[name], form.search_fields[name])
 
 
 def use_picker(field, search_url):

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from core.access import visible_or_404
-from core.pickers import search_response
+from core.pickers import form_search_response
 from programs.models import Program
 from schools.models import Organization
 
@@ -181,11 +181,7 @@ def invitation_create(request):
 def invitation_search(request):
     """Organizations and pairs for the invitation form's pickers, through the form's choices."""
     _may_invite(request.user)
-    name = request.GET.get("name", "")
-    if name not in InvitationForm.search_fields:
-        raise Http404("Нет такого поля.")
-    form = InvitationForm(user=request.user)
-    return search_response(request, form.fields[name], InvitationForm.search_fields[name])
+    return form_search_response(request, InvitationForm(user=request.user))
 
 
 def _send(request, invitation):

@@ -20,7 +20,7 @@ from django_tables2 import RequestConfig
 from core.access import require, visible_or_404
 from core.changes import data_changed
 from core.ordering import move_response, reorder_response
-from core.pickers import search_response
+from core.pickers import form_search_response
 from core.revisions import StaleRevision, create_or_stale
 from core.setup import delete_unless_blocked
 from core.uploads import file_response
@@ -302,23 +302,14 @@ def pairs(request, pk):
 def pairs_search(request, pk):
     """Schools for the pair form's pickers, found through the form's own choices."""
     program = editable_program(request, pk)
-    form = PairForm(program=program, user=request.user)
-    name = request.GET.get("name", "")
-    if name not in PairForm.search_fields:
-        raise Http404("Нет такого поля.")
-    return search_response(request, form.fields[name], PairForm.search_fields[name])
+    return form_search_response(request, PairForm(program=program, user=request.user))
 
 
 @require_safe
 def participants_search(request, pk):
     """Municipalities for the candidate filter's picker, through the form's own choices."""
     program = editable_program(request, pk)
-    if request.GET.get("name") not in CandidateFilterForm.search_fields:
-        raise Http404("Нет такого поля.")
-    form = CandidateFilterForm(program=program, user=request.user)
-    return search_response(
-        request, form.fields["municipality"], CandidateFilterForm.search_fields["municipality"]
-    )
+    return form_search_response(request, CandidateFilterForm(program=program, user=request.user))
 
 
 def pair_setup(request, pk):

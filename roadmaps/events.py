@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +25,7 @@ from django_tables2 import RequestConfig
 from core.access import require, visible_or_404
 from core.exports import wants_xlsx, xlsx_response
 from core.pagination import page_of
-from core.pickers import search_response
+from core.pickers import form_search_response
 from core.revisions import StaleRevision, create_or_stale
 from programs.models import Program
 from programs.setup_views import editable_program
@@ -207,11 +206,7 @@ def event_create(request, pk):
 def event_search(request, pk):
     """Organizations and items for the pickers of the event form, through the form's choices."""
     program = editable_program(request, pk)
-    name = request.GET.get("name", "")
-    if name not in EventForm.search_fields:
-        raise Http404("Нет такого поля.")
-    form = EventForm(program=program, user=request.user)
-    return search_response(request, form.fields[name], EventForm.search_fields[name])
+    return form_search_response(request, EventForm(program=program, user=request.user))
 
 
 def _editable_event(request, pk):

@@ -6,13 +6,12 @@ set up the program (`Program.objects.editable_by`) import, into a roadmap they m
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.imports import NOT_FOUND, ImportFlow, ImportRefused
-from core.pickers import search_response
+from core.pickers import form_search_response
 from core.xlsx import ImportFileError, stash, unstash
 from programs.setup_views import editable_program
 
@@ -172,9 +171,4 @@ def roadmap_import_confirm(request, pk):
 def roadmap_import_search(request, pk):
     """Roadmaps for the upload form's picker, through the form's own choices."""
     program = editable_program(request, pk)
-    if request.GET.get("name") not in RoadmapUploadForm.search_fields:
-        raise Http404("Нет такого поля.")
-    form = RoadmapUploadForm(program=program, user=request.user)
-    return search_response(
-        request, form.fields["roadmap"], RoadmapUploadForm.search_fields["roadmap"]
-    )
+    return form_search_response(request, RoadmapUploadForm(program=program, user=request.user))

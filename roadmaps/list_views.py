@@ -1,14 +1,13 @@
 """The items of a program's roadmaps as one list: filters (roadmap, module, status, responsible,
 late), sorting, pages and an Excel export."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from core.access import visible_or_404
 from core.exports import wants_xlsx, xlsx_response
-from core.pickers import search_response
+from core.pickers import form_search_response
 from programs.models import Program
 
 from .filters import ItemFilter
@@ -52,9 +51,6 @@ def item_search(request, pk):
     """Roadmaps and responsible organizations for the list's pickers, through the filter's own
     choices: what a search finds is what the filter accepts."""
     program, roadmaps = _program_and_roadmaps(request, pk)
-    name = request.GET.get("name", "")
-    if name not in ItemFilter.search_fields:
-        raise Http404("Нет такого поля.")
     filterset = ItemFilter(
         None,
         queryset=RoadmapItem.objects.none(),
@@ -62,4 +58,4 @@ def item_search(request, pk):
         roadmaps=roadmaps,
         user=request.user,
     )
-    return search_response(request, filterset.form.fields[name], ItemFilter.search_fields[name])
+    return form_search_response(request, filterset)
