@@ -199,15 +199,10 @@ class AssignmentQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.pending().filter(due_on__lt=today)
 
-    def due_for_reminder(self, today=None, days=3):
-        """Undecided sheets due within `days` or late, whose reviewer has not been reminded
-        today: what a reminder round sends."""
-        today = today or timezone.localdate()
-        return (
-            self.pending()
-            .filter(due_on__lte=today + timedelta(days=days))
-            .exclude(reminded_on=today)
-        )
+    def due_within(self, today, days):
+        """Undecided sheets due within `days` of `today`, or late: what the notification
+        round reminds their reviewers of (notices.rounds)."""
+        return self.pending().filter(due_on__lte=today + timedelta(days=days))
 
 
 class Assignment(models.Model):
@@ -260,7 +255,6 @@ class Assignment(models.Model):
     )
     assigned_at = models.DateTimeField("назначена", default=timezone.now)
     decided_at = models.DateTimeField("дата заключения", null=True, blank=True)
-    reminded_on = models.DateField("напоминание отправлено", null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 

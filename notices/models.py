@@ -36,6 +36,7 @@ class Kind(models.TextChoices):
     DOCUMENT_WAITING = "document_waiting", "Документ ждёт проверки больше 48 часов"
     DOCUMENT_RETURNED = "document_returned", "Документ возвращён на доработку"
     DOCUMENT_APPROVED = "document_approved", "Документ одобрен"
+    SHEET_DUE = "sheet_due", "Срок экспертного листа (за 3 дня и после срока)"
     POINT_OPEN = "point_open", "Открыт приём значений в точке мониторинга"
     POINT_DEADLINE = "point_deadline", "Приближается срок приёма значений"
     QUESTION_ASKED = "question_asked", "Вопрос на консультационной линии"

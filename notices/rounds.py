@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from expertise.models import Assignment
 from monitoring.models import Indicator, Measurement, MonitoringPoint
 from programs.models import Document, Program, Review
 from roadmaps.models import Event, RoadmapItem
@@ -35,6 +36,9 @@ from .models import Consultation, EmailOptOut, Kind, Notification, content_type_
 # Values and documents are looked at this far back, so a round that did not run for a while
 # (a stopped timer, a failed deploy) still tells what happened meanwhile.
 LOOKBACK = timedelta(hours=getattr(settings, "NOTICES_LOOKBACK_HOURS", 72))
+LOOKBACK_DAYS = timedelta(days=max(LOOKBACK.days, 1))
+# Days before its deadline a reviewer is reminded of an undecided expertise sheet.
+SHEET_REMINDER_DAYS = 3
 WAITING = timedelta(hours=48)
 EVENT_REMINDERS = (7, 1)
 ITEM_REMINDERS = (7, 1)
@@ -138,6 +142,7 @@ class Round:
         self.items()
         self.values()
         self.documents()
+        self.sheets()
         self.points()
         self.consultations()
         self.digests()
@@ -602,6 +607,44 @@ class Round:
             )
 
     # Monitoring points ------------------------------------------------------------------
+
+    # Expertise sheets ----------------------------------------------------------------
+
+    def sheets(self):
+        """An undecided expertise sheet due within `SHEET_REMINDER_DAYS` days, and once more
+        when its deadline has passed, to its reviewer: once each, by the day of the
+        document's program."""
+        found, occasion = [], {}
+        for today, program_ids in Program.objects.local_dates(self.now).items():
+            sheets = Assignment.objects.due_within(today, SHEET_REMINDER_DAYS).filter(
+                review__document__program_id__in=program_ids, due_on__gte=today - LOOKBACK_DAYS
+            )
+            for sheet in sheets.select_related("review__document"):
+                found.append(sheet)
+                late = sheet.due_on < today
+                occasion[sheet.pk] = ("late:" if late else "due:") + sheet.due_on.isoformat()
+        told = self.told(Kind.SHEET_DUE, Assignment, occasion.keys())
+        sheets = [s for s in found if (s.pk, occasion[s.pk]) not in told]
+        allowed = who.allowed(
+            {s.pk: {s.review.reviewer_id} for s in sheets},
+            lambda user: Assignment.objects.fillable_by(user),
+            self.people,
+            by_person=True,
+        )
+        for sheet in sheets:
+            document = sheet.review.document
+            is_late = occasion[sheet.pk].startswith("late:")
+            self.add(
+                allowed.get(sheet.pk, set()),
+                kind=Kind.SHEET_DUE,
+                subject=sheet,
+                occasion=occasion[sheet.pk],
+                title=f"{'Просрочена экспертиза' if is_late else 'Срок экспертизы'}: {document}",
+                body=f"Экспертный лист документа «{document.title}» "
+                f"{'нужно было заполнить' if is_late else 'нужно заполнить'} до "
+                f"{day_text(sheet.due_on)}.",
+                url=reverse("expertise:sheet", args=[sheet.pk]),
+            )
 
     def points(self):
         """A point open for entry, and its deadline within 3 days, to the staff of supported

@@ -21,7 +21,7 @@ MAY_IMPORT = {
     "expertise": {"core", "schools", "programs", "monitoring", "roadmaps"},
     "dashboards": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise"},
     "reports": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise", "dashboards"},
-    "notices": {"core", "schools", "programs", "monitoring", "roadmaps"},
+    "notices": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise"},
 }
 TOP = {"demo", "config"}
 
