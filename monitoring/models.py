@@ -456,6 +456,12 @@ class Target(models.Model):
         return value == self.value
 
 
+def counted_condition():
+    """`MeasurementQuerySet.counted` as a condition, for counts and averages filtered inside
+    one grouped query (`Count(..., filter=counted_condition())`)."""
+    return Q(status__in=Measurement.COUNTED, value__isnull=False)
+
+
 class MeasurementQuerySet(models.QuerySet):
     @access_rule
     def visible_to(self, user):
@@ -490,7 +496,7 @@ class MeasurementQuerySet(models.QuerySet):
         baseline): approved ones (утверждённые), as a ministry reports them. Drafts, values
         waiting for approval and returned ones count only in the completeness of a point.
         Every dashboard, chart, report, export and the school page reads its figures from here."""
-        return self.filter(status__in=Measurement.COUNTED, value__isnull=False)
+        return self.filter(counted_condition())
 
     def with_target(self):
         """Each value with the target that applies to it (`TargetQuerySet.pick`, read in the

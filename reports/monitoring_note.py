@@ -11,7 +11,7 @@ from core.text import shorten
 from dashboards.charts import dynamics_chart
 from dashboards.figures import regroup
 from dashboards.scope import WHOLE
-from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
+from monitoring.models import Indicator, Measurement, MonitoringPoint, Target, counted_condition
 
 from .common import (
     APPROVED_NOTE,
@@ -304,7 +304,7 @@ class NoteSummary(NoteFigures):
         if not wanted:
             return dict(rows)
         at_point = values.filter(point=self.point, organization__in=schools, indicator__in=wanted)
-        counted = Q(status__in=Measurement.COUNTED, value__isnull=False)
+        counted = counted_condition()
         earlier = [p.pk for p in self.upto[:-1]]
         # The latest approved value before the point (as `NoteData.previous` reads it).
         previous = Subquery(
