@@ -4,7 +4,7 @@ of the supported schools that took part; then each supported school's participat
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Sum
 
 from dashboards.scope import WHOLE
 from programs.models import Program
@@ -27,11 +27,13 @@ TITLE = "Участие в событиях"
 
 
 def events_queryset(covered):
-    """The program's events, with the organizations of the scope invited and attending."""
+    """The program's events, with their participation in the scope counted
+    (`EventQuerySet.with_participation`) and the organizations invited and attending."""
     scope = covered.scope
     names = Organization.objects.only("id", "short_name").filter(scope.organizations())
     return (
         covered.visible(Event.objects.filter(program=covered.program))
+        .with_participation(covered.schools(), scope.organizations("organization"))
         .select_related("organizer")
         .prefetch_related(
             Prefetch("invited", queryset=names.order_by("short_name")),
@@ -76,19 +78,7 @@ def build(program, user, scope=WHOLE):
             if a.organization_id in supported:
                 came_count[a.organization_id] += 1
                 people[a.organization_id] += a.people_count
-        summary_rows.append(
-            Row(
-                [
-                    day,
-                    event.title,
-                    event.get_kind_display(),
-                    len(invited),
-                    len(came),
-                    sum(a.people_count for a in attendances),
-                    share(len(came & supported.keys()), len(supported)),
-                ]
-            )
-        )
+        summary_rows.append(event_row(event, zone, len(supported)))
         absent = [o.short_name for o in invited if o.pk not in came]
         who_rows.append(
             Row(
@@ -144,6 +134,22 @@ def build(program, user, scope=WHOLE):
     return report
 
 
+def event_row(event, zone, schools):
+    """An event's line: its day, title and form, and its participation
+    (`EventQuerySet.with_participation`); the share is of the `schools` supported schools."""
+    return Row(
+        [
+            event.starts_at.astimezone(zone).date(),
+            event.title,
+            event.get_kind_display(),
+            event.invited_count,
+            event.came_count,
+            event.people,
+            share(event.supported_came, schools),
+        ]
+    )
+
+
 def totals_section(events, now, schools, took_part):
     held = sum(1 for e in events if e.starts_at <= now)
     return Section("Итоги").add(
@@ -194,50 +200,17 @@ def summary(report, program, covered, shown, now):
     that territory, which names the schools and who came to each event."""
     zone = ZoneInfo(program.timezone_name)
     scope, key = shown.scope, shown.key
+    schools = covered.schools()
     events = list(
         covered.visible(Event.objects.filter(program=program))
-        .select_related("organizer")
+        .with_participation(schools, scope.organizations("organization"))
         .order_by("starts_at", "pk")
     )
     ids = [event.pk for event in events]
-    schools = covered.schools()
     invitations = Event.invited.through.objects.filter(event__in=ids)
     attendances = Attendance.objects.filter(event__in=ids)
-    invited = dict(
-        invitations.filter(scope.organizations("organization"))
-        .values("event_id")
-        .annotate(n=Count("pk"))
-        .values_list("event_id", "n")
-        .order_by()
-    )
-    came = {
-        row["event_id"]: row
-        for row in attendances.filter(scope.organizations("organization"))
-        .values("event_id")
-        .annotate(
-            n=Count("pk"),
-            people=Sum("people_count"),
-            supported=Count("pk", filter=Q(organization__in=schools)),
-        )
-        .order_by()
-    }
     school_count = schools.count()
-    rows = []
-    for event in events:
-        figures = came.get(event.pk, {})
-        rows.append(
-            Row(
-                [
-                    event.starts_at.astimezone(zone).date(),
-                    event.title,
-                    event.get_kind_display(),
-                    invited.get(event.pk, 0),
-                    figures.get("n", 0),
-                    figures.get("people") or 0,
-                    share(figures.get("supported", 0), school_count),
-                ]
-            )
-        )
+    rows = [event_row(event, zone, school_count) for event in events]
     per_territory = defaultdict(lambda: dict.fromkeys(("schools", "invited", "took", "times",
                                                        "people"), 0))  # fmt: skip
     for tid, n in (

@@ -24,7 +24,6 @@ from dashboards.effectiveness import compute_all
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Document, Program, Review
 from roadmaps.models import Attendance, Event, RoadmapItem
-from schools.models import Organization
 
 from .common import (
     APPROVED_NOTE,
@@ -33,11 +32,11 @@ from .common import (
     made_at,
     mean,
     program_subjects,
-    share,
     supported_schools,
     unit_label,
 )
 from .document import Cell, Column, Facts, GroupRow, Paragraph, Row, Section, Table
+from .event_participation import event_row
 from .formatting import percent_text
 from .passport import pair_rows, pairs_table
 from .roadmap_execution import ITEM_COLUMNS, item_row, item_rows, with_row_fields
@@ -132,13 +131,13 @@ class Period:
         return list(
             self.covered.visible(Event.objects.filter(program=self.program))
             .filter(starts_at__gte=start, starts_at__lt=end)
+            .with_participation(self.covered.schools())
             .prefetch_related(
                 Prefetch(
                     "attendances",
                     queryset=Attendance.objects.only("id", "event_id", "organization_id",
                                                      "people_count"),
                 ),
-                Prefetch("invited", queryset=Organization.objects.only("id")),
             )
             .order_by("starts_at", "pk")
         )  # fmt: skip
@@ -224,25 +223,8 @@ def items_section(period):
 
 
 def events_section(period):
-    supported = set(period.supported)
     zone = ZoneInfo(period.program.timezone_name)
-    rows = []
-    for event in period.held_events:
-        attendances = list(event.attendances.all())
-        came = {a.organization_id for a in attendances}
-        rows.append(
-            Row(
-                [
-                    event.starts_at.astimezone(zone).date(),
-                    event.title,
-                    event.get_kind_display(),
-                    len(event.invited.all()),
-                    len(came),
-                    sum(a.people_count for a in attendances),
-                    share(len(came & supported), len(supported)),
-                ]
-            )
-        )
+    rows = [event_row(event, zone, len(period.supported)) for event in period.held_events]
     planned = len(period.events) - len(period.held_events)
     section = Section("Проведённые события")
     section.add(

@@ -710,6 +710,27 @@ class EventQuerySet(models.QuerySet):
     def editable_by(self, user):
         return self.filter(program__in=Program.objects.editable_by(user))
 
+    def with_participation(self, supported, within=None):
+        """Each event with its participation counted in the database, as every report of
+        events shows it: `invited_count` (organizations invited), `came_count` (organizations
+        that came), `people` (people they brought) and `supported_came` (of `supported`, a
+        queryset of the program's supported schools, those that came). `within` narrows the
+        organizations counted (a condition on `organization`, e.g. a territory's)."""
+        within = within if within is not None else Q()
+        invited = Event.invited.through.objects.filter(within, event=models.OuterRef("pk"))
+        came = Attendance.objects.filter(within, event=models.OuterRef("pk"))
+
+        def per_event(rows, total):
+            found = rows.order_by().values("event").annotate(n=total).values("n")
+            return Coalesce(models.Subquery(found), 0)
+
+        return self.annotate(
+            invited_count=per_event(invited, Count("pk")),
+            came_count=per_event(came, Count("pk")),
+            people=per_event(came, models.Sum("people_count")),
+            supported_came=per_event(came.filter(organization__in=supported), Count("pk")),
+        )
+
 
 class Event(models.Model):
     """An event of a program: a seminar, webinar, master class, audit…"""
