@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from monitoring.models import Measurement, MonitoringPoint, Target
-from programs.models import CuratorPair
+from programs.models import CuratorPair, Participant
 from reports.document import value_of
 from reports.kinds import KINDS
 from tests import factories as f
@@ -292,34 +292,35 @@ def test_item_figures_still_agree_after_an_item_is_cancelled(world, as_user, pla
     assert agree(item_figures(world, as_user, roadmap)) == (3, 1, 0, 2)
 
 
-def test_event_participation_agrees_in_the_participation_and_half_year_reports(world, as_user):
+def test_event_participation_agrees_in_the_participation_and_half_year_reports(world):
     """Each held event's invited, came, people and share of supported schools, in both reports
     (`EventQuerySet.with_participation`), for the detail and for the summary by territory."""
     program = world.program
+    far = f.OrganizationFactory(municipality=world.other_municipality, short_name="СОШ Мегиона")
+    f.ParticipantFactory(program=program, organization=far, role=Participant.Role.SUPPORTED)
     seminar = f.EventFactory(
         program=program,
         title="Семинар «Есть проект»",
         starts_at=datetime.datetime(2023, 3, 15, 10, tzinfo=datetime.UTC),
     )
-    seminar.invited.add(world.supported_school, world.curator_school)
+    seminar.invited.add(world.supported_school, world.curator_school, far)
     f.AttendanceFactory(event=seminar, organization=world.supported_school, people_count=4)
     f.AttendanceFactory(event=seminar, organization=world.curator_school, people_count=2)
 
     def event_line(report, title):
         return row_of(table(report, title), datetime.date(2023, 3, 15)).values[3:]
 
-    participation = KINDS["events"].build(program, world.coordinator)
+    person = world.region_coordinator
+    participation = KINDS["events"].build(program, person)
     half = KINDS["half-year"].build(
-        program,
-        world.coordinator,
-        starts_on=datetime.date(2023, 1, 1),
-        ends_on=datetime.date(2023, 6, 30),
+        program, person, starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2023, 6, 30)
     )
-    expected = [2, 2, 6, Decimal("100.0")]
+    # Three invited, two came with six people; one of the two supported schools came.
+    expected = [3, 2, 6, Decimal("50.0")]
     assert event_line(participation, "События") == expected
     assert event_line(half, "Проведённые события") == expected
     # The same figures when the participation report summarises its schools by territory.
     with override_settings(REPORT_DETAIL_SCHOOLS=0):
-        summarised = KINDS["events"].build(program, world.coordinator)
+        summarised = KINDS["events"].build(program, person)
     assert table(summarised, "Участие школ по территориям")
     assert event_line(summarised, "События") == expected
