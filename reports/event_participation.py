@@ -134,6 +134,18 @@ def build(program, user, scope=WHOLE):
     return report
 
 
+# The columns of `event_row`.
+EVENT_COLUMNS = [
+    Column("Дата", "date", width="9%"),
+    Column("Событие", width="37%"),
+    Column("Форма", width="14%"),
+    Column("Приглашено организаций", "number", width="10%"),
+    Column("Пришло организаций", "number", width="10%"),
+    Column("Участников, чел.", "number", width="9%"),
+    Column("Школ адресной поддержки, %", "number", width="11%"),
+]
+
+
 def event_row(event, zone, schools):
     """An event's line: its day, title and form, and its participation
     (`EventQuerySet.with_participation`); the share is of the `schools` supported schools."""
@@ -177,15 +189,7 @@ def events_section(rows, scope=WHOLE):
     return Section("События").add(
         Table(
             "События",
-            [
-                Column("Дата", "date", width="9%"),
-                Column("Событие", width="37%"),
-                Column("Форма", width="14%"),
-                Column("Приглашено организаций", "number", width="10%"),
-                Column("Пришло организаций", "number", width="10%"),
-                Column("Участников, чел.", "number", width="9%"),
-                Column("Школ адресной поддержки, %", "number", width="11%"),
-            ],
+            EVENT_COLUMNS,
             rows,
             empty_text="Событий нет.",
             note=note,

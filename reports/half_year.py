@@ -36,7 +36,7 @@ from .common import (
     unit_label,
 )
 from .document import Cell, Column, Facts, GroupRow, Paragraph, Row, Section, Table
-from .event_participation import event_row
+from .event_participation import EVENT_COLUMNS, event_row
 from .formatting import percent_text
 from .passport import pair_rows, pairs_table
 from .roadmap_execution import ITEM_COLUMNS, item_row, item_rows, with_row_fields
@@ -230,15 +230,7 @@ def events_section(period):
     section.add(
         Table(
             "Проведённые события",
-            [
-                Column("Дата", "date", width="9%"),
-                Column("Событие", width="37%"),
-                Column("Форма", width="14%"),
-                Column("Приглашено организаций", "number", width="10%"),
-                Column("Участвовало организаций", "number", width="10%"),
-                Column("Участников, чел.", "number", width="9%"),
-                Column("Школ адресной поддержки, %", "number", width="11%"),
-            ],
+            EVENT_COLUMNS,
             rows,
             empty_text="В периоде события не проводились.",
         )
