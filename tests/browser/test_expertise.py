@@ -37,7 +37,10 @@ def test_a_document_goes_through_the_curators_sheet(world, live_server, page, si
     sign_in("curator")
     page.goto(live_server.url + document.get_absolute_url())
     page.get_by_role("link", name="Заполнить экспертный лист").click()
-    for number in page.locator("#sheet-form input[type=number]").all():
+    # `.all()` does not wait: the sheet's page must have loaded before its fields are listed.
+    scores = page.locator("#sheet-form input[type=number]")
+    expect(scores.first).to_be_visible()
+    for number in scores.all():
         number.fill("2")
     page.get_by_label("на доработку").check()
     page.get_by_label("Комментарий").fill("Нет показателей результата")
