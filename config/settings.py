@@ -45,9 +45,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    # Before the task backends' apps: its `db_worker` and `rqworker` register the periodic
+    # jobs, then run theirs.
+    "core",
     "django_tasks",
     "django_tasks_db",
-    "core",
     "schools",
     "programs",
     "monitoring",
@@ -144,6 +146,23 @@ RQ_QUEUES = {
         "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
         "DEFAULT_TIMEOUT": TASK_TIMEOUT_SECONDS,
     }
+}
+# Periodic work, declared here once: every worker registers it when it starts (core/periodic.py)
+# and the rounds run once per period whatever the number of workers, under RQ's scheduler
+# (`rqworker --with-scheduler`) and the database queue alike. A period of 0 minutes leaves the
+# job to cron (`manage.py send_notifications`, `manage.py housekeeping`).
+NOTICES_EVERY_MINUTES = env.int("NOTICES_EVERY_MINUTES", default=5)
+PERIODIC_TASKS = {
+    name: spec
+    for name, spec in {
+        "notification_round": {
+            "function": "notices.tasks.periodic_round",
+            "minutes": NOTICES_EVERY_MINUTES,
+        },
+        "housekeeping": {"function": "core.tasks.housekeeping", "minutes": 60},
+        "report_files": {"function": "reports.tasks.prune_expired_files", "minutes": 60},
+    }.items()
+    if spec["minutes"] > 0
 }
 
 # A report about more supported schools than this (or a roadmap of more items than
