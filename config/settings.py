@@ -62,6 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # `/health/` is answered before the host and HTTPS checks: a balancer probes each server
+    # by its own address over plain http (core/health.py).
+    "core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PrivateDownloadsMiddleware",
@@ -184,6 +187,10 @@ IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 # Days an import's job row is kept (`manage.py housekeeping`): long past any confirmation.
 IMPORT_JOB_DAYS = env.int("IMPORT_JOB_DAYS", default=30)
 
+# `/health/` fails when a task has waited longer than this for a worker (workers down or
+# falling behind).
+HEALTH_QUEUE_SECONDS = env.int("HEALTH_QUEUE_SECONDS", default=600)
+
 # Figures of the dashboards are kept in the cache under a token that changes with the data of
 # their program, so a per-process memory cache is never stale either; CACHE_URL=redis://…
 # shares them between app servers.
@@ -250,7 +257,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Who gets a letter about every server error (500) when SENTRY_DSN is not set:
+# ADMINS="Дежурный <ops@example.ru>,Иванов <ivanov@example.ru>".
+ADMINS = [
+    (name.strip(), address.strip(" >"))
+    for name, _, address in (
+        entry.rpartition("<") if "<" in entry else (entry, "", entry)
+        for entry in env.list("ADMINS", default=[])
+    )
+]
 # The portal's own address, for links in letters and calendar feeds.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 # How far back a notification round looks at changes of values and documents.
@@ -284,6 +300,7 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
