@@ -10,9 +10,10 @@ PORT ?= 8000
 # Debian packages: Pango for WeasyPrint's PDFs, chromium for the browser tests.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
-# The background worker of `make run`: the database queue unless TASKS_BACKEND=rq.
+# The background worker of `make run`: the database queue unless TASKS_BACKEND=rq (then with
+# RQ's scheduler, which queues the periodic rounds at their time).
 ifeq ($(TASKS_BACKEND),rq)
-WORKER := rqworker --job-class django_tasks_rq.Job default
+WORKER := rqworker --with-scheduler --job-class django_tasks_rq.Job default
 else
 WORKER := db_worker --no-reload --interval 1
 endif

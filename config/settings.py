@@ -45,9 +45,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    # Before the task backends' apps: its `db_worker` and `rqworker` register the periodic
+    # jobs, then run theirs.
+    "core",
     "django_tasks",
     "django_tasks_db",
-    "core",
     "schools",
     "programs",
     "monitoring",
@@ -60,6 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # `/health/` is answered before the host and HTTPS checks: a balancer probes each server
+    # by its own address over plain http (core/health.py).
+    "core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PrivateDownloadsMiddleware",
@@ -145,6 +150,23 @@ RQ_QUEUES = {
         "DEFAULT_TIMEOUT": TASK_TIMEOUT_SECONDS,
     }
 }
+# Periodic work, declared here once: every worker registers it when it starts (core/periodic.py)
+# and the rounds run once per period whatever the number of workers, under RQ's scheduler
+# (`rqworker --with-scheduler`) and the database queue alike. A period of 0 minutes leaves the
+# job to cron (`manage.py send_notifications`, `manage.py housekeeping`).
+NOTICES_EVERY_MINUTES = env.int("NOTICES_EVERY_MINUTES", default=5)
+PERIODIC_TASKS = {
+    name: spec
+    for name, spec in {
+        "notification_round": {
+            "function": "notices.tasks.periodic_round",
+            "minutes": NOTICES_EVERY_MINUTES,
+        },
+        "housekeeping": {"function": "core.tasks.housekeeping", "minutes": 60},
+        "report_files": {"function": "reports.tasks.prune_expired_files", "minutes": 60},
+    }.items()
+    if spec["minutes"] > 0
+}
 
 # A report about more supported schools than this (or a roadmap of more items than
 # REPORT_BACKGROUND_ROWS) is made in the background; the file is kept REPORT_FILE_HOURS.
@@ -164,6 +186,10 @@ REPORT_DETAIL_SCHOOLS = min(
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 # Days an import's job row is kept (`manage.py housekeeping`): long past any confirmation.
 IMPORT_JOB_DAYS = env.int("IMPORT_JOB_DAYS", default=30)
+
+# `/health/` fails when a task has waited longer than this for a worker (workers down or
+# falling behind).
+HEALTH_QUEUE_SECONDS = env.int("HEALTH_QUEUE_SECONDS", default=600)
 
 # Figures of the dashboards are kept in the cache under a token that changes with the data of
 # their program, so a per-process memory cache is never stale either; CACHE_URL=redis://…
@@ -231,7 +257,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Who gets a letter about every server error (500) when SENTRY_DSN is not set:
+# ADMINS="Дежурный <ops@example.ru>,Иванов <ivanov@example.ru>".
+ADMINS = [
+    (name.strip(), address.strip(" >"))
+    for name, _, address in (
+        entry.rpartition("<") if "<" in entry else (entry, "", entry)
+        for entry in env.list("ADMINS", default=[])
+    )
+]
 # The portal's own address, for links in letters and calendar feeds.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 # How far back a notification round looks at changes of values and documents.
@@ -265,6 +300,7 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)

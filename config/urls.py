@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+
+from core.health import health
 
 from . import search, views
 
@@ -39,4 +42,6 @@ urlpatterns = [
     # that check access to the object the file belongs to.
     path("files/<path:name>", views.admin_file, name="admin_file"),
     path("admin/", admin.site.urls),
+    # Answered by core.health.HealthMiddleware before any other middleware; named here too.
+    path("health/", login_not_required(health), name="health"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ImportJob
+from .models import ImportJob, Lock, PeriodicRun
 
 
 @admin.register(ImportJob)
@@ -15,4 +15,26 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # An import is a confirmed upload of its own page, never typed in.
+        return False
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(admin.ModelAdmin):
+    """How the periodic jobs of `PERIODIC_TASKS` went: read only, the workers write it."""
+
+    list_display = ["name", "due_at", "started_at", "finished_at", "error"]
+    readonly_fields = [f.name for f in PeriodicRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Lock)
+class LockAdmin(admin.ModelAdmin):
+    """Who holds which lock until when (`core.periodic.exclusive`): read only."""
+
+    list_display = ["name", "holder", "held_until"]
+    readonly_fields = [f.name for f in Lock._meta.fields]
+
+    def has_add_permission(self, request):
         return False

@@ -17,6 +17,6 @@ class CoreConfig(AppConfig):
         # portal's already, since Django renders `403.html` whatever DEBUG says.
         debug.technical_404_response = defaults.page_not_found
 
-        from . import lookups
+        from . import checks, lookups  # noqa: F401  (checks: registers the production check)
 
         lookups.register()

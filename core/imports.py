@@ -210,7 +210,7 @@ class ImportFlow:
         """The page of a confirmed import: its progress while a worker applies it (the status
         polls itself through htmx), then what was written, or why nothing was. 404 for anyone
         but the person who confirmed it, and for them too once the subject is out of reach."""
-        job = get_object_or_404(self.jobs(), pk=job_id)
+        job = get_object_or_404(self.jobs(), pk=job_id).end_if_stale()
         try:
             subject = self.subject_again(job.params)
         except ImportRefused:
@@ -290,10 +290,7 @@ def run_import(flow_class, job_id):
     """The body of an import's task: claim the waiting job (a second run of the same task finds
     it claimed and does nothing) and apply it; whatever goes wrong, nothing of the file is
     written and the job says why in words a person can act on."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING
-    )
-    if not claimed:
+    if not ImportJob.claim(job_id):
         return
     job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
     try:

@@ -5,7 +5,7 @@ import uuid
 
 from django.db import models
 
-from .background import BackgroundWork
+from .background import BackgroundWork, BackgroundWorkQuerySet
 
 
 class DataChange(models.Model):
@@ -35,7 +35,7 @@ class DataChange(models.Model):
         return deleted
 
 
-class ImportJobQuerySet(models.QuerySet):
+class ImportJobQuerySet(BackgroundWorkQuerySet):
     def visible_to(self, user):
         """An import is applied with the rights of the person who confirmed it, and its page is
         theirs alone; the import's pages check its subject against the same person too."""
@@ -63,6 +63,8 @@ class ImportJob(BackgroundWork):
     summary = models.JSONField("итог", default=dict, blank=True)
     errors = models.JSONField("ошибки в строках", default=list, blank=True)
 
+    STALE_MESSAGE = "Обработка прервана: ничего из файла не записано, загрузите его ещё раз."
+
     objects = ImportJobQuerySet.as_manager()
 
     class Meta:
@@ -87,3 +89,39 @@ class ImportJob(BackgroundWork):
             [{"row": e.row, "column": e.column, "message": e.message} for e in errors],
         )
         type(self).objects.filter(pk=self.pk).update(content=self.content, errors=self.errors)
+
+
+class Lock(models.Model):
+    """A named lock shared by every machine through the database: held until `held_until` by
+    `holder`, so a holder that died lets go by itself once its time runs out
+    (`core.periodic.exclusive`)."""
+
+    name = models.CharField("что", max_length=100, primary_key=True)
+    holder = models.CharField("кем занято", max_length=64, blank=True)
+    held_until = models.DateTimeField("занято до", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "блокировка"
+        verbose_name_plural = "блокировки"
+
+    def __str__(self):
+        return self.name
+
+
+class PeriodicRun(models.Model):
+    """Where a periodic job declared in `PERIODIC_TASKS` stands: the one run the queue holds for
+    it (`due_at`; a run due at another time is a stray and does nothing) and how its last round
+    went (`core.periodic`)."""
+
+    name = models.CharField("работа", max_length=100, primary_key=True)
+    due_at = models.DateTimeField("следующий запуск", null=True, blank=True)
+    started_at = models.DateTimeField("последний запуск", null=True, blank=True)
+    finished_at = models.DateTimeField("последнее завершение", null=True, blank=True)
+    error = models.TextField("ошибка последнего запуска", blank=True)
+
+    class Meta:
+        verbose_name = "периодическая работа"
+        verbose_name_plural = "периодические работы"
+
+    def __str__(self):
+        return self.name

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import reduce
 from operator import or_
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import (
@@ -19,6 +18,7 @@ from django.db.models import (
     Value,
 )
 
+from core import timezones
 from expertise.thresholds import pass_shares
 from expertise.traceability import FLAG_LABELS, trace
 from expertise.traceability import summary as trace_summary
@@ -210,7 +210,7 @@ def completeness(program, scope, points):
     entered = list(program.indicators.entered().of_schools().values_list("pk", flat=True))
     schools = supported_schools(program, scope)
     total = schools.count()
-    zone = ZoneInfo(program.timezone_name)
+    zone = timezones.tzinfo(program.timezone_name)
     late = [Q(point=point, submitted_at__gte=entry_cutoff(point, zone)) for point in points]
     counts = {}
     if entered and points:

@@ -3,8 +3,6 @@ territory's view of a national program), one indicator's, a point's completeness
 an effectiveness figure, and a territory's list of programs. Who may look is `scope.py`; the
 figures are `figures.py` and `effectiveness.py`."""
 
-from zoneinfo import ZoneInfo
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
@@ -24,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
+from core import timezones
 from core.exports import wants_xlsx, xlsx_response
 from core.text import shorten
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
@@ -248,7 +247,7 @@ def point_completeness(request, pk):
             ),
         )
     )
-    cutoff = entry_cutoff(point, ZoneInfo(program.timezone_name))
+    cutoff = entry_cutoff(point, timezones.tzinfo(program.timezone_name))
     schools = schools.annotate(late=Exists(mine.filter(submitted_at__gte=cutoff)))
     show = request.GET.get("show", "")
     if show == "missing":

@@ -90,13 +90,12 @@ def request_file(kind, subject, user, fmt, params):
     """The file of this report for this person: the one already made or being made (and not
     expired), else a new one whose making is enqueued when the request commits."""
     stored = _stored(params)
-    existing = (
-        ReportFile.objects.visible_to(user)
-        .live()
-        .exclude(status=ReportFile.Status.FAILED)
-        .filter(kind=kind.slug, subject_id=subject.pk, fmt=fmt, params=stored)
-        .first()
+    same = ReportFile.objects.visible_to(user).filter(
+        kind=kind.slug, subject_id=subject.pk, fmt=fmt, params=stored
     )
+    # A file whose worker is gone ends here, so it never stands in the way of asking again.
+    same.end_stale()
+    existing = same.live().exclude(status=ReportFile.Status.FAILED).first()
     if existing is not None:
         return existing
     scope = params.get("scope")

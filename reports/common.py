@@ -4,14 +4,13 @@ the supported schools a report covers."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from core import numbers
+from core import numbers, timezones
 from dashboards import effectiveness
 from dashboards.scope import WHOLE, Scope, scope_for
 from roadmaps.models import RoadmapItem
@@ -28,7 +27,7 @@ APPROVED_NOTE = (
 
 def made_at(program):
     """Now, in the program region's time zone: the moment a report is made, and its «today»."""
-    return timezone.localtime(timezone.now(), ZoneInfo(program.timezone_name))
+    return timezone.localtime(timezone.now(), timezones.tzinfo(program.timezone_name))
 
 
 def running_header(program):

@@ -2,10 +2,10 @@
 of the supported schools that took part; then each supported school's participation."""
 
 from collections import defaultdict
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Prefetch, Sum
 
+from core import timezones
 from dashboards.scope import WHOLE
 from programs.models import Program
 from roadmaps.models import Attendance, Event
@@ -58,7 +58,7 @@ def build(program, user, scope=WHOLE):
     if shown.is_summary:
         report.add(shown.notice())
         return summary(report, program, covered, shown, now)
-    zone = ZoneInfo(program.timezone_name)
+    zone = timezones.tzinfo(program.timezone_name)
     events = list(events_queryset(covered))
     supported = supported_schools(covered)
 
@@ -202,7 +202,7 @@ def summary(report, program, covered, shown, now):
     each territory's supported schools — invited, taking part, people — counted in the database
     (grouped queries, as many for 3,000 schools as for 30), each row linked to the report of
     that territory, which names the schools and who came to each event."""
-    zone = ZoneInfo(program.timezone_name)
+    zone = timezones.tzinfo(program.timezone_name)
     scope, key = shown.scope, shown.key
     schools = covered.schools()
     events = list(

@@ -15,11 +15,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db.models import Count, Prefetch, Q
 
+from core import timezones
 from dashboards.effectiveness import compute_all
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Document, Program, Review
@@ -94,7 +94,7 @@ class Period:
         return self.now.date()
 
     def _moment(self, day):
-        return datetime.combine(day, time.min, tzinfo=ZoneInfo(self.program.timezone_name))
+        return datetime.combine(day, time.min, tzinfo=timezones.tzinfo(self.program.timezone_name))
 
     @property
     def moments(self):
@@ -223,7 +223,7 @@ def items_section(period):
 
 
 def events_section(period):
-    zone = ZoneInfo(period.program.timezone_name)
+    zone = timezones.tzinfo(period.program.timezone_name)
     rows = [event_row(event, zone, len(period.supported)) for event in period.held_events]
     planned = len(period.events) - len(period.held_events)
     section = Section("Проведённые события")
@@ -328,7 +328,7 @@ def monitoring_section(period):
 
 def documents_section(period):
     rows = []
-    zone = ZoneInfo(period.program.timezone_name)
+    zone = timezones.tzinfo(period.program.timezone_name)
     for review in period.reviews:
         document = review.document
         reviewer = review.reviewer.get_full_name() or review.reviewer.get_username()

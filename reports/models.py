@@ -8,10 +8,10 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 
-from core.background import BackgroundWork
+from core.background import BackgroundWork, BackgroundWorkQuerySet
 
 
-class ReportFileQuerySet(models.QuerySet):
+class ReportFileQuerySet(BackgroundWorkQuerySet):
     def visible_to(self, user):
         """A file is made with the reach of the person who asked for it, so it is theirs alone;
         the views check the report's subject against the same person on every visit too."""
@@ -52,6 +52,8 @@ class ReportFile(BackgroundWork):
     title = models.CharField("название", max_length=300, blank=True)
     file = models.FileField("файл", upload_to=report_upload_to, blank=True, max_length=400)
     expires_at = models.DateTimeField("хранится до", default=default_expiry)
+
+    STALE_MESSAGE = "Обработка прервана, запросите отчёт ещё раз."
 
     objects = ReportFileQuerySet.as_manager()
 

@@ -2,11 +2,11 @@
 curators, the progress of its roadmaps, and its indicator values against the targets."""
 
 from collections import defaultdict
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone
 
+from core import timezones
 from dashboards.charts import dynamics_chart
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Participant, Program
@@ -36,7 +36,7 @@ PROFILES_SHOWN = 4
 
 
 def build(school, user):
-    zone = ZoneInfo(school.region.timezone)
+    zone = timezones.tzinfo(school.region.timezone)
     now = timezone.localtime(timezone.now(), zone)
     programs = list(
         Program.objects.visible_to(user)

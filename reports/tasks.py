@@ -14,10 +14,7 @@ logger = logging.getLogger(__name__)
 def make_report_file(report_file_id):
     """Make the file of a `ReportFile` that is still waiting; a second run of the same task finds
     it claimed and does nothing."""
-    claimed = ReportFile.objects.filter(pk=report_file_id, status=ReportFile.Status.QUEUED).update(
-        status=ReportFile.Status.RUNNING
-    )
-    if not claimed:
+    if not ReportFile.claim(report_file_id):
         return
     report_file = ReportFile.objects.select_related("requested_by").get(pk=report_file_id)
     try:
@@ -30,11 +27,16 @@ def make_report_file(report_file_id):
         raise
 
 
-@task()
-def prune_report_files():
-    """Remove expired report files with their rows; returns how many."""
+def prune_expired_files():
+    """Remove expired report files with their rows; returns how many (a periodic job)."""
     removed = 0
     for report_file in ReportFile.objects.expired().iterator():
         report_file.delete()
         removed += 1
     return removed
+
+
+@task()
+def prune_report_files():
+    """`prune_expired_files` as a task."""
+    return prune_expired_files()

@@ -150,6 +150,7 @@ def report_file(request, file_id):
     from django.utils import timezone
 
     report_file, kind, subject = _report_file(request, file_id)
+    report_file.end_if_stale()
     expired = report_file.expires_at <= timezone.now()
     context = {
         "file": report_file,

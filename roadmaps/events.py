@@ -11,7 +11,6 @@ changing and marking attendance follow `Event.objects.editable_by` (the program'
 
 import calendar
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
+from core import timezones
 from core.access import require, visible_or_404
 from core.exports import wants_xlsx, xlsx_response
 from core.pagination import page_of
@@ -115,7 +115,7 @@ def event_calendar(request, pk):
     ?month=2023-05 picks the month, ?view=agenda shows only the agenda. Without a month it opens
     on the month of the next event, so nobody pages forward through empty months."""
     program = _visible_program(request, pk)
-    zone = ZoneInfo(program.timezone_name)
+    zone = timezones.tzinfo(program.timezone_name)
     now = timezone.now()
     today = timezone.localtime(now, zone).date()
     visible = Event.objects.visible_to(request.user).filter(program=program)

@@ -16,9 +16,10 @@ from django.db import connection
 from django.test.client import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import ImportJob
+from core.models import ImportJob, Lock, PeriodicRun
 from monitoring.models import Measurement, MonitoringPoint
 from notices.models import CalendarFeed, Consultation, EmailOptOut, Invitation, Kind, Notification
 from programs.models import (
@@ -165,6 +166,9 @@ def every_model(world):
         content=b"PK",
         requested_by=w.coordinator,
     )
+    # A periodic job's place in its chain and the lock of its round.
+    PeriodicRun.objects.create(name="notification_round", due_at=timezone.now())
+    Lock.objects.create(name="periodic:notification_round")
     return world
 
 

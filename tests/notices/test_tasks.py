@@ -26,37 +26,57 @@ def no_scheduled_rounds(settings):
 
 
 @pytest.mark.django_db
-def test_a_round_in_the_background_tells_and_queues_the_next_one(
+def test_the_workers_run_the_declared_round_once_per_period(
     people,
     task_backend,  # noqa: F811
     settings,
     no_scheduled_rounds,
 ):
+    from core import periodic
+
+    settings.PERIODIC_TASKS = {
+        name: spec for name, spec in settings.PERIODIC_TASKS.items() if name == "notification_round"
+    }
     event = f.EventFactory(
         program=people.program, title="Вебинар", starts_at=timezone.now() + timedelta(days=10)
     )
     event.invited.add(people.supported_school)
-    waiting = waiting_rounds(settings)
-    result = notification_round.enqueue(every_minutes=5)
+    # Two workers start: one first run is queued.
+    assert periodic.register() == ["notification_round"]
+    assert periodic.register() == []
     task_backend()
     assert Notification.objects.filter(kind=Kind.EVENT_INVITATION).exists()
     assert [m.to[0] for m in mail.outbox] == ["school@example.ru"]
-    finished = notification_round.get_backend().get_result(result.id)
-    assert finished.status.name == "SUCCESSFUL"
-    # The next round waits its five minutes: a worker run now leaves it in the queue.
-    assert waiting_rounds(settings) == waiting + 1
+    # The next round waits its period: a worker run now leaves it in the queue.
+    assert waiting_rounds(settings) == 1
     task_backend()
-    assert waiting_rounds(settings) == waiting + 1
+    assert waiting_rounds(settings) == 1
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.django_db
+def test_a_round_queued_by_hand_runs_once(
+    people,
+    task_backend,  # noqa: F811
+):
+    event = f.EventFactory(
+        program=people.program, title="Вебинар", starts_at=timezone.now() + timedelta(days=10)
+    )
+    event.invited.add(people.supported_school)
+    result = notification_round.enqueue()
+    task_backend()
+    finished = notification_round.get_backend().get_result(result.id)
+    assert finished.status.name == "SUCCESSFUL"
+    assert [m.to[0] for m in mail.outbox] == ["school@example.ru"]
+
+
 def waiting_rounds(settings):
-    """Rounds queued to run later, in the backend under test."""
+    """Periodic runs queued to run later, in the backend under test."""
     if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
         from django_tasks_db.models import DBTaskResult
 
         return DBTaskResult.objects.filter(
-            task_path="notices.tasks.notification_round",
+            task_path="core.tasks.periodic_run",
             status="READY",
             run_after__gt=timezone.now(),
         ).count()
