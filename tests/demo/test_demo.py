@@ -807,3 +807,33 @@ def test_the_bank_holds_the_curators_practice_adopted_by_the_school(demo, client
         "МБОУ «Высокомысовская СОШ»",
     }
     assert client.get(reverse("expertise:public_bank")).status_code == 200
+
+
+# --- The day in motion --------------------------------------------------------------------------
+
+
+def test_the_coordinators_home_has_a_week_ahead_on_the_day_of_loading(demo, client):
+    client.force_login(user("coordinator"))
+    response = client.get(reverse("home"))
+    week = response.context["week"]
+    assert week["items_count"] >= 1 and week["events_count"] >= 1
+    assert response.context["points_count"] >= 1
+    assert response.context["waiting"]["approvals"]
+    # Late items stay a few, grouped by roadmap: no wall of the documents' 2023 deadlines.
+    assert 1 <= response.context["late_count"] <= 6
+
+
+def test_every_role_has_something_to_do_today(demo, client):
+    for username, part in [
+        ("school", "returned_count"),
+        ("curator", "pair_months"),
+        ("expert", "waiting"),
+        ("peer", "waiting"),
+        ("outsider", "points_count"),
+    ]:
+        client.force_login(user(username))
+        context = client.get(reverse("home")).context
+        if part == "waiting":
+            assert context["waiting"]["sheets_count"] == 1, username
+        else:
+            assert context[part], username
