@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from config import home as plan
 from core.access import reach, visible_or_404
 from core.pagination import count_up_to
 from core.uploads import file_response
@@ -124,12 +125,9 @@ def home(request):
 
     reportable = RoadmapItem.objects.reportable_by(user)
     programs = list(reportable.programs())
-    items = reportable.due_soon_or_late(DUE_SOON_DAYS, now, programs)
-    counts = items.completion(now, programs)
+    counts = reportable.due_soon_or_late(DUE_SOON_DAYS, now, programs).completion(now, programs)
     item_counts = {"total": counts["total"], "late": counts["late"]}
-    item_rows = items.select_related(*ITEM_PROGRAM_ZONE).order_by("due_on", "roadmap_id", "order")[
-        :HOME_ROWS
-    ]
+    late_groups, late_count = plan.late_groups(reportable, programs, now)
 
     points = (
         MonitoringPoint.objects.enterable_by(user, today)
@@ -156,8 +154,14 @@ def home(request):
             "today": today,
             "due_soon_days": DUE_SOON_DAYS,
             "count_limit": HOME_COUNT_LIMIT,
-            "items": item_rows,
             "item_counts": item_counts,
+            "week": plan.week(user, reportable, programs, now, today),
+            "waiting": plan.waiting(user),
+            "late_groups": late_groups,
+            "late_count": late_count,
+            # Late items in the roadmaps the home shows; the rest are in roadmaps left out.
+            "late_shown": sum(group.count for group in late_groups),
+            "pair_months": plan.pair_months(user, reportable, programs, now, today),
             "points": [(p, entry_links.get(p.pk, [])) for p in point_rows],
             "points_count": points.count(),
             "awaiting": _values_by_sheet(awaiting),

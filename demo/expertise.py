@@ -16,7 +16,7 @@ run finds them and changes nothing.
 
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -112,13 +112,12 @@ VERSIONS = {
     ],
 }
 # Sheets: (document, version, reviewer, role, round, verdict, scores, comment, decided on).
+# The rounds: (title, deadline, reciprocal reviews allowed). The round of the anti-risk programs
+# is the current cycle's, under way: its deadline is ten days after the cycle's day (an int is
+# days from it, see demo/cycle.py).
 ROUNDS = {
     "may": ("Экспертиза среднесрочных программ, май 2023", date(2023, 5, 31), False),
-    "september": (
-        "Взаимоэкспертиза антирисковых программ, сентябрь 2023",
-        date(2023, 9, 29),
-        False,
-    ),
+    "cycle": ("Взаимоэкспертиза антирисковых программ текущего цикла", 10, False),
 }
 V = Assignment.Verdict
 SHEETS = [
@@ -130,7 +129,8 @@ SHEETS = [
      "Замечания учтены.", date(2023, 5, 25)),
     (MEDIUM_TERM, 2, "curator", Assignment.Role.CURATOR, "may", V.PASSED, [3, 3, 3, 3],
      "Соответствует.", date(2023, 5, 26)),
-    (ANTI_RISK, 1, "peer", Assignment.Role.MUTUAL, "september", V.PENDING, None, "", None),
+    (ANTI_RISK, 1, "peer", Assignment.Role.MUTUAL, "cycle", V.PENDING, None, "", None),
+    (ANTI_RISK, 1, "expert", Assignment.Role.EXPERT, "cycle", V.PENDING, None, "", None),
 ]  # fmt: skip
 
 PERM_THRESHOLD = (
@@ -170,7 +170,7 @@ def _stored(name, paragraphs):
     return name
 
 
-def load(loader, password, *, surgut, perm):
+def load(loader, password, *, surgut, perm, day):
     program, schools = surgut["program"], surgut["schools"]
     school, peer_school = schools[SCHOOL], schools[PEER_SCHOOL]
     curator_school = schools[CURATOR_SCHOOL]
@@ -199,7 +199,10 @@ def load(loader, password, *, surgut, perm):
         key: loader.upsert(
             ExpertiseRound,
             {"program": program, "title": title},
-            {"due_on": due, "allow_reciprocal": reciprocal},
+            {
+                "due_on": day + timedelta(due) if isinstance(due, int) else due,
+                "allow_reciprocal": reciprocal,
+            },
         )
         for key, (title, due, reciprocal) in ROUNDS.items()
     }

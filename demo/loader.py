@@ -5,13 +5,15 @@ Each document has its own module, its wording transcribed into Python structures
 documents themselves ship in `documents/` as the source of record, and the tests check the
 transcription against them. Nothing here parses the documents at run time."""
 
-from . import atkarsk, expertise, khunzakh, megion, perm, surgut, territory, users
+from . import atkarsk, cycle, expertise, khunzakh, megion, perm, surgut, territory, users
 from .upsert import Loader
 
 
-def load(password, loader=None):
+def load(password, loader=None, today=None):
     """Load everything, upserting by natural keys; returns the loader with its counts, the
-    programs and the demo users. The caller owns the transaction."""
+    programs and the demo users. The current cycle is dated from `today` (by default the
+    portal's today) on the first load, and keeps its dates on every later one (`cycle.anchor`).
+    The caller owns the transaction."""
     loader = loader or Loader()
     regions, municipalities = territory.load(loader)
     loaded = {
@@ -32,10 +34,12 @@ def load(password, loader=None):
         pair=loaded["surgut"]["pairs"][surgut.SUPPORTED_SCHOOLS[0]],
         outsider_school=loaded["megion"]["school"],
     )
-    # Expertise and the bank need the demo users, so they come last.
+    day = cycle.anchor(loaded["surgut"]["program"], today)
+    # Expertise, the bank and the current cycle need the demo users, so they come last.
     people = [
         *people,
-        *expertise.load(loader, password, surgut=loaded["surgut"], perm=loaded["perm"]),
+        *expertise.load(loader, password, surgut=loaded["surgut"], perm=loaded["perm"], day=day),
     ]
+    cycle.load(loader, loaded, day)
     programs = [part["program"] for part in loaded.values()]
     return loader, programs, people

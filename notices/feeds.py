@@ -17,6 +17,8 @@ from icalendar import Event as CalendarEvent
 
 from core import timezones
 from core.access import reach
+from expertise.models import Assignment
+from monitoring.models import MonitoringPoint
 from programs.models import Program
 from roadmaps.models import Event, RoadmapItem
 
@@ -77,6 +79,44 @@ def _deadline(item, stamp):
     return entry
 
 
+def _whole_day(uid, day, summary, description, url, stamp):
+    """A deadline as a whole day: DTSTART as a date, no time and no zone."""
+    entry = CalendarEvent()
+    entry.add("uid", uid)
+    entry.add("dtstamp", stamp)
+    entry.add("summary", summary)
+    entry.add("dtstart", day)
+    entry.add("dtend", day + timedelta(days=1))
+    entry.add("description", description)
+    entry.add("url", f"{settings.PORTAL_URL.rstrip('/')}{url}")
+    return entry
+
+
+def _entry_deadline(point, stamp):
+    return _whole_day(
+        _uid("point", point.pk),
+        point.closes_on,
+        f"Приём значений до конца дня: {point.title}",
+        f"Программа «{point.program}». Последний день, когда школы вносят и отправляют "
+        f"значения показателей точки мониторинга «{point.title}».",
+        point.get_absolute_url(),
+        stamp,
+    )
+
+
+def _expertise_deadline(sheet, stamp):
+    document = sheet.review.document
+    return _whole_day(
+        _uid("sheet", sheet.pk),
+        sheet.due_on,
+        f"Срок экспертизы: {document.title}",
+        f"Программа «{document.program}», «{sheet.round}». Экспертный лист документа "
+        f"«{document.title}» ({document.organization}) ждёт вашего заключения.",
+        sheet.get_absolute_url(),
+        stamp,
+    )
+
+
 def _events(queryset):
     since = timezone.now() - timedelta(days=PAST_DAYS)
     return queryset.filter(starts_at__gte=since).select_related(
@@ -96,7 +136,8 @@ def program_feed(program, user):
 
 def personal_feed(user):
     """The person's events (their organizations invited or organizing, or programs they set
-    up) and the deadlines of open items they answer for."""
+    up), the deadlines of open items they answer for, the entry deadlines of the points open
+    for their values and the deadlines of the expertise sheets waiting for their verdict."""
     r = reach(user)
     own = r.organizations | r.schools
     events = list(
@@ -117,6 +158,18 @@ def personal_feed(user):
         .select_related("roadmap__program")
         .distinct()
     )
+    # The points the person enters values at, while they are open; the sheets they score.
+    points = list(
+        MonitoringPoint.objects.enterable_by(user).select_related(
+            "program__region", "program__municipality__region"
+        )
+    )
+    sheets = list(
+        Assignment.objects.fillable_by(user)
+        .pending()
+        .filter(due_on__isnull=False, due_on__gte=today - timedelta(days=PAST_DAYS))
+        .select_related("round", "review__document__program", "review__document__organization")
+    )
     zones = {e.program.timezone_name for e in events}
     calendar = _calendar("Мои события и сроки", zones)
     stamp = timezone.now()
@@ -124,4 +177,8 @@ def personal_feed(user):
         calendar.add_component(_event(event, stamp))
     for item in items:
         calendar.add_component(_deadline(item, stamp))
+    for point in points:
+        calendar.add_component(_entry_deadline(point, stamp))
+    for sheet in sheets:
+        calendar.add_component(_expertise_deadline(sheet, stamp))
     return calendar.to_ical()

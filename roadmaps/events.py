@@ -66,7 +66,9 @@ def event_list(request, pk):
     program = _visible_program(request, pk)
     with timezone.override(program.timezone_name):
         events = Event.objects.visible_to(request.user).filter(program=program)
-        filterset = EventFilter(request.GET or None, queryset=_with_counts(events))
+        filterset = EventFilter(
+            request.GET or None, queryset=_with_counts(events), today=program.local_today()
+        )
         can_edit = _may_edit(request, program)
         table = EventTable(
             filterset.qs.select_related("item"), exclude=() if can_edit else ("manage",)

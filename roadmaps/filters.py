@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.formtools import SEARCH_MAX_LENGTH
+from core.periods import Period, period_range, period_widget
 from core.pickers import use_picker
 from core.search import matches
 from programs.models import Participant
@@ -32,6 +33,9 @@ class EventFilter(django_filters.FilterSet):
         label="Обмен опытом",
         widget=forms.Select(choices=[("", "все"), ("true", "да"), ("false", "нет")]),
     )
+    period = django_filters.ChoiceFilter(
+        label="Период", choices=Period.choices, method="in_period", widget=period_widget()
+    )
     starts_from = django_filters.DateFilter(
         label="С", field_name="starts_at", lookup_expr="date__gte", widget=DATE_WIDGET
     )
@@ -41,7 +45,16 @@ class EventFilter(django_filters.FilterSet):
 
     class Meta:
         model = Event
-        fields = ["q", "kind", "level", "is_exchange", "starts_from", "starts_to"]
+        fields = ["q", "kind", "level", "is_exchange", "period", "starts_from", "starts_to"]
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Today in the program region's date: the list is shown in the region's time.
+        self.today = today
+
+    def in_period(self, queryset, name, value):
+        first, last = period_range(value, self.today)
+        return queryset.filter(starts_at__date__gte=first, starts_at__date__lte=last)
 
 
 class ItemFilter(django_filters.FilterSet):
@@ -63,6 +76,15 @@ class ItemFilter(django_filters.FilterSet):
         method="only_late",
         widget=forms.Select(choices=[("", "все"), ("true", "да"), ("false", "нет")]),
     )
+    period = django_filters.ChoiceFilter(
+        label="Срок", choices=Period.choices, method="due_in_period", widget=period_widget()
+    )
+    due_from = django_filters.DateFilter(
+        label="Срок с", field_name="due_on", lookup_expr="gte", widget=DATE_WIDGET
+    )
+    due_to = django_filters.DateFilter(
+        label="Срок по", field_name="due_on", lookup_expr="lte", widget=DATE_WIDGET
+    )
     undated = django_filters.BooleanFilter(
         label="Даты",
         method="only_undated",
@@ -75,7 +97,18 @@ class ItemFilter(django_filters.FilterSet):
 
     class Meta:
         model = RoadmapItem
-        fields = ["q", "roadmap", "module", "status", "responsible", "late", "undated"]
+        fields = [
+            "q",
+            "roadmap",
+            "module",
+            "status",
+            "responsible",
+            "late",
+            "period",
+            "due_from",
+            "due_to",
+            "undated",
+        ]
 
     def __init__(self, *args, program, roadmaps, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,6 +138,11 @@ class ItemFilter(django_filters.FilterSet):
         return queryset.filter(
             pk__in=ItemExecution.objects.filter(organization=value).values("item")
         )
+
+    def due_in_period(self, queryset, name, value):
+        """Items due within the period, counted in the program region's date."""
+        first, last = period_range(value, self.program.local_today())
+        return queryset.filter(due_on__gte=first, due_on__lte=last)
 
     def only_undated(self, queryset, name, value):
         undated = queryset.undated()

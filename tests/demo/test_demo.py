@@ -18,6 +18,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 import demo
+from demo import cycle
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Curator, CuratorPair, Document, Participant, Program
 from roadmaps.models import RoadmapItem
@@ -59,7 +60,20 @@ def program(short_title):
 
 
 def items(short_title):
-    return list(RoadmapItem.objects.filter(roadmap__program__short_title=short_title))
+    """The items of the program's document: its own roadmaps, not the current cycle's."""
+    return list(
+        RoadmapItem.objects.filter(
+            roadmap__program__short_title=short_title,
+            roadmap__level__in=cycle.DOCUMENT_LEVELS,
+        )
+    )
+
+
+def document_points(short_title):
+    """The monitoring points the document names, not the current cycle's."""
+    return MonitoringPoint.objects.filter(program__short_title=short_title).exclude(
+        title__in=cycle.POINT_TITLES
+    )
 
 
 def user(username):
@@ -245,7 +259,7 @@ def test_surgut_indicators_and_monitoring_points(demo):
         "Статистические данные по итогам ВСОКО",
     ]
     assert {(i.unit, i.level) for i in indicators} == {("percent", "school")}
-    points = MonitoringPoint.objects.filter(program__short_title=SURGUT)
+    points = document_points(SURGUT)
     assert [(p.date, p.kind, p.stage) for p in points] == [
         (date(2023, 5, 31), "intermediate", 1),
         (date(2023, 10, 31), "intermediate", 2),
@@ -436,7 +450,7 @@ def test_megion_indicators_have_the_2020_value_and_yearly_targets(demo):
     indicators = Indicator.objects.filter(program__short_title=MEGION)
     assert indicators.count() == 13
     assert len(set(indicators.values_list("group", flat=True))) == 4
-    points = {p.title: p for p in MonitoringPoint.objects.filter(program__short_title=MEGION)}
+    points = {p.title: p for p in document_points(MEGION)}
     assert {title: (p.date, p.kind) for title, p in points.items()} == {
         "2020 год": (date(2020, 12, 31), "baseline"),
         "2021 год": (date(2021, 12, 31), "intermediate"),
@@ -581,7 +595,7 @@ def texts_of(loaded):
     for module in loaded.modules.all():
         yield "module", module.title, 1
         yield f"module {module.title}", module.description, 1
-    for roadmap in loaded.roadmaps.all():
+    for roadmap in loaded.roadmaps.filter(level__in=cycle.DOCUMENT_LEVELS):
         yield "roadmap", roadmap.title, 1
         for item in roadmap.items.all():
             pieces = 2 if (loaded.short_title, item.order) in BROKEN_OVER_A_PAGE else 1
@@ -786,7 +800,40 @@ def test_the_bank_holds_the_curators_practice_adopted_by_the_school(demo, client
 
     practice = Practice.objects.get()
     assert practice.in_bank and practice.is_public
-    assert list(practice.adoptions.values_list("school__short_name", flat=True)) == [
-        "МБОУ «Русскинская СОШ»"
-    ]
+    # The supported school adopted it in 2023, two more schools in the current cycle.
+    assert set(practice.adoptions.values_list("school__short_name", flat=True)) == {
+        "МБОУ «Русскинская СОШ»",
+        "МБОУ «Ляминская СОШ»",
+        "МБОУ «Высокомысовская СОШ»",
+    }
     assert client.get(reverse("expertise:public_bank")).status_code == 200
+
+
+# --- The day in motion --------------------------------------------------------------------------
+
+
+def test_the_coordinators_home_has_a_week_ahead_on_the_day_of_loading(demo, client):
+    client.force_login(user("coordinator"))
+    response = client.get(reverse("home"))
+    week = response.context["week"]
+    assert week["items_count"] >= 1 and week["events_count"] >= 1
+    assert response.context["points_count"] >= 1
+    assert response.context["waiting"]["approvals"]
+    # Late items stay a few, grouped by roadmap: no wall of the documents' 2023 deadlines.
+    assert 1 <= response.context["late_count"] <= 6
+
+
+def test_every_role_has_something_to_do_today(demo, client):
+    for username, part in [
+        ("school", "returned_count"),
+        ("curator", "pair_months"),
+        ("expert", "waiting"),
+        ("peer", "waiting"),
+        ("outsider", "points_count"),
+    ]:
+        client.force_login(user(username))
+        context = client.get(reverse("home")).context
+        if part == "waiting":
+            assert context["waiting"]["sheets_count"] == 1, username
+        else:
+            assert context[part], username

@@ -97,3 +97,74 @@ def test_the_settings_page_gives_the_feed_addresses(people, as_user):
     token = CalendarFeed.objects.get(user=people.school).token
     assert f"/notices/calendar/{token}.ics" in page
     assert f"/notices/calendar/{token}/program/{people.program.pk}.ics" in page
+
+
+def test_the_feed_holds_the_entry_deadline_of_a_point_open_for_the_schools_values(people, client):
+    from datetime import date
+
+    from programs.models import Participant
+
+    # The world's supported school takes part in the program as a supported school.
+    assert people.program.participants.filter(
+        organization=people.supported_school, role=Participant.Role.SUPPORTED
+    ).exists()
+    deadline = timezone.localdate() + timedelta(days=9)
+    point = f.MonitoringPointFactory(
+        program=people.program,
+        title="Второй срок мониторинга",
+        date=timezone.localdate(),
+        entry_deadline=deadline,
+    )
+    f.MonitoringPointFactory(
+        program=people.program,
+        title="Закрытый срок",
+        date=date(2023, 5, 31),
+        entry_deadline=date(2023, 6, 10),
+    )
+    found = entries(
+        read(client.get(f"/notices/calendar/{CalendarFeed.of(people.school).token}.ics"))
+    )
+    entry = found[f"Приём значений до конца дня: {point.title}"]
+    assert entry.decoded("dtstart") == deadline
+    assert point.get_absolute_url() in str(entry["url"])
+    assert not any("Закрытый срок" in summary for summary in found)
+    # The outsider's school takes no part in the program: no deadline of it in their feed.
+    outsider = entries(
+        read(client.get(f"/notices/calendar/{CalendarFeed.of(people.outsider).token}.ics"))
+    )
+    assert not any(point.title in summary for summary in outsider)
+
+
+def test_the_feed_holds_the_deadline_of_a_sheet_waiting_for_the_reviewers_verdict(people, client):
+    from expertise import services
+    from expertise.models import Assignment, ExpertiseRound
+    from programs.models import Document
+    from schools.models import Membership
+
+    center = f.OrganizationFactory(
+        municipality=people.municipality, kind="methodical_center", short_name="МКУ «ИМЦ»"
+    )
+    expert = f.UserFactory(username="expert")
+    f.MembershipFactory(user=expert, organization=center, role=Membership.Role.STAFF)
+    document = f.DocumentFactory(
+        program=people.program,
+        organization=people.supported_school,
+        status=Document.Status.SUBMITTED,
+        version=1,
+        title="Антирисковая программа",
+    )
+    due = timezone.localdate() + timedelta(days=6)
+    round_ = ExpertiseRound.objects.create(program=people.program, title="Тур", due_on=due)
+    sheet = services.assign(
+        document, expert, role=Assignment.Role.EXPERT, round=round_, organization=center
+    )
+    found = entries(read(client.get(f"/notices/calendar/{CalendarFeed.of(expert).token}.ics")))
+    entry = found["Срок экспертизы: Антирисковая программа"]
+    assert entry.decoded("dtstart") == sheet.due_on == due
+    assert "ждёт вашего заключения" in str(entry["description"])
+    # Once the verdict is given, the deadline leaves the feed.
+    Assignment.objects.filter(pk=sheet.pk).update(
+        verdict=Assignment.Verdict.PASSED, decided_at=timezone.now()
+    )
+    found = entries(read(client.get(f"/notices/calendar/{CalendarFeed.of(expert).token}.ics")))
+    assert "Срок экспертизы: Антирисковая программа" not in found

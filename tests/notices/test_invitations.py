@@ -70,6 +70,28 @@ def test_a_pairs_curator_is_invited_with_the_curatorship(world, as_user):
     assert "куратором пары" in mail.outbox[0].body
 
 
+def test_the_letter_says_who_invites_and_to_which_program(world, as_user):
+    world.coordinator.first_name, world.coordinator.last_name = "Ольга", "Синюк"
+    world.coordinator.save()
+    as_user(world.coordinator).post("/notices/invitations/new/", data(world))
+    [letter] = mail.outbox
+    assert "Ольга Синюк (ДОиМП Сургутского района) приглашает вас" in letter.body
+    assert f"в программе «{world.program.short_title}»" in letter.body
+    assert letter.subject.endswith(f": {world.program.short_title}")
+
+
+def test_a_pairs_curator_is_invited_to_the_pairs_program(world, as_user):
+    other = f.ProgramFactory(owner=world.authority, short_title="Другая программа")
+    f.ParticipantFactory(program=other, organization=world.curator_school)
+    as_user(world.coordinator).post(
+        "/notices/invitations/new/",
+        data(world, organization=world.curator_school.pk, pair=world.pair.pk),
+    )
+    body = mail.outbox[0].body
+    assert f"в программе «{world.program.short_title}»" in body
+    assert "Другая программа" not in body
+
+
 @pytest.mark.parametrize(
     "changes, field, message",
     [

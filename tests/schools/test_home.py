@@ -30,15 +30,21 @@ def section(response, anchor):
     return html[start : html.index("</section>", start)]
 
 
+def listed_items(response):
+    """The items the home lists: due this week, and late in its groups by roadmap."""
+    week = list(response.context["week"]["items"])
+    return week + [item for group in response.context["late_groups"] for item in group.items]
+
+
 def test_the_school_sees_its_due_and_late_items_with_the_late_one_marked(scene, world, as_user):
     response = home(as_user(world.school))
     assert response.context["item_counts"] == {"total": 2, "late": 1}
-    items = section(response, "home-items")
-    late = items[items.index(scene.inside.late_item.title) :]
-    assert "просрочено" in late[: late.index("</li>")]
-    current = items[items.index(scene.inside.item.title) :]
-    assert "просрочено" not in current[: current.index("</li>")]
-    assert "Мегион" not in items
+    week, late = section(response, "home-week"), section(response, "home-late")
+    assert scene.inside.item.title in week and "просрочено" not in week
+    assert scene.inside.late_item.title not in week
+    row = late[late.index(scene.inside.late_item.title) :]
+    assert "просрочено" in row[: row.index("</li>")]
+    assert "Мегион" not in week + late
 
 
 def test_items_far_ahead_or_done_or_not_theirs_are_not_listed(scene, world, as_user):
@@ -50,7 +56,7 @@ def test_items_far_ahead_or_done_or_not_theirs_are_not_listed(scene, world, as_u
     for item in (far, done):
         item.responsible.add(world.supported_school)
     f.RoadmapItemFactory(roadmap=roadmap, due_on=scene.today)  # nobody's school
-    listed = set(home(as_user(world.school)).context["items"])
+    listed = set(listed_items(home(as_user(world.school))))
     assert listed == {scene.inside.item, scene.inside.late_item}
 
 
@@ -70,12 +76,8 @@ def test_a_closed_point_is_not_offered(scene, world, as_user):
 def test_the_curator_sees_values_waiting_for_approval(scene, world, as_user):
     response = home(as_user(world.curator))
     assert response.context["awaiting_count"] == 1
-    [row] = response.context["awaiting"]
-    assert (row["organization"], row["point"], row["count"]) == (
-        world.supported_school.pk,
-        scene.inside.point.pk,
-        1,
-    )
+    [row] = response.context["waiting"]["approvals"]
+    assert (row["point"], row["schools"], row["values"]) == (scene.inside.point.pk, 1, 1)
     assert home(as_user(world.school)).context["awaiting_count"] == 0
 
 
@@ -138,8 +140,11 @@ def test_counts_are_of_everything_while_rows_are_the_first_twenty(scene, world, 
         item.responsible.add(world.supported_school)
     response = home(as_user(world.school))
     assert response.context["item_counts"] == {"total": 27, "late": 26}
-    assert len(response.context["items"]) == 20
-    assert "Показаны 20 из 27." in response.content.decode()
+    # The late items of one roadmap: its first three, and a link to all of them.
+    [group] = response.context["late_groups"]
+    assert (group.count, len(group.items)) == (26, 3)
+    assert response.context["late_count"] == 26
+    assert "Все просроченные в этой карте (26)" in section(response, "home-late")
 
 
 def grow(world, scene, count, first):
@@ -190,7 +195,7 @@ def test_a_to_do_count_past_the_limit_says_more_than(scene, world, as_user, monk
     monkeypatch.setattr(views, "HOME_COUNT_LIMIT", 0)
     response = home(as_user(world.curator))
     assert response.context["awaiting_count"] == 1
-    assert "более 0" in section(response, "home-values")
+    assert "более 0" in section(response, "home-waiting")
     monkeypatch.setattr(views, "HOME_COUNT_LIMIT", 1)
     response = home(as_user(world.curator))
-    assert "более" not in section(response, "home-values")
+    assert "более" not in section(response, "home-waiting")

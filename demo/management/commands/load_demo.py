@@ -3,6 +3,9 @@
 Safe to run again: rows are upserted by their natural keys and saved only when a value differs,
 so a second run writes nothing (see demo/upsert.py)."""
 
+import argparse
+from datetime import date
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -13,6 +16,15 @@ from roadmaps.models import RoadmapItem
 from schools.models import Municipality, Organization, Region, RiskFactor
 
 DEFAULT_PASSWORD = "demo12345"
+
+
+def _day(text):
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"«{text}» — не дата: укажите день как ГГГГ-ММ-ДД, например 2026-12-07."
+        ) from error
 
 
 class Command(BaseCommand):
@@ -29,13 +41,20 @@ class Command(BaseCommand):
             help=f"Пароль демонстрационных пользователей (по умолчанию {DEFAULT_PASSWORD}).",
         )
         parser.add_argument(
+            "--today",
+            type=_day,
+            default=None,
+            help="День, от которого отсчитывается текущий цикл программ (ГГГГ-ММ-ДД; по "
+            "умолчанию сегодня). При повторной загрузке цикл остаётся на прежних датах.",
+        )
+        parser.add_argument(
             "--allow-production",
             action="store_true",
             help="Загрузить и при DEBUG=False (на рабочем сервере): демо-пользователи с известным "
             "паролем получат доступ к порталу.",
         )
 
-    def handle(self, *args, password, allow_production=False, **options):
+    def handle(self, *args, password, today=None, allow_production=False, **options):
         # Demo users with a password printed in the README must never appear on a real server
         # by accident.
         if not settings.DEBUG and not allow_production:
@@ -46,7 +65,7 @@ class Command(BaseCommand):
             )
         # One transaction: a failure halfway leaves the database as it was.
         with transaction.atomic():
-            loader, programs, people = load_demo_data(password)
+            loader, programs, people = load_demo_data(password, today=today)
         created, updated, unchanged = loader.totals
         write = self.stdout.write
         write("Демонстрационные данные загружены.")
