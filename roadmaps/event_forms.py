@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core import timezones
 from core.changes import data_changed
 from core.formtools import ConstraintFieldErrorsMixin
 from core.pickers import use_picker
@@ -63,7 +64,11 @@ class EventForm(ConstraintFieldErrorsMixin, forms.ModelForm):
         self.instance.program = program
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = DATETIME_FORMATS
-            self.fields[name].help_text = f"Время региона программы ({program.timezone_name})"
+            self.fields[
+                name
+            ].help_text = (
+                f"Время региона программы ({timezones.clock_label(program.timezone_name)})"
+            )
         organizations = program_organizations(program, user)
         self.fields["organizer"].queryset = organizations
         self.fields["invited"].queryset = Organization.objects.filter(
