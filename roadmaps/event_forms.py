@@ -62,6 +62,11 @@ class EventForm(ConstraintFieldErrorsMixin, forms.ModelForm):
     def __init__(self, *args, program, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.program = program
+        # Most events are seminars: a new one starts as one, and the list offers no blank to
+        # leave the form on.
+        self.fields["kind"].choices = Event.Kind.choices
+        if self.instance.pk is None:
+            self.fields["kind"].initial = Event.Kind.SEMINAR
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = DATETIME_FORMATS
             self.fields[
