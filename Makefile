@@ -26,6 +26,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet -e '.[test]'
 	touch $@
 
+# axe-core, which the browser tests inject into pages to check them against WCAG 2.1 AA.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 debs-run:
 	@./scripts/ensure-debs $(RUN_DEBS)
 
@@ -42,7 +47,7 @@ run: debs-run $(VENV)/.installed
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: debs-test $(VENV)/.installed
+test: debs-test $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
@@ -58,4 +63,4 @@ demo: $(VENV)/.installed
 	$(PY) manage.py load_demo
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules

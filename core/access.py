@@ -47,6 +47,9 @@ class Reach:
     curated_schools: frozenset[int] = field(default_factory=frozenset)
     pairs: frozenset[int] = field(default_factory=frozenset)
     pair_programs: frozenset[int] = field(default_factory=frozenset)
+    # The time zone of the region of the person's organization (the first one they joined):
+    # the clock of every time shown to them that belongs to no program. Empty when none.
+    zone: str = ""
 
     @property
     def is_coordinator(self) -> bool:
@@ -117,14 +120,21 @@ def _compute(user) -> Reach:
     coordinator_regions, coordinator_municipalities = set(), set()
     organizations, coordinator_organizations = set(), set()
     schools, editor_schools = set(), set()
-    memberships = Membership.objects.filter(user=user).values_list(
-        "organization_id",
-        "organization__kind",
-        "organization__region_id",
-        "organization__municipality_id",
-        "role",
+    memberships = (
+        Membership.objects.filter(user=user)
+        .values_list(
+            "organization_id",
+            "organization__kind",
+            "organization__region_id",
+            "organization__municipality_id",
+            "role",
+            "organization__region__timezone",
+        )
+        .order_by("pk")
     )
-    for org_id, kind, region_id, municipality_id, role in memberships:
+    zone = ""
+    for org_id, kind, region_id, municipality_id, role, region_zone in memberships:
+        zone = zone or region_zone or ""
         organizations.add(org_id)
         changes = role in (Membership.Role.COORDINATOR, Membership.Role.STAFF)
         if role == Membership.Role.COORDINATOR:
@@ -171,6 +181,7 @@ def _compute(user) -> Reach:
         curated_schools=frozenset(curated_schools),
         pairs=frozenset(pairs),
         pair_programs=frozenset(pair_programs),
+        zone=zone,
     )
 
 

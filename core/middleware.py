@@ -1,7 +1,11 @@
 """Headers every response of a kind must carry, whichever view made it."""
 
+from django.conf import settings
 from django.http import FileResponse
+from django.utils import timezone
 
+from core import timezones
+from core.access import reach
 from core.exports import XLSX_CONTENT_TYPE
 
 DOWNLOAD_TYPES = {"application/pdf", XLSX_CONTENT_TYPE}
@@ -25,3 +29,21 @@ class PrivateDownloadsMiddleware:
         ):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class PersonZoneMiddleware:
+    """A signed-in person reads every time on the clock of their organization's region (else
+    `TIME_ZONE`); a page about one program switches to the program's region with
+    `{% timezone %}` or `timezone.override`. `Reach` carries the zone, so this costs no query
+    a page would not make anyway."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        name = reach(user).zone or settings.TIME_ZONE
+        with timezone.override(timezones.tzinfo(name, settings.TIME_ZONE)):
+            return self.get_response(request)

@@ -75,6 +75,11 @@ def search_response(request, field, fields=("short_name", "name")):
     if len(text) >= 2:
         found = matching(field.queryset, text, fields)[: SEARCH_LIMIT + 1]
         options = [(obj.pk, field.label_from_instance(obj)) for obj in found]
+    elif not text:
+        # An empty box (the picker just took the focus) shows the first options, so a short
+        # list is picked without typing and a long one shows what it holds.
+        found = field.queryset[: SEARCH_LIMIT + 1]
+        options = [(obj.pk, field.label_from_instance(obj)) for obj in found]
     return render(
         request,
         "core/widgets/search_results.html",

@@ -6,7 +6,11 @@ table is refused by the form, so no page ever meets a zone Python cannot load.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -84,3 +88,27 @@ def clock_label(name: str) -> str:
     """«время екатеринбургское, UTC+5»; for a name outside the table, the name itself."""
     found = BY_NAME.get(name)
     return found.clock_label if found else name
+
+
+def current_name() -> str:
+    """The name of the zone a request runs on: the program's, inside `timezone.override`, else the
+    person's (`core.middleware.PersonZoneMiddleware`), else `TIME_ZONE`."""
+    return timezone.get_current_timezone_name()
+
+
+def moment(value: datetime | None, name: str | None = None) -> str:
+    """«15.03.2023 19:15»: the one way a moment is written for a person, on the clock of the zone
+    `name` (the current zone when None). Every page, letter, PDF and table writes times so."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value, tzinfo(name, settings.TIME_ZONE) if name else None)
+    return f"{value:%d.%m.%Y %H:%M}"
+
+
+def moment_with_clock(value: datetime | None, name: str | None = None) -> str:
+    """«15.03.2023 19:15 (время екатеринбургское, UTC+5)»: a moment where no page around it names
+    the clock — in a letter, a notice, a file."""
+    if value is None:
+        return ""
+    return f"{moment(value, name)} ({clock_label(name or current_name())})"

@@ -3,11 +3,15 @@ same picture and no JavaScript is needed to see it."""
 
 import hashlib
 import re
+import textwrap
 from decimal import Decimal
+from html import escape, unescape
 
 import pygal
 from django.core.cache import cache
 from pygal.style import Style
+
+from core.numbers import number_text
 
 FONT = "'PT Sans', 'DejaVu Sans', sans-serif"
 
@@ -57,6 +61,82 @@ def _static(svg):
     return _SCRIPT.sub("", svg)
 
 
+def _value_formatter(unit):
+    """Values and axis steps written as every page writes numbers: «78,4 %», never «78.4 %»."""
+    suffix = f" {unit}" if unit else ""
+    return lambda v: f"{number_text(v)}{suffix}"
+
+
+# An x label is wrapped into lines of about this many characters per 100 px of its slot (12 px
+# PT Sans), at most X_LABEL_LINES lines; pygal itself would cut it («Мониторинг дє»).
+CHARS_PER_100_PX = 15
+X_LABEL_LINES = 3
+LINE_HEIGHT = 14
+_X_LABEL = re.compile(r'(<g class="axis x[^"]*">)(.*?)(</g></g>)', re.DOTALL)
+_LABEL = re.compile(r'<text x="([\d.]+)" y="([\d.]+)" class="">([^<]*)</text>')
+
+
+def _wrapped_lines(label, width):
+    """The label in lines that fit `width` px, the last one shortened with «…» if it is still
+    longer; the full label stays in the SVG's <title> and in the table beside every chart."""
+    chars = max(6, int(width * CHARS_PER_100_PX / 100))
+    lines = textwrap.wrap(label, chars, break_long_words=True) or [""]
+    if len(lines) > X_LABEL_LINES:
+        lines = lines[: X_LABEL_LINES - 1] + [
+            textwrap.shorten(" ".join(lines[X_LABEL_LINES - 1 :]), chars, placeholder="…")
+        ]
+    return lines
+
+
+def _wrap_x_labels(svg, labels, plot_width):
+    """Write each x label of a chart on up to three lines under its point, instead of pygal's
+    single cut line."""
+    if not labels:
+        return svg
+    slot = plot_width / max(len(labels), 1)
+
+    def label(match):
+        x, y, full = match.group(1), match.group(2), unescape(match.group(3))
+        lines = _wrapped_lines(full, slot)
+        spans = "".join(
+            f'<tspan x="{x}" dy="{0 if i == 0 else LINE_HEIGHT}">{escape(line, quote=False)}</tspan>'
+            for i, line in enumerate(lines)
+        )
+        return f'<text x="{x}" y="{y}" class="">{spans}</text><title>{escape(full)}</title>'
+
+    return _X_LABEL.sub(
+        lambda m: m.group(1) + _LABEL.sub(label, m.group(2)) + m.group(3), svg, count=1
+    )
+
+
+def _taller(svg, width, height, extra):
+    """The chart `extra` px taller, the legend moved down by as much, so that labels wrapped
+    on several lines keep clear of it."""
+    if not extra:
+        return svg
+    svg = svg.replace(
+        f'viewBox="0 0 {width} {height}"', f'viewBox="0 0 {width} {height + extra}"', 1
+    )
+    svg = svg.replace(
+        f'<rect x="0" y="0" width="{width}" height="{height}" class="background"/>',
+        f'<rect x="0" y="0" width="{width}" height="{height + extra}" class="background"/>',
+        1,
+    )
+    return re.sub(
+        r'<g transform="translate\((\d+(?:\.\d+)?), (\d+(?:\.\d+)?)\)" class="legends">',
+        lambda m: (
+            f'<g transform="translate({m.group(1)}, {float(m.group(2)) + extra:g})" class="legends">'
+        ),
+        svg,
+        count=1,
+    )
+
+
+def _label_lines(labels, plot_width):
+    slot = plot_width / max(len(labels), 1)
+    return max((len(_wrapped_lines(str(label), slot)) for label in labels), default=1)
+
+
 def _number(value):
     if value is None:
         return None
@@ -76,8 +156,12 @@ def dynamics_chart(title, labels, series, *, target=None, unit="", width=720, he
     colors = tuple(COLORS[i % len(COLORS)] for i in range(len(series)))
     if with_plan:
         colors += (PLAN_COLOR,)
+    labels = [str(label) for label in labels]
+    # Room under the plot for labels wrapped on several lines.
+    extra = (_label_lines(labels, width * 0.85) - 1) * LINE_HEIGHT
     chart = pygal.Line(
         title=title or None,
+        truncate_label=-1,
         style=_style(colors),
         min_scale=3,
         max_scale=Y_STEPS,
@@ -94,14 +178,15 @@ def dynamics_chart(title, labels, series, *, target=None, unit="", width=720, he
         # Static SVG: no pygal scripts, which neither a PDF nor a strict CSP would run.
         js=[],
         no_data_text="Нет данных",
-        value_formatter=lambda v: f"{v:g}{(' ' + unit) if unit else ''}",
+        value_formatter=_value_formatter(unit),
     )
-    chart.x_labels = [str(label) for label in labels]
+    chart.x_labels = labels
     for name, values in series.items():
         chart.add(str(name), [_number(v) for v in values])
     if with_plan:
         chart.add("План", [_number(v) for v in target], stroke_style=PLAN_STROKE, dots_size=3)
-    return _static(chart.render(is_unicode=True))
+    svg = _wrap_x_labels(_static(chart.render(is_unicode=True)), labels, width * 0.85)
+    return _taller(svg, width, height, extra)
 
 
 def bar_chart(title, labels, values, *, unit="", width=720, height=320, max_value=None):
@@ -116,7 +201,7 @@ def bar_chart(title, labels, values, *, unit="", width=720, height=320, max_valu
         js=[],
         no_data_text="Нет данных",
         range=(0, max_value) if max_value else None,
-        value_formatter=lambda v: f"{v:g}{(' ' + unit) if unit else ''}",
+        value_formatter=_value_formatter(unit),
         truncate_label=60,
     )
     chart.x_labels = [str(label) for label in labels]

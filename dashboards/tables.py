@@ -3,10 +3,9 @@ monitoring point, one indicator per school, and the rows behind an effectiveness
 exports to .xlsx through `core.exports`."""
 
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.html import format_html
 
-from core import numbers
+from core import numbers, timezones
 from core.text import shorten
 from monitoring.models import Indicator, Target
 from roadmaps.models import completion_share
@@ -56,7 +55,7 @@ class CompletenessTable(tables.Table):
     short_name = tables.Column("Школа", linkify=True)
     municipality = tables.Column("Муниципалитет", accessor="municipality__name")
     submitted = tables.Column("Сдано значений", attrs=_NUMBER)
-    last_submitted = tables.DateTimeColumn(verbose_name="Последняя отправка", format="d.m.Y H:i")
+    last_submitted = tables.Column("Последняя отправка")
     late = tables.BooleanColumn("С опозданием", yesno="да,—")
     state = tables.Column("Состояние", empty_values=(), orderable=False)
 
@@ -78,8 +77,11 @@ class CompletenessTable(tables.Table):
     def value_submitted(self, value):
         return value
 
+    def render_last_submitted(self, value):
+        return timezones.moment(value)
+
     def value_last_submitted(self, value):
-        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
+        return timezones.moment(value)
 
     def _state(self, record):
         if record.submitted >= self.expected and self.expected:
@@ -204,7 +206,7 @@ class SchoolRows(_Rows):
 
 
 class EventRows(_Rows):
-    starts_at = tables.DateTimeColumn(verbose_name="Начало", format="d.m.Y H:i")
+    starts_at = tables.Column("Начало")
     title = tables.Column("Событие", linkify=True)
     level = tables.Column("Уровень")
     is_exchange = tables.BooleanColumn("Обмен опытом", yesno="да,—")
@@ -213,8 +215,11 @@ class EventRows(_Rows):
         sequence = ("starts_at", "title", "level", "is_exchange", "reason")
         order_by = ("starts_at",)
 
+    def render_starts_at(self, value):
+        return timezones.moment(value)
+
     def value_starts_at(self, value):
-        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+        return timezones.moment(value)
 
 
 class ItemRows(_Rows):

@@ -3,6 +3,7 @@ measured change of its adopters, adding and editing cards, adoptions; contests w
 submissions, jury scores and winners."""
 
 import django_filters
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -38,10 +39,17 @@ class PracticeFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label="Поиск", method="search")
     risk_factor = django_filters.ModelChoiceFilter(
-        label="Фактор риска", field_name="risk_factors", queryset=RiskFactor.objects.all()
+        label="Фактор риска",
+        field_name="risk_factors",
+        queryset=RiskFactor.objects.all(),
+        # A factor's title runs to 200 characters: the box keeps the column's width.
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     subject = django_filters.ModelChoiceFilter(
-        label="Предмет", field_name="subjects", queryset=Subject.objects.all()
+        label="Предмет",
+        field_name="subjects",
+        queryset=Subject.objects.all(),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     class Meta:

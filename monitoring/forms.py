@@ -55,6 +55,11 @@ class MeasurementForm(RevisionFormMixin, forms.Form):
             if measurement is not None:
                 initial.setdefault("value", _plain(measurement.value))
         self.fields = {"value": field, **self.fields}
+        # The row's visible label names the value; the comment beside it is named for a screen
+        # reader, which reads the control alone.
+        self.fields["comment"].widget.attrs["aria-label"] = (
+            f"Комментарий к показателю {indicator.code}"
+        )
 
     def clean_value(self):
         value = self.cleaned_data.get("value")

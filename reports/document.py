@@ -8,6 +8,8 @@ date Excel can compute with.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core import timezones
+
 
 @dataclass(frozen=True)
 class Column:
@@ -156,8 +158,9 @@ class Report:
 
     @property
     def made_text(self):
-        """«23.11.2026 14:05»: the moment in the program's own zone, never converted."""
-        return f"{self.made_at:%d.%m.%Y %H:%M}"
+        """«23.11.2026 14:05 (время екатеринбургское, UTC+5)»: the moment in the program's own
+        zone, named, since a file travels without the page that would name it."""
+        return timezones.moment_with_clock(self.made_at, getattr(self.made_at.tzinfo, "key", None))
 
     def add(self, section):
         if section is not None:

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from core import timezones
 from core.numbers import DASH, THOUSANDS, number_text  # noqa: F401 (THOUSANDS for callers)
 
 
@@ -20,7 +21,9 @@ def display(value, kind="text"):
     if isinstance(value, int | float | Decimal):
         return number(value, signed=kind == "change")
     if isinstance(value, datetime):
-        return f"{value:%d.%m.%Y %H:%M}"
+        # A moment a report already put on the program's clock stays on it; any other is read
+        # on the clock the request runs on.
+        return timezones.moment(value, getattr(value.tzinfo, "key", None))
     if isinstance(value, date):
         return f"{value:%d.%m.%Y}"
     return str(value)

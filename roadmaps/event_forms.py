@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core import timezones
 from core.changes import data_changed
 from core.formtools import ConstraintFieldErrorsMixin
 from core.pickers import use_picker
@@ -61,9 +62,18 @@ class EventForm(ConstraintFieldErrorsMixin, forms.ModelForm):
     def __init__(self, *args, program, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.program = program
+        # Most events are seminars: a new one starts as one, and the list offers no blank to
+        # leave the form on.
+        self.fields["kind"].choices = Event.Kind.choices
+        if self.instance.pk is None:
+            self.fields["kind"].initial = Event.Kind.SEMINAR
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = DATETIME_FORMATS
-            self.fields[name].help_text = f"Время региона программы ({program.timezone_name})"
+            self.fields[
+                name
+            ].help_text = (
+                f"Время региона программы ({timezones.clock_label(program.timezone_name)})"
+            )
         organizations = program_organizations(program, user)
         self.fields["organizer"].queryset = organizations
         self.fields["invited"].queryset = Organization.objects.filter(

@@ -1,9 +1,9 @@
 """Tables (django-tables2) of events and roadmap items; each also exports to .xlsx."""
 
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.html import format_html
 
+from core import timezones
 from core.text import shorten
 
 from .models import Event, RoadmapItem
@@ -11,7 +11,7 @@ from .models import Event, RoadmapItem
 
 class EventTable(tables.Table):
     region_label = "События"
-    starts_at = tables.DateTimeColumn(verbose_name="Начало", format="d.m.Y H:i")
+    starts_at = tables.Column("Начало")
     title = tables.Column("Событие", linkify=True)
     kind = tables.Column("Форма")
     level = tables.Column("Уровень")
@@ -51,9 +51,12 @@ class EventTable(tables.Table):
     def value_item(self, value):
         return value.title
 
+    def render_starts_at(self, value):
+        # The page and the export show the time on the clock the view activates (the region's).
+        return timezones.moment(value)
+
     def value_starts_at(self, record):
-        # The export shows the same local time as the page (the view activates the region's zone).
-        return timezone.localtime(record.starts_at).strftime("%d.%m.%Y %H:%M")
+        return timezones.moment(record.starts_at)
 
 
 class ItemTable(tables.Table):

@@ -120,6 +120,20 @@ def test_the_search_offers_the_fields_choices_only(world, as_user):
     assert "Ничего не найдено по «Лицей»" in nothing
 
 
+def test_an_empty_picker_offers_its_first_options_within_the_fields_choices(world, as_user):
+    add_schools(world, 30)
+    outside = f.OrganizationFactory(municipality=world.other_municipality, short_name="СОШ № 9 г.")
+    search = reverse("programs:setup_pairs_search", args=[world.program.pk])
+    html = as_user(world.coordinator).get(search, {"name": "supported_school", "q": ""})
+    offered = re.findall(r'data-pick="(\d+)"', html.content.decode())
+    assert len(offered) == 20
+    assert str(outside.pk) not in offered
+    assert "уточните запрос" in html.content.decode()
+    # One letter is still too little to search by.
+    one = as_user(world.coordinator).get(search, {"name": "supported_school", "q": "С"})
+    assert "Введите хотя бы две буквы" in one.content.decode()
+
+
 @pytest.mark.parametrize("person", ["other_coordinator", "school", "outsider"])
 def test_people_who_may_not_set_up_the_program_cannot_search_its_schools(world, as_user, person):
     search = reverse("programs:setup_pairs_search", args=[world.program.pk])

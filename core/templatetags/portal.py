@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django import template
 
-from core import numbers, text
+from core import numbers, text, timezones
 
 register = template.Library()
 
@@ -18,6 +18,20 @@ def plural_form(number, forms):
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
         return few
     return many
+
+
+@register.filter
+def moment(value, zone=None):
+    """`{{ event.starts_at|moment }}` → «15.03.2023 19:15», on the clock the page runs on (the
+    program's inside `{% timezone %}`, else the person's); `|moment:zone_name` for another."""
+    return timezones.moment(value, zone or None)
+
+
+@register.simple_tag
+def clock(zone=None):
+    """`{% clock %}` → «время екатеринбургское, UTC+5»: the name of the clock the page's times are
+    on (or of the zone named), never the IANA name."""
+    return timezones.clock_label(zone or timezones.current_name())
 
 
 @register.filter

@@ -45,7 +45,8 @@ def test_event_page_answers_each_person(world, event, as_user, person, status):
 def test_times_are_shown_in_the_regions_time_zone(world, event, as_user):
     page = as_user(world.school).get(event.get_absolute_url()).content.decode()
     assert "15.03.2023 10:00" in page
-    assert "Asia/Yekaterinburg" in page
+    assert "время екатеринбургское, UTC+5" in page
+    assert "Asia/Yekaterinburg" not in page
 
 
 def test_the_page_says_who_was_invited_and_who_came(world, event, as_user):

@@ -1,6 +1,7 @@
 """Events: the form (times in the region's zone), invitations, attendance, list and calendar."""
 
 import datetime
+import re
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -43,6 +44,20 @@ def test_an_event_is_entered_in_the_regions_time(world, as_user):
     assert list(event.invited.all()) == [world.supported_school]
     listed = as_user(world.coordinator).get(reverse("roadmaps:events", args=[world.program.pk]))
     assert "10.05.2023 10:00" in listed.content.decode()
+
+
+def test_a_new_event_is_a_seminar_unless_changed(world, as_user):
+    client = as_user(world.coordinator)
+    html = client.get(reverse("roadmaps:event_create", args=[world.program.pk])).content.decode()
+    assert re.search(r'<option value="seminar"[^>]*selected>семинар</option>', html)
+    assert '<option value="" ' not in html.split('name="kind"')[1].split("</select>")[0]
+    data = event_data()
+    data.pop("kind")
+    response = client.post(reverse("roadmaps:event_create", args=[world.program.pk]), data)
+    # Leaving the list as it was offered is not allowed by the browser; a request without a
+    # kind at all is still a form error, never a silent default.
+    assert response.status_code == 200
+    assert "Обязательное поле" in response.content.decode()
 
 
 def test_all_supported_schools_are_invited_by_default(world, as_user):
