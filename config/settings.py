@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "core",
+    "accounts",
     "schools",
     "programs",
     "monitoring",
@@ -62,7 +63,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A NUL byte anywhere in the request is refused with 400 before it can reach a query.
+    "core.middleware.RefuseNulBytesMiddleware",
     "core.middleware.PrivateDownloadsMiddleware",
+    # Signed-in pages and calendar feeds are never kept by shared caches.
+    "core.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -236,6 +236,11 @@ def contest_detail(request, pk):
             "program": contest.program,
             "submissions": submissions,
             "is_juror": contest.jury.filter(pk=user.pk).exists(),
+            "scorable": set(
+                Submission.objects.scorable_by(user)
+                .filter(contest=contest)
+                .values_list("pk", flat=True)
+            ),
             "can_edit": Contest.objects.editable_by(user).contains(contest),
             "submit_form": submit_form
             if submit_form and submit_form.fields["practice"].queryset.exists()
@@ -274,6 +279,11 @@ def jury_score(request, pk):
     contest = submission.contest
     if not contest.jury.filter(pk=request.user.pk).exists():
         raise PermissionDenied("Оценивают работы члены жюри конкурса.")
+    require(
+        Submission.objects.scorable_by(request.user),
+        submission,
+        "Член жюри не оценивает работу своей школы.",
+    )
     form = JuryScoreForm(request.POST, contest=contest)
     if form.is_valid():
         JuryScore.objects.update_or_create(

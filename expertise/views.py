@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import reach, require, visible_or_404
+from core.formtools import save_or_form_error
+from core.requests import read_id
 from core.templatetags.portal import person
 from programs.models import Document, Program
 from programs.setup_forms import PairForm
@@ -321,7 +323,8 @@ def pairing_accept(request, pk):
     with its rules (one curator per school, never itself, schools of the user's territory)."""
     program = _program_for_setup(request, pk)
     school = get_object_or_404(
-        Organization.objects.visible_to(request.user), pk=request.POST.get("school")
+        Organization.objects.visible_to(request.user),
+        pk=read_id(request.POST, "school", required=True),
     )
     form = PairForm(
         {
@@ -332,8 +335,10 @@ def pairing_accept(request, pk):
         program=program,
         user=request.user,
     )
-    if form.is_valid():
-        pair = form.save()
+    pair = form.is_valid() and save_or_form_error(
+        form, form.save, "У этой школы уже есть школа-куратор в программе."
+    )
+    if pair:
         messages.success(request, f"Пара «{pair}» создана. Назначьте кураторов.")
         return redirect("programs:setup_pair", pk=pair.pk)
     for errors in form.errors.values():

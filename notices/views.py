@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from core.access import visible_or_404
+from core.formtools import save_or_form_error
 from core.pickers import form_search_response
 from programs.models import Program
 from schools.models import Organization
@@ -163,17 +164,23 @@ def invitation_create(request):
     form = InvitationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        invitation = invitations.invite(
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            organization=data["organization"],
-            role=data["role"],
-            pair=data["pair"],
-            invited_by=request.user,
+        invitation = save_or_form_error(
+            form,
+            lambda: invitations.invite(
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                organization=data["organization"],
+                role=data["role"],
+                pair=data["pair"],
+                invited_by=request.user,
+            ),
+            "Пользователь с таким адресом уже есть на портале.",
+            "email",
         )
-        _send(request, invitation)
-        return redirect("notices:invitations")
+        if invitation is not None:
+            _send(request, invitation)
+            return redirect("notices:invitations")
     return render(request, "notices/invitation_form.html", {"form": form})
 
 
@@ -218,6 +225,12 @@ class AcceptInvitationView(auth_views.PasswordResetConfirmView):
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("home")
+
+    def get_user(self, uidb64):
+        # A deactivated person's old letter opens nothing: no password waits for the day the
+        # account is switched on again.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -1,0 +1,15 @@
+"""A person's own account: password, sessions, second factor, their data."""
+
+from django.contrib.auth import views as auth_views
+
+from .forms import ThrottledPasswordChangeForm
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change with the sign-in throttle on the old password; the other
+    sessions end through Django's session hash, this one is kept."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
