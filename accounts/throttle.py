@@ -26,4 +26,9 @@ def is_locked(request, user):
 
 def count_failure(request, user, sender):
     """Record a wrong password as a failed sign-in of `user` from this client."""
-    user_login_failed.send(sender=sender, credentials=credentials_of(user), request=request)
+    user_login_failed.send(
+        sender=sender,
+        credentials=credentials_of(user),
+        request=request,
+        source="смена пароля",
+    )

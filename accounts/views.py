@@ -2,6 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 
+from . import audit
 from .forms import ThrottledPasswordChangeForm
 
 
@@ -13,3 +14,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(
+            audit.Action.PASSWORD_CHANGED,
+            actor=self.request.user,
+            target=self.request.user,
+            request=self.request,
+        )
+        return response

@@ -169,6 +169,9 @@ REPORT_DETAIL_SCHOOLS = min(
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 # Days an import's job row is kept (`manage.py housekeeping`): long past any confirmation.
 IMPORT_JOB_DAYS = env.int("IMPORT_JOB_DAYS", default=30)
+# Days the audit trail of security events and the sign-in records (addresses, browsers) are
+# kept (`manage.py housekeeping`).
+AUDIT_DAYS = env.int("AUDIT_DAYS", default=365)
 
 # Figures of the dashboards are kept in the cache under a token that changes with the data of
 # their program, so a per-process memory cache is never stale either; CACHE_URL=redis://…

@@ -27,6 +27,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/", include("accounts.urls")),
     # A school's page gathers from every app; `schools:organization` names the same path.
     path("schools/<int:pk>/", views.school_detail, name="school"),
     path("schools/", include("schools.urls")),

@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import audit
 from core.access import require, visible_or_404
 from core.search import matches
 from core.uploads import discard_on_failure, file_response
@@ -293,6 +294,15 @@ def jury_score(request, pk):
                 "score": form.cleaned_data["score"],
                 "comment": form.cleaned_data["comment"],
             },
+        )
+        audit.record(
+            audit.Action.JURY_SCORE,
+            actor=request.user,
+            request=request,
+            organization=submission.practice.author_school,
+            contest=contest.pk,
+            submission=submission.pk,
+            score=form.cleaned_data["score"],
         )
         messages.success(request, f"Оценка работы «{submission.practice}» сохранена.")
     else:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts import audit
 from core.access import reach, require, visible_or_404
 from core.formtools import save_or_form_error
 from core.requests import read_id
@@ -224,8 +225,18 @@ def sheet(request, pk):
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
+                document = assignment.document
+                audit.record(
+                    audit.Action.EXPERTISE_VERDICT,
+                    actor=request.user,
+                    request=request,
+                    organization=document.organization,
+                    assignment=assignment.pk,
+                    document=document.pk,
+                    verdict=form.cleaned_data["verdict"],
+                )
                 messages.success(request, "Экспертный лист сохранён.")
-                return redirect(assignment.document)
+                return redirect(document)
     elif request.method == "POST":
         raise PermissionDenied("Этот экспертный лист заполняет назначенный эксперт.")
     return render(

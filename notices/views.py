@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts import audit
 from core.access import visible_or_404
 from core.formtools import save_or_form_error
 from core.pickers import form_search_response
@@ -179,6 +180,15 @@ def invitation_create(request):
             "email",
         )
         if invitation is not None:
+            audit.record(
+                audit.Action.INVITATION_SENT,
+                actor=request.user,
+                target=invitation.user,
+                request=request,
+                organization=invitation.organization,
+                role=data["role"],
+                pair=invitation.pair_id,
+            )
             _send(request, invitation)
             return redirect("notices:invitations")
     return render(request, "notices/invitation_form.html", {"form": form})
@@ -213,6 +223,14 @@ def invitation_resend(request, pk):
     if invitation.user.last_login is not None:
         messages.info(request, f"{invitation.user.get_full_name()} уже входит на портал.")
     else:
+        audit.record(
+            audit.Action.INVITATION_SENT,
+            actor=request.user,
+            target=invitation.user,
+            request=request,
+            organization=invitation.organization,
+            again=True,
+        )
         _send(request, invitation)
     return redirect("notices:invitations")
 
@@ -234,5 +252,14 @@ class AcceptInvitationView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        person = form.user
+        for invitation in person.invitations.select_related("organization"):
+            audit.record(
+                audit.Action.INVITATION_ACCEPTED,
+                actor=person,
+                target=person,
+                request=self.request,
+                organization=invitation.organization,
+            )
         messages.success(self.request, "Пароль задан. Добро пожаловать на портал!")
         return response

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import audit_views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("audit/", audit_views.AuditListView.as_view(), name="audit"),
+]
