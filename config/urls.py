@@ -2,8 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from accounts import recovery
 from accounts import views as account_views
 
 from . import search, views
@@ -26,6 +28,27 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    # Password recovery by e-mail (Django's views, accounts/recovery.py), open to everyone.
+    path(
+        "accounts/recovery/",
+        login_not_required(recovery.RecoveryView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "accounts/recovery/sent/",
+        login_not_required(recovery.RecoveryDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/recovery/<uidb64>/<token>/",
+        login_not_required(recovery.RecoveryConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/recovery/done/",
+        login_not_required(recovery.RecoveryCompleteView.as_view()),
+        name="password_reset_complete",
     ),
     path("accounts/", include("accounts.urls")),
     # A school's page gathers from every app; `schools:organization` names the same path.
