@@ -38,7 +38,6 @@ sys.path.insert(0, str(ROOT))
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
@@ -60,7 +59,10 @@ def free_port():
 
 
 def session_cookie(user):
-    store = SessionStore()
+    # The portal's own session engine: its sessions are tied to their users (accounts).
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()

@@ -34,7 +34,8 @@ INSTALLED_APPS = [
     "config.admin.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
+    # Sessions tied to their users, with browser and address (accounts/sessions.py).
+    "qsessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "core",
     "django_tasks",
     "django_tasks_db",
+    "accounts",
     "schools",
     "programs",
     "monitoring",
@@ -67,9 +69,13 @@ MIDDLEWARE = [
     "core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A NUL byte anywhere in the request is refused with 400 before it can reach a query.
+    "core.middleware.RefuseNulBytesMiddleware",
     "core.middleware.PrivateDownloadsMiddleware",
+    # Signed-in pages and calendar feeds are never kept by shared caches.
+    "core.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +85,8 @@ MIDDLEWARE = [
     # Times are shown on the clock of the person's region (core.timezones).
     "core.middleware.PersonZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session unused for SESSION_IDLE_MINUTES ends (accounts/sessions.py).
+    "accounts.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -188,6 +196,9 @@ REPORT_DETAIL_SCHOOLS = min(
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 # Days an import's job row is kept (`manage.py housekeeping`): long past any confirmation.
 IMPORT_JOB_DAYS = env.int("IMPORT_JOB_DAYS", default=30)
+# Days the audit trail of security events and the sign-in records (addresses, browsers) are
+# kept (`manage.py housekeeping`).
+AUDIT_DAYS = env.int("AUDIT_DAYS", default=365)
 
 # `/health/` fails when a task has waited longer than this for a worker (workers down or
 # falling behind).
@@ -224,6 +235,10 @@ AXES_HANDLER = "core.lockout.LockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.lockout.client_address"
+# Password recovery: letters asked for one address, and requests from one client, in an hour
+# (counted in the database: accounts/recovery.py).
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=10)
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
@@ -278,7 +293,11 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
+# A session ends SESSION_COOKIE_AGE seconds after sign-in, or after SESSION_IDLE_MINUTES
+# without a request; its row (django-qsessions) lists its browser and address to its person.
+SESSION_ENGINE = "qsessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy (django-csp) of every page: scripts only from the portal's own static
 # files (no inline script, no eval, no on… attributes: static/js/portal.js), styles from them

@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from accounts import recovery
+from accounts import views as account_views
 from core.health import health
 
 from . import search, views
@@ -20,7 +22,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        account_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -28,6 +30,28 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Password recovery by e-mail (Django's views, accounts/recovery.py), open to everyone.
+    path(
+        "accounts/recovery/",
+        login_not_required(recovery.RecoveryView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "accounts/recovery/sent/",
+        login_not_required(recovery.RecoveryDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/recovery/<uidb64>/<token>/",
+        login_not_required(recovery.RecoveryConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/recovery/done/",
+        login_not_required(recovery.RecoveryCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+    path("accounts/", include("accounts.urls")),
     # A school's page gathers from every app; `schools:organization` names the same path.
     path("schools/<int:pk>/", views.school_detail, name="school"),
     path("schools/", include("schools.urls")),

@@ -20,3 +20,9 @@ class CoreConfig(AppConfig):
         from . import checks, lookups  # noqa: F401  (checks: registers the production check)
 
         lookups.register()
+
+        from django.db.models.signals import pre_save
+
+        from .text import clean_names
+
+        pre_save.connect(clean_names, dispatch_uid="core.text.clean_names")

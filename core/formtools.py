@@ -94,15 +94,6 @@ SEARCH_MAX_LENGTH = 200
 YEAR_MIN, YEAR_MAX = 1990, 2100
 
 
-def id_param(value):
-    """A row id from a query string (`?point=12`), or None when it is not one: letters, or
-    more digits than any id column holds."""
-    value = (value or "").strip()
-    if value.isascii() and value.isdigit() and len(value) <= 18:
-        return int(value)
-    return None
-
-
 def local_next(request, fallback):
     """Where a form posted with `next` sends the person back: a path of this site, or
     `fallback`. Anything else (another host, «javascript:», a bare word that `redirect()` would
@@ -117,3 +108,18 @@ def local_next(request, fallback):
     ):
         return back
     return fallback
+
+
+def save_or_form_error(form, save, message, field=None):
+    """Run `save()` in a savepoint and return what it returns; when a request sent at the same
+    moment (a double click, two tabs) has written the same row first, the database's unique
+    constraint refuses this one, and the person reads `message` on the form instead of a server
+    error. Returns None then."""
+    from django.db import IntegrityError, transaction
+
+    try:
+        with transaction.atomic():
+            return save()
+    except IntegrityError:
+        form.add_error(field, message)
+        return None

@@ -1,12 +1,14 @@
 """Headers every response of a kind must carry, whichever view made it."""
 
 from django.conf import settings
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core import timezones
 from core.access import reach
 from core.exports import XLSX_CONTENT_TYPE
+from core.requests import has_nul
 
 DOWNLOAD_TYPES = {"application/pdf", XLSX_CONTENT_TYPE}
 
@@ -47,3 +49,34 @@ class PersonZoneMiddleware:
         name = reach(user).zone or settings.TIME_ZONE
         with timezone.override(timezones.tzinfo(name, settings.TIME_ZONE)):
             return self.get_response(request)
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL byte in the path, the query or a posted form answers 400 before any view runs:
+    PostgreSQL refuses it in every text, so it could only ever end as a server error (a search,
+    a picker, a calendar feed's token, a file name)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if has_nul(request):
+            return HttpResponseBadRequest(render_to_string("400.html", request=request))
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """A page made for a signed-in person, and every calendar feed (its address is the key),
+    leaves with `Cache-Control: private, no-store`, so that no shared proxy nor the browser of a
+    school's shared computer keeps a copy. Public pages keep what their view set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or response.get("Content-Type", "").startswith("text/calendar"):
+            response["Cache-Control"] = "private, no-store"
+        return response

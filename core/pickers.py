@@ -11,6 +11,7 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import render
 
+from .requests import read_text
 from .search import matching
 
 SEARCH_LIMIT = 20
@@ -70,7 +71,7 @@ class SearchSelectMultiple(SearchSelect, forms.SelectMultiple):
 def search_response(request, field, fields=("short_name", "name")):
     """The htmx answer of a picker: at most SEARCH_LIMIT options of the field's queryset that
     match `?q=`, each a button the picker's script turns into the choice."""
-    text = request.GET.get("q", "").strip()
+    text = read_text(request.GET, "q", max_length=200)
     options = []
     if len(text) >= 2:
         found = matching(field.queryset, text, fields)[: SEARCH_LIMIT + 1]

@@ -25,6 +25,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from core.exports import XLSX_CONTENT_TYPE, workbook_bytes
+from core.text import strip_controls
 from core.uploads import ZIP, PackageLimits, PackageRefused, check_package
 
 MAX_IMPORT_MB = 5
@@ -96,7 +97,8 @@ def cell_text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    # Names read from a workbook lose invisible controls as those typed in a form do.
+    return strip_controls(str(value)).strip()
 
 
 @dataclass

@@ -17,6 +17,7 @@ from django.db.models import (
 from django.http import Http404
 
 from core.access import visible_or_404
+from core.requests import read_id
 from programs.models import Program
 from schools.filters import MANY_MUNICIPALITIES
 from schools.models import Municipality, Organization, Region
@@ -103,12 +104,12 @@ def scope_for(user, program, *, municipality=None, region=None):
 
 
 def object_from_query(queryset, data, name):
-    value = data.get(name)
-    if not value:
+    pk = read_id(data, name)
+    if pk is None:
         return None
     try:
-        return queryset.get(pk=int(value))
-    except (ValueError, queryset.model.DoesNotExist) as error:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist as error:
         raise Http404 from error
 
 

@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import audit
 from core.access import require, visible_or_404
 from core.search import matches
 from core.uploads import discard_on_failure, file_response
@@ -244,6 +245,11 @@ def contest_detail(request, pk):
             "program": contest.program,
             "submissions": submissions,
             "is_juror": contest.jury.filter(pk=user.pk).exists(),
+            "scorable": set(
+                Submission.objects.scorable_by(user)
+                .filter(contest=contest)
+                .values_list("pk", flat=True)
+            ),
             "can_edit": Contest.objects.editable_by(user).contains(contest),
             "submit_form": submit_form
             if submit_form and submit_form.fields["practice"].queryset.exists()
@@ -282,6 +288,11 @@ def jury_score(request, pk):
     contest = submission.contest
     if not contest.jury.filter(pk=request.user.pk).exists():
         raise PermissionDenied("Оценивают работы члены жюри конкурса.")
+    require(
+        Submission.objects.scorable_by(request.user),
+        submission,
+        "Член жюри не оценивает работу своей школы.",
+    )
     form = JuryScoreForm(request.POST, contest=contest)
     if form.is_valid():
         JuryScore.objects.update_or_create(
@@ -291,6 +302,15 @@ def jury_score(request, pk):
                 "score": form.cleaned_data["score"],
                 "comment": form.cleaned_data["comment"],
             },
+        )
+        audit.record(
+            audit.Action.JURY_SCORE,
+            actor=request.user,
+            request=request,
+            organization=submission.practice.author_school,
+            contest=contest.pk,
+            submission=submission.pk,
+            score=form.cleaned_data["score"],
         )
         messages.success(request, f"Оценка работы «{submission.practice}» сохранена.")
     else:

@@ -650,6 +650,19 @@ class Contest(models.Model):
         return self.submissions_until is None or today <= self.submissions_until
 
 
+class SubmissionQuerySet(models.QuerySet):
+    def scorable_by(self, user):
+        """Works the user may score: those of contests whose jury they sit on, except the works
+        of a school where they work (with its parent and branches) — nobody judges their own
+        school, as in document expertise."""
+        own = Membership.objects.filter(user=user).values("organization")
+        return self.filter(contest__jury=user).exclude(
+            Q(practice__author_school__in=own)
+            | Q(practice__author_school__parent__in=own)
+            | Q(practice__author_school__branches__in=own)
+        )
+
+
 class Submission(models.Model):
     """A practice entered in a contest, and whether it won."""
 
@@ -661,6 +674,8 @@ class Submission(models.Model):
     )
     submitted_at = models.DateTimeField("подана", default=timezone.now)
     is_winner = models.BooleanField("победитель", default=False)
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "конкурсная работа"
@@ -714,6 +729,16 @@ class JuryScore(models.Model):
         return f"{self.submission}: {self.score}"
 
     def clean(self):
+        if (
+            self.submission_id
+            and self.juror_id
+            and not Submission.objects.scorable_by(self.juror)
+            .filter(pk=self.submission_id)
+            .exists()
+        ):
+            raise ValidationError(
+                {"juror": "Член жюри не оценивает работы своей школы и конкурсов вне своего жюри."}
+            )
         if self.submission_id and self.score is not None:
             top = self.submission.contest.max_score
             if self.score > top:

@@ -15,7 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts import audit
 from core.access import reach, require, visible_or_404
+from core.formtools import save_or_form_error
+from core.requests import read_id
 from core.templatetags.portal import person
 from programs.models import Document, Program
 from programs.setup_forms import PairForm
@@ -222,8 +225,18 @@ def sheet(request, pk):
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
+                document = assignment.document
+                audit.record(
+                    audit.Action.EXPERTISE_VERDICT,
+                    actor=request.user,
+                    request=request,
+                    organization=document.organization,
+                    assignment=assignment.pk,
+                    document=document.pk,
+                    verdict=form.cleaned_data["verdict"],
+                )
                 messages.success(request, "Экспертный лист сохранён.")
-                return redirect(assignment.document)
+                return redirect(document)
     elif request.method == "POST":
         raise PermissionDenied("Этот экспертный лист заполняет назначенный эксперт.")
     return render(
@@ -321,7 +334,8 @@ def pairing_accept(request, pk):
     with its rules (one curator per school, never itself, schools of the user's territory)."""
     program = _program_for_setup(request, pk)
     school = get_object_or_404(
-        Organization.objects.visible_to(request.user), pk=request.POST.get("school")
+        Organization.objects.visible_to(request.user),
+        pk=read_id(request.POST, "school", required=True),
     )
     form = PairForm(
         {
@@ -332,8 +346,10 @@ def pairing_accept(request, pk):
         program=program,
         user=request.user,
     )
-    if form.is_valid():
-        pair = form.save()
+    pair = form.is_valid() and save_or_form_error(
+        form, form.save, "У этой школы уже есть школа-куратор в программе."
+    )
+    if pair:
         messages.success(request, f"Пара «{pair}» создана. Назначьте кураторов.")
         return redirect("programs:setup_pair", pk=pair.pk)
     for errors in form.errors.values():

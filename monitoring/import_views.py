@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from core.formtools import id_param
 from core.imports import ImportFlow, ImportRefused
+from core.requests import read_id
 from core.xlsx import UploadForm, workbook_response
 from programs.setup_views import editable_program, program_set_up_by
 
@@ -97,5 +97,5 @@ def import_values_job(request, pk, job_id):
 
 def import_values_template(request, pk):
     program = editable_program(request, pk)
-    point = get_object_or_404(program.points.all(), pk=id_param(request.GET.get("point")) or 0)
+    point = get_object_or_404(program.points.all(), pk=read_id(request.GET, "point", required=True))
     return workbook_response(values_template(point, request.user), f"Значения — {point.title}.xlsx")

@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts import audit
 from core.access import visible_or_404
+from core.formtools import save_or_form_error
 from core.pickers import form_search_response
 from programs.models import Program
 from schools.models import Organization
@@ -163,17 +165,32 @@ def invitation_create(request):
     form = InvitationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        invitation = invitations.invite(
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            organization=data["organization"],
-            role=data["role"],
-            pair=data["pair"],
-            invited_by=request.user,
+        invitation = save_or_form_error(
+            form,
+            lambda: invitations.invite(
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                organization=data["organization"],
+                role=data["role"],
+                pair=data["pair"],
+                invited_by=request.user,
+            ),
+            "Пользователь с таким адресом уже есть на портале.",
+            "email",
         )
-        _send(request, invitation)
-        return redirect("notices:invitations")
+        if invitation is not None:
+            audit.record(
+                audit.Action.INVITATION_SENT,
+                actor=request.user,
+                target=invitation.user,
+                request=request,
+                organization=invitation.organization,
+                role=data["role"],
+                pair=invitation.pair_id,
+            )
+            _send(request, invitation)
+            return redirect("notices:invitations")
     return render(request, "notices/invitation_form.html", {"form": form})
 
 
@@ -206,6 +223,14 @@ def invitation_resend(request, pk):
     if invitation.user.last_login is not None:
         messages.info(request, f"{invitation.user.get_full_name()} уже входит на портал.")
     else:
+        audit.record(
+            audit.Action.INVITATION_SENT,
+            actor=request.user,
+            target=invitation.user,
+            request=request,
+            organization=invitation.organization,
+            again=True,
+        )
         _send(request, invitation)
     return redirect("notices:invitations")
 
@@ -219,7 +244,22 @@ class AcceptInvitationView(auth_views.PasswordResetConfirmView):
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("home")
 
+    def get_user(self, uidb64):
+        # A deactivated person's old letter opens nothing: no password waits for the day the
+        # account is switched on again.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
     def form_valid(self, form):
         response = super().form_valid(form)
+        person = form.user
+        for invitation in person.invitations.select_related("organization"):
+            audit.record(
+                audit.Action.INVITATION_ACCEPTED,
+                actor=person,
+                target=person,
+                request=self.request,
+                organization=invitation.organization,
+            )
         messages.success(self.request, "Пароль задан. Добро пожаловать на портал!")
         return response

@@ -20,6 +20,7 @@ from core.changes import data_changed
 from core.ordering import move_response, reorder_response
 from core.pagination import annotate_page, page_of
 from core.pickers import search_response
+from core.requests import read_id
 from core.revisions import StaleRevision, claim
 from programs.models import Program
 from programs.setup_views import editable_program
@@ -243,7 +244,7 @@ def reorder(request, pk):
 def schedule_preview(request):
     """The dates `parse_schedule` derives from the wording being typed (htmx partial)."""
     program = visible_or_404(
-        Program.objects.all(), request.user, pk=_int(request.GET.get("program"))
+        Program.objects.all(), request.user, pk=read_id(request.GET, "program", required=True)
     )
     text = next((value for key, value in request.GET.items() if key.endswith("schedule_text")), "")
     schedule = parse_schedule(text, year=program.year, period=program.period)
@@ -252,10 +253,3 @@ def schedule_preview(request):
         "roadmaps/setup/_schedule_preview.html",
         {"schedule": schedule, "text": text.strip()},
     )
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from core.formtools import id_param
 from core.imports import ImportFlow
+from core.requests import read_id
 from core.xlsx import UploadForm, workbook_response
 
 from .imports import CATEGORY_HINT, COLUMNS, plan_school_import, school_template
@@ -110,5 +110,5 @@ def school_import_job(request, job_id):
 
 def school_import_template(request):
     regions = _regions_or_403(request.user)
-    region = regions.filter(pk=id_param(request.GET.get("region")) or 0).first() or regions.first()
+    region = regions.filter(pk=read_id(request.GET, "region")).first() or regions.first()
     return workbook_response(school_template(region, request.user), "Шаблон загрузки школ.xlsx")

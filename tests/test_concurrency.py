@@ -94,3 +94,36 @@ def test_one_attendance_from_simultaneous_identical_posts(world):
     results = post_at_once(world.coordinator, reverse("roadmaps:attendance", args=[event.pk]), data)
     assert set(results) == {302}, results
     assert Attendance.objects.filter(event=event).count() == 1
+
+
+def test_one_invitation_from_simultaneous_identical_posts(world):
+    from notices.models import Invitation
+
+    results = post_at_once(
+        world.coordinator,
+        reverse("notices:invitation_create"),
+        {
+            "last_name": "Иванова",
+            "first_name": "Мария",
+            "email": "ivanova@school.ru",
+            "organization": world.supported_school.pk,
+            "role": "staff",
+        },
+    )
+    assert set(results) <= {200, 302}, results
+    assert Invitation.objects.filter(user__email="ivanova@school.ru").count() == 1
+
+
+def test_one_pair_from_simultaneous_accepts_of_the_pairing_assistant(world):
+    curator = f.OrganizationFactory(municipality=world.municipality)
+    supported = f.OrganizationFactory(municipality=world.municipality)
+    f.ParticipantFactory(
+        program=world.program, organization=supported, role=Participant.Role.SUPPORTED
+    )
+    results = post_at_once(
+        world.coordinator,
+        reverse("expertise:pairing_accept", args=[world.program.pk]),
+        {"school": supported.pk, "curator_school": curator.pk},
+    )
+    assert set(results) <= {302}, results
+    assert CuratorPair.objects.filter(supported_school=supported).count() == 1

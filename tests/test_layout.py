@@ -1,7 +1,7 @@
 """The data flow the README states, checked on the source: no module imports an app that sits
 above its own.
 
-core ← schools ← programs ← monitoring ← roadmaps ← expertise ← dashboards ← reports, and
+core ← accounts ← schools ← programs ← monitoring ← roadmaps ← expertise ← dashboards ← reports, and
 notices above roadmaps beside them, with demo and config on top (they may import everything).
 Migrations are left out: Django writes their imports.
 """
@@ -14,14 +14,34 @@ ROOT = Path(__file__).resolve().parent.parent
 # What each app may import, besides itself.
 MAY_IMPORT = {
     "core": set(),
-    "schools": {"core"},
-    "programs": {"core", "schools"},
-    "monitoring": {"core", "schools", "programs"},
-    "roadmaps": {"core", "schools", "programs", "monitoring"},
-    "expertise": {"core", "schools", "programs", "monitoring", "roadmaps"},
-    "dashboards": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise"},
-    "reports": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise", "dashboards"},
-    "notices": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise"},
+    # Accounts, sessions, the second factor and the audit trail: every app records its events
+    # through accounts.audit, so accounts reads the domain only through the app registry.
+    "accounts": {"core"},
+    "schools": {"core", "accounts"},
+    "programs": {"core", "accounts", "schools"},
+    "monitoring": {"core", "accounts", "schools", "programs"},
+    "roadmaps": {"core", "accounts", "schools", "programs", "monitoring"},
+    "expertise": {"core", "accounts", "schools", "programs", "monitoring", "roadmaps"},
+    "dashboards": {
+        "core",
+        "accounts",
+        "schools",
+        "programs",
+        "monitoring",
+        "roadmaps",
+        "expertise",
+    },
+    "reports": {
+        "core",
+        "accounts",
+        "schools",
+        "programs",
+        "monitoring",
+        "roadmaps",
+        "expertise",
+        "dashboards",
+    },
+    "notices": {"core", "accounts", "schools", "programs", "monitoring", "roadmaps", "expertise"},
 }
 TOP = {"demo", "config"}
 

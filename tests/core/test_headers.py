@@ -99,9 +99,25 @@ def test_a_file_download_is_not_kept_by_shared_caches(world, as_user):
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
-def test_an_ordinary_page_may_be_cached_as_before(world, as_user):
-    response = as_user(world.coordinator).get(reverse("home"))
-    assert "no-store" not in response.get("Cache-Control", "")
+@pytest.mark.parametrize("page", ["home", "schools:list", "notices:list", "password_change"])
+def test_a_signed_in_page_is_kept_by_no_cache(world, as_user, page):
+    """A person's page may never be kept by a shared proxy or a shared computer's browser."""
+    response = as_user(world.school).get(reverse(page))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_calendar_feed_is_kept_by_no_cache(world, client):
+    from notices.models import CalendarFeed
+
+    feed = CalendarFeed.of(world.school)
+    response = client.get(reverse("notices:feed", args=[feed.token]))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_the_public_entry_keeps_what_its_view_says(db, client):
+    assert "no-store" not in client.get(reverse("home")).get("Cache-Control", "")
 
 
 def test_load_demo_refuses_to_run_when_debug_is_off(settings):

@@ -31,12 +31,16 @@ def test_a_wrong_point_of_the_values_template_is_not_found(world, as_user, query
     assert as_user(world.coordinator).get(f"{url}?{query}").status_code == 404
 
 
-@pytest.mark.parametrize("region", ["abc", "99999999999999999999"])
-def test_a_wrong_region_of_the_school_template_falls_back_to_the_users_own(world, as_user, region):
+@pytest.mark.parametrize("region", ["abc", "99999999999999999999", "NaN", "1e309"])
+def test_a_wrong_region_of_the_school_template_is_not_found(world, as_user, region):
     response = as_user(world.coordinator).get(
         reverse("schools:import_template"), {"region": region}
     )
-    assert response.status_code == 200
+    assert response.status_code == 404
+
+
+def test_no_region_in_the_school_template_means_the_users_own(world, as_user):
+    assert as_user(world.coordinator).get(reverse("schools:import_template")).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -51,3 +51,28 @@ def test_the_event_forms_item_label_keeps_the_roadmaps_quotes(world, as_user):
     label = str(labels[item.pk])
     assert label == "3 Самоанализ школы (Проект «Адресная методическая помощь…»)"
     assert label.count("«") == label.count("»")
+
+
+def test_names_and_titles_lose_bidirectional_and_zero_width_controls_on_save(world):
+    from core.text import strip_controls
+
+    assert strip_controls("фа\u202eйл\u200b\u2066.exe\u2069\ufeff") == "файл.exe"
+    school = world.supported_school
+    school.short_name = "МБОУ\u200b «Русскинская\u202e СОШ»"
+    school.save()
+    school.refresh_from_db()
+    assert school.short_name == "МБОУ «Русскинская СОШ»"
+    world.program.title = "\u202dВектор\u200d на развитие"
+    world.program.save()
+    world.program.refresh_from_db()
+    assert world.program.title == "Вектор на развитие"
+    world.school.last_name = "Петро\u200cва"
+    world.school.save()
+    world.school.refresh_from_db()
+    assert world.school.last_name == "Петрова"
+
+
+def test_a_name_read_from_a_workbook_loses_them_too():
+    from core.xlsx import cell_text
+
+    assert cell_text(" МБОУ\u202e «СОШ №1»\u200b ") == "МБОУ «СОШ №1»"

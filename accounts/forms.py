@@ -1,0 +1,24 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordChangeForm
+
+from . import throttle
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, whose wrong old passwords count as failed sign-ins
+    (accounts.throttle): a locked name may not try at all."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        if throttle.is_locked(self.request, self.user):
+            minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+            raise forms.ValidationError(throttle.LOCKED.format(minutes=minutes), code="locked")
+        try:
+            return super().clean_old_password()
+        except forms.ValidationError:
+            throttle.count_failure(self.request, self.user, sender=type(self))
+            raise

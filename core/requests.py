@@ -1,0 +1,50 @@
+"""The one place that reads ids and text from a request's query or form.
+
+A hostile or mistyped address must never become a server error: an id that is not a whole
+number in the range of a database key («NaN», «1e309», «-1», «9» × 40) answers 404, as an id
+that names nothing would, and a NUL byte — which PostgreSQL refuses in any text — answers 400
+before any view runs (`core.middleware.RefuseNulBytesMiddleware`, through `has_nul`).
+"""
+
+from django.http import Http404
+
+# The largest value of a BigAutoField (PostgreSQL's bigint).
+MAX_ID = 2**63 - 1
+NUL = "\x00"
+
+
+def read_id(data, name, *, required=False):
+    """The id `data[name]` (a QueryDict or dict) as an int; None when absent or empty (404 when
+    `required`), 404 when it is not a whole number within a database key's range."""
+    value = str(data.get(name) or "").strip()
+    if not value:
+        if required:
+            raise Http404(f"Не указан параметр «{name}».")
+        return None
+    if not (value.isascii() and value.isdecimal()) or not 0 < int(value) <= MAX_ID:
+        raise Http404(f"Параметр «{name}» должен быть номером.")
+    return int(value)
+
+
+def read_text(data, name, default="", *, max_length=None):
+    """The text `data[name]` with its surrounding spaces removed, cut at `max_length`; NUL bytes
+    never reach here (the middleware refuses them), and are dropped should one."""
+    value = str(data.get(name, default) or "").replace(NUL, "").strip()
+    return value[:max_length] if max_length else value
+
+
+def has_nul(request):
+    """Whether the path, the query (names or values) or a posted form carries a NUL byte."""
+    if NUL in request.path:
+        return True
+    sources = [request.GET]
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        sources.append(request.POST)
+    return any(
+        NUL in key or any(NUL in value for value in values)
+        for source in sources
+        for key, values in source.lists()
+    )
