@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "dashboards",
     "reports",
     "notices",
+    "api",
+    # Swagger UI's files for the API's docs, served by the portal (the CSP allows no CDN).
+    "ninja",
     "demo",
 ]
 
@@ -164,6 +167,11 @@ REPORT_DETAIL_SCHOOLS = min(
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 # Days an import's job row is kept (`manage.py housekeeping`): long past any confirmation.
 IMPORT_JOB_DAYS = env.int("IMPORT_JOB_DAYS", default=30)
+
+# The read API (/api/v1/): requests per minute of one token, counted in the database so that
+# every app server counts the same ones; the longest a token may be issued for.
+API_RATE_PER_MINUTE = env.int("API_RATE_PER_MINUTE", default=120)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 
 # Figures of the dashboards are kept in the cache under a token that changes with the data of
 # their program, so a per-process memory cache is never stale either; CACHE_URL=redis://…

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.urls import v1_urls
+
 from . import search, views
 
 urlpatterns = [
@@ -35,6 +37,8 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
     path("notices/", include("notices.urls")),
+    path("api/v1/", v1_urls),
+    path("", include("api.urls")),
     # Stored files, for the admin's links only; the portal's pages serve files through views
     # that check access to the object the file belongs to.
     path("files/<path:name>", views.admin_file, name="admin_file"),

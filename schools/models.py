@@ -163,6 +163,8 @@ class Organization(models.Model):
     address = models.CharField("адрес", max_length=500, blank=True)
     email = models.EmailField("e-mail", blank=True)
     website = models.URLField("сайт", blank=True)
+    # What the API's «changed since» reads; bulk writes set it themselves (schools/imports.py).
+    updated_at = models.DateTimeField("изменена", auto_now=True, db_index=True)
 
     objects = OrganizationQuerySet.as_manager()
 
