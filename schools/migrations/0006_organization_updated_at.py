@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0005_risk_profile_drafts'),
+        ("schools", "0005_risk_profile_drafts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, db_index=True, verbose_name='изменена'),
+            model_name="organization",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, db_index=True, verbose_name="изменена"),
         ),
     ]
