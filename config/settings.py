@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "dashboards",
     "reports",
     "notices",
+    "api",
+    # Swagger UI's files for the API's docs, served by the portal (the CSP allows no CDN).
+    "ninja",
     "demo",
 ]
 
@@ -203,6 +206,11 @@ AUDIT_DAYS = env.int("AUDIT_DAYS", default=365)
 # `/health/` fails when a task has waited longer than this for a worker (workers down or
 # falling behind).
 HEALTH_QUEUE_SECONDS = env.int("HEALTH_QUEUE_SECONDS", default=600)
+
+# The read API (/api/v1/): requests per minute of one token, counted in the database so that
+# every app server counts the same ones; the longest a token may be issued for.
+API_RATE_PER_MINUTE = env.int("API_RATE_PER_MINUTE", default=120)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 
 # Figures of the dashboards are kept in the cache under a token that changes with the data of
 # their program, so a per-process memory cache is never stale either; CACHE_URL=redis://…

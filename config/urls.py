@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from accounts import recovery
 from accounts import views as account_views
+from api.urls import v1_urls
 from core.health import health
 
 from . import search, views
@@ -62,6 +63,8 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
     path("notices/", include("notices.urls")),
+    path("api/v1/", v1_urls),
+    path("", include("api.urls")),
     # Stored files, for the admin's links only; the portal's pages serve files through views
     # that check access to the object the file belongs to.
     path("files/<path:name>", views.admin_file, name="admin_file"),

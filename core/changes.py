@@ -34,3 +34,17 @@ def versions(program_id):
         .values_list("key", "last")
     )
     return found.get(program_key(program_id), 0), found.get(EVERY_PROGRAM, 0)
+
+
+def last_changed_on(program_id):
+    """The date of a program's data (дата актуальности): the day of the last change of its data
+    or of the data every program reads; today when nothing is recorded."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from .models import DataChange
+
+    last = DataChange.objects.filter(key__in=[program_key(program_id), EVERY_PROGRAM]).aggregate(
+        last=Max("changed_at")
+    )["last"]
+    return timezone.localdate(last) if last else timezone.localdate()

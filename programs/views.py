@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import require, visible_or_404
+from core.changes import last_changed_on
 from core.history import history_rows
 from core.pagination import annotate_page, page_of
 from core.revisions import StaleRevision
@@ -125,6 +126,8 @@ def program_public(request, pk):
             "events": program.events.filter(starts_at__gte=timezone.now()).order_by("starts_at")[
                 :20
             ],
+            # The open-data files' date (дата актуальности), shown beside their links.
+            "data_date": last_changed_on(program.pk),
             "materials": Document.objects.published()
             .filter(program=program)
             .select_related("organization")

@@ -92,7 +92,14 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ("short_name", "kind", "municipality", "region", "parent", "inn", "code")
     list_filter = ("kind", BranchFilter, "region")
     list_select_related = ("region", "municipality", "parent")
-    search_fields = ("short_name", "name", "=inn", "code", "municipality__name")
+    search_fields = (
+        "short_name",
+        "name",
+        "=inn",
+        "code",
+        "=results_code",
+        "municipality__name",
+    )
     ordering = ("short_name",)
     autocomplete_fields = ("municipality", "parent")
     inlines = (SchoolStatusInline, BranchInline)
@@ -103,7 +110,10 @@ class OrganizationAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "short_name", "kind")}),
         ("Территория", {"fields": ("region", "municipality", "parent")}),
-        ("Реквизиты", {"fields": ("inn", "code", "address", "email", "website")}),
+        (
+            "Реквизиты",
+            {"fields": ("inn", "code", "results_code", "address", "email", "website")},
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import Workbook
 
 from core.bulk import update_rows
@@ -144,6 +145,7 @@ class SchoolImportPlan(ImportPlan):
                 "id",
                 _FIELDS,
                 [(o.pk, o.name, o.municipality_id, o.inn, o.code, o.address) for o in changed],
+                {"updated_at": timezone.now()},
             )
             by_name = {normalize(c.short_name): c.school for c in self.changes}
             outside = [
@@ -160,7 +162,13 @@ class SchoolImportPlan(ImportPlan):
                     if change.school.parent_id != parent.pk:
                         change.school.parent = parent
                         with_parent.append(change.school)
-            update_rows(Organization, "id", ["parent"], [(o.pk, o.parent_id) for o in with_parent])
+            update_rows(
+                Organization,
+                "id",
+                ["parent"],
+                [(o.pk, o.parent_id) for o in with_parent],
+                {"updated_at": timezone.now()},
+            )
             # Bulk writes send no signals: the figures of every program are marked changed.
             data_changed()
             SchoolStatus.objects.bulk_create(

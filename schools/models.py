@@ -171,9 +171,19 @@ class Organization(models.Model):
     )
     inn = models.CharField("ИНН", max_length=12, blank=True)
     code = models.CharField("код ОО", max_length=32, blank=True)
+    # The school's login or code in the tables of assessment results (ФИС ОКО, РЦОИ): what a
+    # results import matches rows by first, before the ИНН.
+    results_code = models.CharField(
+        "код в результатах оценочных процедур",
+        max_length=32,
+        blank=True,
+        help_text="Логин или код школы в ФИС ОКО / РЦОИ, как в таблицах результатов ВПР, ОГЭ, ЕГЭ",
+    )
     address = models.CharField("адрес", max_length=500, blank=True)
     email = models.EmailField("e-mail", blank=True)
     website = models.URLField("сайт", blank=True)
+    # What the API's «changed since» reads; bulk writes set it themselves (schools/imports.py).
+    updated_at = models.DateTimeField("изменена", auto_now=True, db_index=True)
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -196,6 +206,12 @@ class Organization(models.Model):
                 fields=["region", "short_name"],
                 name="organization_unique_short_name_in_region",
                 violation_error_message="В регионе уже есть организация с таким кратким названием.",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "results_code"],
+                condition=~Q(results_code=""),
+                name="organization_unique_results_code_in_region",
+                violation_error_message="В регионе уже есть школа с таким кодом ФИС ОКО / РЦОИ.",
             ),
         ]
         # The parent's kind is checked by a trigger (migration 0002): a CHECK cannot read
