@@ -153,6 +153,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=8, help="length of each case")
     parser.add_argument("--requests", type=int, default=200, help="at most, per client and case")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument(
+        "--scale", type=int, default=1, help="build K times the «500+» program (bench/national.py)"
+    )
     parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE as JSON")
     parser.add_argument(
         "--cache-url",
@@ -171,7 +174,7 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     server = None
     try:
-        program, school, people, _event, point = national.build()
+        program, school, people, _event, point = national.build(args.scale)
         if vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -270,26 +273,34 @@ def main():
         ]
         results = {
             "database": vendor,
+            "scale": args.scale,
             "workers": args.workers,
             "cache": args.cache_url.split(":", 1)[0],
             "cases": [],
         }
         print(
-            f"\nБаза: {vendor}; gunicorn, {args.workers} процесса на {HOST}, кэш {results['cache']};"
-            f" по {args.seconds} с"
+            f"\nБаза: {vendor}; масштаб {args.scale}; gunicorn, {args.workers} процесса на {HOST},"
+            f" кэш {results['cache']}; по {args.seconds} с"
         )
         print(
-            f"{'страница':40} {'клиентов':>8} {'запр/с':>8} {'p50':>8} {'p95':>8} {'p99':>8} {'ошибок':>7}"
+            f"{'страница':40} {'клиентов':>8} {'запр/с':>8} {'p50':>8} {'p95':>8} {'p99':>8}"
+            f" {'ошибок':>7} {'p95 × эталон':>13}"
         )
+        # The yardstick's p95 at each number of clients: every case's ratio is to the same run's.
+        yardstick = {}
         for title, make_request in cases:
             make_request()  # warm-up: the first request fills caches
             for clients in CLIENTS:
                 figures = run_case(make_request, clients, args.seconds, args.requests)
                 figures["page"] = title
+                yardstick.setdefault(clients, figures["p95_ms"] or 1)
+                figures["yardstick_p95_ms"] = yardstick[clients]
+                figures["p95_ratio"] = round(figures["p95_ms"] / yardstick[clients], 1)
                 results["cases"].append(figures)
                 print(
                     f"{title:40} {clients:8d} {figures['rps']:8.1f} {figures['p50_ms']:8.1f}"
                     f" {figures['p95_ms']:8.1f} {figures['p99_ms']:8.1f} {figures['errors']:7d}"
+                    f" {figures['p95_ratio']:13.1f}"
                 )
             if title in GOALS:
                 print(f"{'':40} цель: {GOALS[title]}")
