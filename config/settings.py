@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "core.middleware.PrivateDownloadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside the session's: the figures a person's own save changed are never shown them stale.
+    "core.middleware.DataWrittenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
