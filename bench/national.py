@@ -26,7 +26,8 @@ Run it against each database by DATABASE_URL (from the project folder):
 
 It creates test_<name> (PostgreSQL) or a temporary SQLite file and drops it at the end; the
 database named in DATABASE_URL is not touched. `--runs N` sets the number of timed runs.
-`--only import` times only the values import of every school at one point: the plan and the
+`--only delete` adds the delete of 10,000 values of a point as the admin does it (with history
+and change marks). `--only import` times only the values import of every school at one point: the plan and the
 write of 45,000 changed values, then of 45,000 new ones (the point's first import).
 """
 
@@ -499,6 +500,44 @@ def measure_import(point, people, args):
     return figures
 
 
+def measure_delete(point, people, count=10_000):
+    """Deleting `count` values of a point as the admin does (`monitoring.services.delete_values`:
+    history as a set, one DELETE, the figures' change marks), rolled back after."""
+    from django.db import transaction
+
+    from monitoring.models import Measurement
+    from monitoring.services import delete_values
+
+    class Rollback(Exception):
+        pass
+
+    chosen = list(
+        Measurement.objects.filter(point=point).order_by("pk").values_list("pk", flat=True)[:count]
+    )
+    log = QueryLog()
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            with connection.execute_wrapper(log):
+                deleted = delete_values(
+                    Measurement.objects.filter(pk__in=chosen), people["admin"], reason="bench"
+                )
+            seconds = time.perf_counter() - started
+            raise Rollback
+    except Rollback:
+        pass
+    print(
+        f"\nудаление значений точки: {deleted} за {seconds:.2f} с, {len(log.queries)} запросов"
+        " (цель: 10 000 до 1 с)"
+    )
+    return {
+        "values": deleted,
+        "s": round(seconds, 3),
+        "queries": len(log.queries),
+        "goal": "s < 1 for 10,000 values",
+    }
+
+
 def measure_reports(program, point, user, trace_memory=False):
     """The summarised reports of the whole program, of one region and of one municipality, each
     made as a worker makes it (`reports.tasks.make_report_file`): seconds, PDF pages, size and
@@ -778,6 +817,8 @@ def main():
                 )
             if not wanted or {"import", "импорт"} & set(wanted):
                 figures["import"] = measure_import(point, people, args)
+            if not wanted or {"delete", "удаление"} & set(wanted):
+                figures["delete"] = measure_delete(point, people)
             if args.json:
                 Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     finally:
