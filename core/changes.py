@@ -90,26 +90,32 @@ def data_changed(program_id=None, kinds=None, territories=None):
 
 def versions(program_id, territory=WHOLE):
     """{kind: the latest mark that reaches that kind of the program's figures in the scope
-    whose territory is `territory`}, in one query; 0 for none yet."""
-    from django.db.models import Max
+    whose territory is `territory`}, in one query; 0 for none yet. Each key's latest is looked
+    up in the index (`data_change_latest`) on its own: a grouped MAX would read every mark of a
+    busy week until the daily pruning."""
+    from django.db import connection
 
     from .models import DataChange
 
     keys = [EVERY_PROGRAM, program_key(program_id)]
     for kind in KINDS:
         keys += [kind_key(program_id, kind), kind_key(program_id, kind, territory)]
-    found = dict(
-        DataChange.objects.filter(key__in=keys)
-        .values("key")
-        .annotate(last=Max("id"))
-        .values_list("key", "last")
+    quote = connection.ops.quote_name
+    table, key, pk = (
+        quote(DataChange._meta.db_table),
+        quote(DataChange._meta.get_field("key").column),
+        quote(DataChange._meta.pk.column),
     )
-    common = max(found.get(EVERY_PROGRAM, 0), found.get(program_key(program_id), 0))
+    latest = f"(SELECT {pk} FROM {table} WHERE {key} = %s ORDER BY {pk} DESC LIMIT 1)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join([latest] * len(keys))}", keys)
+        found = {key: last or 0 for key, last in zip(keys, cursor.fetchone(), strict=True)}
+    common = max(found[EVERY_PROGRAM], found[program_key(program_id)])
     return {
         kind: max(
             common,
-            found.get(kind_key(program_id, kind), 0),
-            found.get(kind_key(program_id, kind, territory), 0),
+            found[kind_key(program_id, kind)],
+            found[kind_key(program_id, kind, territory)],
         )
         for kind in KINDS
     }

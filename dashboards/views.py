@@ -118,8 +118,9 @@ def dashboard(request, pk):
             "effectiveness": effectiveness,
             "expertise": figures["expertise"],
             # Figures served while another process recomputes them, with their time.
+            # (the program region's clock; the template's date filter would use the portal's).
             "as_of": figures["as_of"]
-            and timezone.localtime(figures["as_of"], ZoneInfo(program.timezone_name)),
+            and f"{timezone.localtime(figures['as_of'], ZoneInfo(program.timezone_name)):%H:%M}",
             "can_edit": Program.objects.editable_by(request.user).contains(program),
         },
     )
