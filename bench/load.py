@@ -14,6 +14,14 @@ p99 in milliseconds, and errors (any status but 200/302, or a failed connection)
 `--cache-url` (default: CACHE_URL) is gunicorn's cache, as in production: with Redis the
 dashboard's figures are computed once for all workers; with per-process memory, once per worker.
 
+The deadline week (case «неделя дедлайна (deadline)», 4 and 16 clients): half the clients fill in
+and submit the sheets of schools of different municipalities at the program's final point (open
+for entry; the values of those schools not entered yet) — the sheet, a draft, the submission —
+while the other half read the national and a municipality's dashboard, the point's page and the
+federal coordinator's home, whose figures those saves touch; all together and each role apart,
+errors counted (a sheet saved or submitted must redirect). `--only a,b` runs only the cases whose
+title contains one of the texts (the yardstick always). `--scale K` builds K times the program.
+
 Every loop is bounded: each case runs `--seconds` (or `--requests` per client, whichever comes
 first); gunicorn is stopped and the database dropped at the end. Only loopback addresses.
 """
@@ -45,10 +53,13 @@ import bench.national as national  # noqa: E402  (sets Django up)
 
 HOST = "127.0.0.1"
 CLIENTS = (1, 4, 16)
+DEADLINE_CLIENTS = (4, 16)
+DEADLINE = "неделя дедлайна (deadline): половина клиентов вводит и отправляет листы школ"
 GOALS = {
     "национальная сводка": "p95 < 1000 мс при 16 клиентах",
     "сводка муниципалитета": "p95 < 300 мс",
     "справка PDF (запрос)": "< 1000 мс",
+    DEADLINE: "p95 < 1000 мс при 16 клиентах, 0 ошибок",
 }
 
 
@@ -150,11 +161,175 @@ def run_case(make_request, clients, seconds, per_client):
     }
 
 
+def run_mixed(roles, clients, seconds, per_client):
+    """The deadline week: client `i` plays `roles[i % len(roles)]` — a pair of a name and a
+    factory of its requests (each client its own: a writer keeps its own schools). Returns the
+    figures of all requests together and of each role."""
+    latencies, errors = {}, {}
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker(name, make_request):
+        done = 0
+        while done < per_client and time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                ok = make_request()
+            except OSError:
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                (latencies if ok else errors).setdefault(name, []).append(elapsed)
+            done += 1
+
+    started = time.perf_counter()
+    threads = []
+    for n in range(clients):
+        name, factory = roles[n % len(roles)]
+        threads.append(threading.Thread(target=worker, args=(name, factory(n))))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+
+    def figures(ok, failed):
+        ordered = sorted(ok) or [0]
+
+        def pct(p):
+            return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] * 1000
+
+        return {
+            "clients": clients,
+            "requests": len(ok) + len(failed),
+            "rps": round((len(ok) + len(failed)) / wall, 1),
+            "p50_ms": round(statistics.median(ordered) * 1000, 1),
+            "p95_ms": round(pct(95), 1),
+            "p99_ms": round(pct(99), 1),
+            "errors": len(failed),
+        }
+
+    every = figures(
+        [t for times in latencies.values() for t in times],
+        [t for times in errors.values() for t in times],
+    )
+    return every, {
+        name: figures(latencies.get(name, []), errors.get(name, []))
+        for name in sorted(set(latencies) | set(errors))
+    }
+
+
+def open_deadline_week(program, writers, per_writer):
+    """The program's final point open for entry until three days from now, and the values of
+    `writers × per_writer` supported schools (of different municipalities) at it not entered
+    yet: what the deadline-week clients fill in and submit. Returns the point and each writer's
+    schools."""
+    import datetime
+
+    from django.utils import timezone
+
+    from monitoring.models import Measurement, MonitoringPoint
+    from schools.models import Organization
+
+    final = MonitoringPoint.objects.get(program=program, kind="final")
+    final.entry_deadline = timezone.localdate() + datetime.timedelta(days=3)
+    final.save()
+    schools = list(
+        Organization.objects.filter(
+            participations__program=program, participations__role="supported"
+        )
+        .order_by("municipality_id", "pk")
+        .distinct("municipality_id")
+        .values_list("pk", flat=True)[: writers * per_writer]
+        if connection.vendor == "postgresql"
+        else Organization.objects.filter(
+            participations__program=program, participations__role="supported"
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[: writers * per_writer]
+    )
+    empty = Measurement.objects.filter(point=final, organization__in=schools)
+    # Setting up the benchmark, not a person's delete: no history, no marks.
+    empty._raw_delete(empty.db)
+    return final, [schools[n::writers] for n in range(writers)]
+
+
+def deadline_week(results, yardstick, args, port, poster, token, writer_schools, final, readers):
+    """Half the clients fill in and submit the sheets of their own schools at the open final
+    point (the sheet, a draft, then the submission: each a request), the other half read the
+    national and a municipality's dashboard, the point's page and the coordinator's home — the
+    figures those read are the ones the writers' saves touch."""
+    pools = [iter(schools) for schools in writer_schools]
+
+    def writer(n):
+        pool = pools[(n // 2) % len(pools)]
+        state = {"step": "get"}
+
+        def request():
+            if state["step"] == "get":
+                school = next(pool, None)
+                if school is None:
+                    return False
+                state["url"] = reverse("monitoring:entry", args=[final.pk, school])
+                status, page, _ = poster.request("GET", state["url"])
+                fields = [
+                    (name, token if name == "csrfmiddlewaretoken" else value)
+                    for name, value in form_of(page.decode())
+                ]
+                state["fields"] = [
+                    (name, str((len(name) * 7 + n) % 100) if name.endswith("-value") else value)
+                    for name, value in fields
+                ]
+                state["step"] = "draft"
+                return status == 200
+            action = state["step"]
+            status, _content, _ = poster.request(
+                "POST",
+                state["url"],
+                body=urllib.parse.urlencode([*state["fields"], ("action", action)]),
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Referer": f"http://{HOST}:{port}{state['url']}",
+                },
+            )
+            state["step"] = "submit" if action == "draft" else "get"
+            # A sheet saved or submitted redirects to itself; a sheet shown again has errors.
+            return status == 302
+
+        return request
+
+    roles = []
+    for name, make_request in readers:
+        roles += [("ввод и отправка листа", writer), (name, lambda n, r=make_request: r)]
+    for clients in DEADLINE_CLIENTS:
+        every, by_role = run_mixed(roles, clients, args.seconds, args.requests)
+        for title, figures in [(DEADLINE, every)] + [
+            (f"  {name}", figures) for name, figures in by_role.items()
+        ]:
+            figures["page"] = title.strip()
+            figures["yardstick_p95_ms"] = yardstick.get(clients, 1)
+            figures["p95_ratio"] = round(figures["p95_ms"] / figures["yardstick_p95_ms"], 1)
+            results["cases"].append(figures)
+            print(
+                f"{title[:40]:40} {clients:8d} {figures['rps']:8.1f} {figures['p50_ms']:8.1f}"
+                f" {figures['p95_ms']:8.1f} {figures['p99_ms']:8.1f} {figures['errors']:7d}"
+                f" {figures['p95_ratio']:13.1f}"
+            )
+    print(f"{'':40} цель: {GOALS[DEADLINE]}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8, help="length of each case")
     parser.add_argument("--requests", type=int, default=200, help="at most, per client and case")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument(
+        "--scale", type=int, default=1, help="build K times the «500+» program (bench/national.py)"
+    )
+    parser.add_argument(
+        "--only",
+        help="run only the cases whose title contains one of these texts (a,b,…), e.g. «дедлайн»",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE as JSON")
     parser.add_argument(
         "--cache-url",
@@ -173,7 +348,8 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     server = None
     try:
-        program, school, people, _event, point = national.build()
+        program, school, people, _event, point = national.build(args.scale)
+        final, writer_schools = open_deadline_week(program, max(DEADLINE_CLIENTS) // 2, 60)
         if vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -270,31 +446,56 @@ def main():
                 get(federal, reverse("reports:report_pdf", args=["note", point.pk])),
             ),
         ]
+        wanted = args.only.split(",") if args.only else []
+        # The yardstick always runs: every ratio is to it.
+        cases = [
+            case
+            for n, case in enumerate(cases)
+            if n == 0 or not wanted or any(w in case[0] for w in wanted)
+        ]
+        readers = [
+            ("национальная сводка", get(federal, dashboard)),
+            ("сводка муниципалитета", get(municipal, dashboard)),
+            ("точка мониторинга", get(federal, reverse("monitoring:point", args=[final.pk]))),
+            ("главная координатора", get(federal, reverse("home"))),
+        ]
         results = {
             "database": vendor,
+            "scale": args.scale,
             "workers": args.workers,
             "cache": args.cache_url.split(":", 1)[0],
             "cases": [],
         }
         print(
-            f"\nБаза: {vendor}; gunicorn, {args.workers} процесса на {HOST}, кэш {results['cache']};"
-            f" по {args.seconds} с"
+            f"\nБаза: {vendor}; масштаб {args.scale}; gunicorn, {args.workers} процесса на {HOST},"
+            f" кэш {results['cache']}; по {args.seconds} с"
         )
         print(
-            f"{'страница':40} {'клиентов':>8} {'запр/с':>8} {'p50':>8} {'p95':>8} {'p99':>8} {'ошибок':>7}"
+            f"{'страница':40} {'клиентов':>8} {'запр/с':>8} {'p50':>8} {'p95':>8} {'p99':>8}"
+            f" {'ошибок':>7} {'p95 × эталон':>13}"
         )
+        # The yardstick's p95 at each number of clients: every case's ratio is to the same run's.
+        yardstick = {}
         for title, make_request in cases:
             make_request()  # warm-up: the first request fills caches
             for clients in CLIENTS:
                 figures = run_case(make_request, clients, args.seconds, args.requests)
                 figures["page"] = title
+                yardstick.setdefault(clients, figures["p95_ms"] or 1)
+                figures["yardstick_p95_ms"] = yardstick[clients]
+                figures["p95_ratio"] = round(figures["p95_ms"] / yardstick[clients], 1)
                 results["cases"].append(figures)
                 print(
                     f"{title:40} {clients:8d} {figures['rps']:8.1f} {figures['p50_ms']:8.1f}"
                     f" {figures['p95_ms']:8.1f} {figures['p99_ms']:8.1f} {figures['errors']:7d}"
+                    f" {figures['p95_ratio']:13.1f}"
                 )
             if title in GOALS:
                 print(f"{'':40} цель: {GOALS[title]}")
+        if not args.only or any(w in DEADLINE for w in wanted):
+            deadline_week(
+                results, yardstick, args, port, poster, token, writer_schools, final, readers
+            )
         if args.json:
             Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2))
     finally:

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "core.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.sessions.SessionMiddleware",
+    # Inside the session's: the figures a person's own save changed are never shown them stale.
+    "core.middleware.DataWrittenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -160,3 +160,24 @@ def copy_to_history(model, join, join_params, *, history_type, user, date, reaso
     with connection.cursor() as cursor:
         cursor.execute(sql, list(stamps.values()) + list(join_params))
         return cursor.rowcount
+
+
+def delete_rows(queryset, *, user, date, reason=None):
+    """Delete the rows `queryset` selects in two statements whatever their number: their history
+    (django-simple-history, «-» deleted, who, when and why) copied as a set from the rows as they
+    are, then one DELETE. Signals are not sent: the caller writes what receivers would have (the
+    change marks of the figures, `core.changes.data_changed`), and only models whose rows
+    nothing references by a cascading key come here. Returns how many rows were deleted."""
+    model = queryset.model
+    selected, params = queryset.order_by().values("pk").query.sql_with_params()
+    if hasattr(model, "history"):
+        copy_to_history(
+            model,
+            f"WHERE m.{_quote(model._meta.pk.column)} IN ({selected})",
+            params,
+            history_type="-",
+            user=user,
+            date=date,
+            reason=reason,
+        )
+    return queryset.order_by()._raw_delete(queryset.db)

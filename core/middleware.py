@@ -1,4 +1,5 @@
-"""Headers every response of a kind must carry, whichever view made it."""
+"""Headers every response of a kind must carry, whichever view made it; the data a person's
+request changed, remembered for their next."""
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponseBadRequest
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from core import timezones
 from core.access import reach
+from core.changes import written_since
 from core.exports import XLSX_CONTENT_TYPE
 from core.requests import has_nul
 
@@ -79,4 +81,23 @@ class PrivatePagesMiddleware:
         signed_in = user is not None and user.is_authenticated
         if signed_in or response.get("Content-Type", "").startswith("text/calendar"):
             response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class DataWrittenMiddleware:
+    """Remembers in the session the latest data-change mark a person's own request wrote
+    (`core.changes`): the dashboards never show them figures older than their own save, even
+    while another process is recomputing them (dashboards/cache.py)."""
+
+    SESSION_KEY = "data_written"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with written_since() as written:
+            response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if written.latest is not None and session is not None:
+            session[self.SESSION_KEY] = max(written.latest, session.get(self.SESSION_KEY, 0))
         return response

@@ -1,27 +1,46 @@
-"""Figures of a dashboard computed once per program, scope and day, and kept until the data
-under them changes.
+"""Figures of a dashboard computed once per program, scope, kind of figure and day, kept until
+the data under them changes, and recomputed by one process at a time.
 
-Every write to a model the figures read adds a `core.DataChange` of its program (signals below, for
-saves, deletes and many-to-many changes; `data_changed(program_id)` for writes that bypass
-signals: bulk_create, bulk_update, queryset.update — `core.changes.data_changed`). The change is written in the writer's
-transaction, so a request that sees the new version also sees the new data; rows are only added,
-so writers never wait on each other. The cached figures are keyed by both versions, the program's day (late items
-change at midnight) and the next start of an event (held events count from that moment), so
-they are never stale; `DASHBOARD_CACHE_SECONDS` only bounds how long unused keys stay.
+Every write to a model the figures read adds `core.DataChange` marks (signals below, for saves,
+deletes and many-to-many changes; `core.changes.data_changed` for writes that bypass signals:
+bulk_create, bulk_update, queryset.update). A mark names the kinds of figure the write touches
+(`TOUCHES`: a value saved changes the indicators and the completeness, not the roadmap) and, for a
+school's value, the school's territory: a value saved in one municipality leaves the figures of
+every other territory as they were, and the national figures of other kinds too. Marks are
+written in the writer's transaction, so a request that sees the new version also sees the new
+data; rows are only added, so writers never wait on each other.
+
+Each kind of figure of each scope is cached under its own version (and the program's day, for
+late items, and the next start of an event, for the held ones). When it is missing, the first
+request takes the kind's lock (`cache.add`) and computes it; meanwhile others are served the last
+figures computed, with their time («по состоянию на 14:05») — never the person whose own save
+made them old (`core.middleware.DataWrittenMiddleware`): they wait for the new figures, at most
+`FIGURES_WAIT_SECONDS`, then compute them themselves. So a figure shown to anyone else is at most
+one recomputation old, and says so. `DASHBOARD_CACHE_SECONDS` only bounds how long unused keys
+stay.
 """
 
 import dataclasses
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Min, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
-from core.changes import data_changed, versions
+from core.changes import (
+    KINDS,
+    VALUE_FIGURES,
+    data_changed,
+    scope_territory,
+    territories_of,
+    versions,
+)
 from expertise.models import PassThreshold
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Agreement, CuratorPair, Document, Module, Participant
-from roadmaps.models import Attendance, Event, Roadmap, RoadmapItem
+from roadmaps.models import Attendance, Event, ItemExecution, Roadmap, RoadmapItem
 from schools.models import (
     Municipality,
     Organization,
@@ -35,40 +54,90 @@ from schools.models import (
 from .effectiveness import Result, compute_all
 from .figures import completeness, expertise_summary, indicator_summary, roadmap_summary
 
+# How long a computing process holds a kind's lock at most (a process that died frees it then),
+# and how long the person whose save made the figures old waits for another's computation.
+LOCK_SECONDS = 120
+FIGURES_WAIT_SECONDS = 10
+POLL_SECONDS = 0.05
 
-def dashboard_figures(program, scope, now):
-    """The figures of a program's dashboard for a scope: from the cache when nothing under them
-    has changed, else computed and kept."""
+# Which kinds of figure depend on the program's day (late items) and on the events held so far.
+DAILY = {"roadmap", "effectiveness", "expertise"}
+EVENTFUL = {"effectiveness"}
+
+
+def _compute(kind, program, scope, now):
+    if kind == "roadmap":
+        return roadmap_summary(program, scope, now)
+    if kind == "indicators":
+        return indicator_summary(program, scope)
+    if kind == "effectiveness":
+        return compute_all(program, scope, now=now)
+    if kind == "completeness":
+        return completeness(program, scope, list(program.points.order_by("date", "pk")))
+    return expertise_summary(program, scope)
+
+
+def dashboard_figures(program, scope, now, written=0):
+    """The figures of a program's dashboard for a scope, by kind, and `as_of`: None when every
+    one is current, else the time of the oldest served while another process recomputes it.
+    `written` is the latest data-change mark the person's own requests wrote: figures older
+    than it are never served to them."""
     today = program.local_today(now)
     next_event = Event.objects.filter(program=program, starts_at__gt=now).aggregate(
         next=Min("starts_at")
     )["next"]
-    program_version, every_version = versions(program.pk)
-    key = ":".join(
-        str(part)
-        for part in (
-            "figures",
-            program.pk,
-            scope.query() or "whole",
-            today.isoformat(),
-            next_event.isoformat() if next_event else "-",
-            program_version,
-            every_version,
+    current = versions(program.pk, scope_territory(scope))
+    place = f"{program.pk}:{scope.query() or 'whole'}"
+    figures, as_of = {}, None
+    for kind in KINDS:
+        parts = [kind, current[kind]]
+        if kind in DAILY:
+            parts.append(today.isoformat())
+        if kind in EVENTFUL:
+            parts.append(next_event.isoformat() if next_event else "-")
+        figure, computed_at = _single_flight(
+            f"figures:{place}:{':'.join(str(p) for p in parts)}",
+            f"figures-last:{place}:{kind}",
+            f"figures-lock:{place}:{kind}",
+            current[kind],
+            written,
+            lambda kind=kind: _compute(kind, program, scope, now),
         )
-    )
-    figures = cache.get(key)
-    if figures is None:
-        indicators = indicator_summary(program, scope)
-        figures = {
-            "roadmap": roadmap_summary(program, scope, now),
-            "indicators": indicators,
-            "effectiveness": compute_all(program, scope, now=now),
-            "completeness": completeness(program, scope, indicators["points"]),
-            "expertise": expertise_summary(program, scope),
-        }
-        figures = _plain(figures)
-        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
+        figures[kind] = figure
+        if computed_at is not None:
+            as_of = computed_at if as_of is None else min(as_of, computed_at)
+    figures["as_of"] = as_of
     return figures
+
+
+def _single_flight(key, last_key, lock_key, version, written, compute):
+    """(the figure, None) when current; (the last figure, its time) while another process
+    computes the current one and the last is not older than the person's own save."""
+    found = cache.get(key)
+    if found is not None:
+        return found, None
+    deadline = time.monotonic() + FIGURES_WAIT_SECONDS
+    while True:
+        if cache.add(lock_key, version, LOCK_SECONDS):
+            try:
+                figure = _plain(compute())
+                cache.set(key, figure, settings.DASHBOARD_CACHE_SECONDS)
+                cache.set(
+                    last_key, (version, timezone.now(), figure), settings.DASHBOARD_CACHE_SECONDS
+                )
+            finally:
+                cache.delete(lock_key)
+            return figure, None
+        last = cache.get(last_key)
+        if last is not None and last[0] >= written:
+            return last[2], last[1]
+        if time.monotonic() > deadline:
+            # The other computation takes too long for someone who must not wait on it.
+            return _plain(compute()), None
+        time.sleep(POLL_SECONDS)
+        found = cache.get(key)
+        if found is not None:
+            return found, None
 
 
 def _plain(value):
@@ -89,6 +158,11 @@ def _plain(value):
 PROGRAM_OF = {
     RoadmapItem: lambda item: (
         Roadmap.objects.filter(pk=item.roadmap_id).values_list("program_id", flat=True).first()
+    ),
+    ItemExecution: lambda execution: (
+        RoadmapItem.objects.filter(pk=execution.item_id)
+        .values_list("roadmap__program_id", flat=True)
+        .first()
     ),
     Roadmap: lambda roadmap: roadmap.program_id,
     Module: lambda module: module.program_id,
@@ -116,9 +190,42 @@ PROGRAM_OF = {
     Document: lambda document: document.program_id,
     PassThreshold: lambda threshold: threshold.program_id,
 }
+# The kinds of figure each model's rows are read by (dashboards/figures.py, effectiveness.py);
+# a model not named here changes every kind (participants and pairs: the supported schools).
+ROADMAP = ("roadmap", "effectiveness", "expertise")
+TOUCHES = {
+    RoadmapItem: ROADMAP,
+    ItemExecution: ROADMAP,
+    Roadmap: ROADMAP,
+    Module: ("roadmap",),
+    Measurement: VALUE_FIGURES,
+    Target: ("indicators", "effectiveness"),
+    Indicator: ("indicators", "effectiveness", "completeness"),
+    MonitoringPoint: ("indicators", "completeness"),
+    Event: ("effectiveness",),
+    Attendance: ("effectiveness",),
+    Agreement: ("effectiveness",),
+    Document: ("effectiveness", "expertise"),
+    PassThreshold: ("expertise",),
+}
+# The models whose row is of one school, whose territory narrows the marks (the figures of
+# other territories stay): a function from the instance to the school's id. A value is the
+# write of a deadline week, thousands of schools at once.
+SCHOOL_OF = {Measurement: lambda value: value.organization_id}
 # Rows every program's figures may read (names, territories, statuses of schools, the schools'
 # risk profiles behind the traceability flags).
 EVERY = (Organization, Municipality, Region, SchoolStatus, RiskFactor, RiskProfile, RiskLevel)
+
+
+def _territories(sender, instance):
+    if sender not in SCHOOL_OF:
+        return None
+    place = (
+        Organization.objects.filter(pk=SCHOOL_OF[sender](instance))
+        .values_list("region_id", "municipality_id")
+        .first()
+    )
+    return territories_of(*place) if place else None
 
 
 def _changed(sender, instance, raw=False, **kwargs):
@@ -130,7 +237,7 @@ def _changed(sender, instance, raw=False, **kwargs):
     program_id = PROGRAM_OF[sender](instance)
     # A row whose program is gone (deleted with it) leaves nothing to refresh.
     if program_id is not None:
-        data_changed(program_id)
+        data_changed(program_id, TOUCHES.get(sender), _territories(sender, instance))
 
 
 def connect():

@@ -24,6 +24,7 @@ from django_tables2 import RequestConfig
 
 from core import timezones
 from core.exports import wants_xlsx, xlsx_response
+from core.middleware import DataWrittenMiddleware
 from core.text import shorten
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Participant, Program
@@ -65,8 +66,11 @@ def dashboard(request, pk):
     program, scope = program_and_scope(request, pk)
     now = timezone.now()
     today = program.local_today(now)
-    # Computed once per program, scope and day, until the data under them changes (cache.py).
-    figures = dashboard_figures(program, scope, now)
+    # Computed once per program, scope, kind and day, until the data under them changes; the
+    # person's own latest save is never shown older (cache.py).
+    figures = dashboard_figures(
+        program, scope, now, request.session.get(DataWrittenMiddleware.SESSION_KEY, 0)
+    )
     roadmap, indicators = figures["roadmap"], figures["indicators"]
     effectiveness, completeness_figures = figures["effectiveness"], figures["completeness"]
     if wants_xlsx(request):
@@ -112,6 +116,10 @@ def dashboard(request, pk):
             "completeness": completeness_figures,
             "effectiveness": effectiveness,
             "expertise": figures["expertise"],
+            # Figures served while another process recomputes them, with their time.
+            # (the program region's clock; the template's date filter would use the portal's).
+            "as_of": figures["as_of"]
+            and f"{timezone.localtime(figures['as_of'], ZoneInfo(program.timezone_name)):%H:%M}",
             "can_edit": Program.objects.editable_by(request.user).contains(program),
         },
     )

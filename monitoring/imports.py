@@ -22,7 +22,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from core.bulk import copy_to_history, insert_rows, rows_table, update_rows
-from core.changes import data_changed
+from core.changes import VALUE_FIGURES, data_changed
 from core.imports import ImportRefused
 from core.xlsx import (
     Column,
@@ -112,7 +112,8 @@ class ValuesImportPlan(ImportPlan):
         creates, updates = self.creates, self.updates
         with transaction.atomic():
             write_values(self.point, creates, updates, user, now)
-            data_changed(self.point.program_id)
+            # Values: the figures of indicators and completeness, in every territory.
+            data_changed(self.point.program_id, VALUE_FIGURES)
             touched = {c.school.pk for c in creates + updates}
             allowed = set(
                 Organization.objects.data_editable_by(user)

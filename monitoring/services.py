@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk import delete_rows
+from core.changes import VALUE_FIGURES, data_changed
 from core.revisions import StaleRevision, claim, create_or_stale
 
 from .models import Measurement
@@ -136,3 +138,19 @@ def review_sheet(point, school, user, *, approve, comment):
         for measurement in values:
             measurement.save()
     return values
+
+
+def delete_values(queryset, user, reason=None):
+    """Delete the values `queryset` selects — a point's, a school's, thousands — in a fixed
+    number of statements: their history as a set, one DELETE, and the change marks of the
+    figures of every program they were of (`core.bulk.delete_rows`), in one transaction.
+    Returns how many were deleted."""
+    moment = timezone.now()
+    with transaction.atomic():
+        programs = list(
+            queryset.order_by().values_list("indicator__program_id", flat=True).distinct()
+        )
+        deleted = delete_rows(queryset, user=user, date=moment, reason=reason)
+        for program_id in programs:
+            data_changed(program_id, VALUE_FIGURES)
+    return deleted

@@ -30,7 +30,9 @@ def item_list(request, pk):
             "roadmap__program__region", "roadmap__program__municipality__region", "module"
         )
         .prefetch_related("responsible")
-        .order_by("roadmap__title", "order", "pk")
+        # The roadmap's id between its title and the items' order: two roadmaps of one title
+        # stay apart, and the order is the indexes' (item_in_order, roadmap_by_title).
+        .order_by("roadmap__title", "roadmap_id", "order", "pk")
     )
     filterset = ItemFilter(
         request.GET or None, queryset=items, program=program, roadmaps=roadmaps, user=request.user

@@ -2,6 +2,7 @@
 per school (program-wide values as one row «по программе»), its dynamics as a chart, the schools
 that went backwards, and who has not submitted."""
 
+from core.planner import without_jit
 from dashboards.scope import WHOLE
 from monitoring.models import MonitoringPoint
 
@@ -32,28 +33,30 @@ def build(point, user, scope=WHOLE):
     if scope.territory is not None:
         name += f", {scope.territory}"
     report = KIND.start(program, subtitle=subtitle_with(scope, subtitle), name=name)
-    if shown.is_summary:
-        data = NoteSummary.load(point, covered, shown)
-        report.add(shown.notice())
-        sections = (
-            summary_section,
-            plan_fact_section,
-            charts_section,
-            territories_section,
-            backwards_summary_section,
-        )
-    else:
-        data = NoteData.load(point, covered)
-        sections = (
-            summary_section,
-            plan_fact_section,
-            charts_section,
-            values_section,
-            backwards_section,
-            completeness_section,
-        )
-    for section in sections:
-        report.add(section(data))
+    # The data step groups every value of the program: no JIT compiling (core.planner).
+    with without_jit():
+        if shown.is_summary:
+            data = NoteSummary.load(point, covered, shown)
+            report.add(shown.notice())
+            sections = (
+                summary_section,
+                plan_fact_section,
+                charts_section,
+                territories_section,
+                backwards_summary_section,
+            )
+        else:
+            data = NoteData.load(point, covered)
+            sections = (
+                summary_section,
+                plan_fact_section,
+                charts_section,
+                values_section,
+                backwards_section,
+                completeness_section,
+            )
+        for section in sections:
+            report.add(section(data))
     return report
 
 

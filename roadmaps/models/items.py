@@ -428,6 +428,10 @@ class RoadmapItem(RevisionedModel):
                 condition=~Q(status__in=["done", "cancelled"]),
                 name="item_open_by_due",
             ),
+            # The program's item list shows its roadmaps by title and each one's items in their
+            # order, 50 a page: with this and `roadmap_by_title` the database reads the first
+            # 50 in order instead of sorting every item.
+            models.Index(fields=["roadmap", "order", "id"], name="item_in_order"),
         ]
 
     def __str__(self):

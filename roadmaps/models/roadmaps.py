@@ -103,6 +103,7 @@ class Roadmap(models.Model):
         verbose_name = "дорожная карта"
         verbose_name_plural = "дорожные карты"
         ordering = ["program", "level", "title"]
+        indexes = [models.Index(fields=["program", "title", "id"], name="roadmap_by_title")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(level="school") | Q(organization__isnull=False),

@@ -2,23 +2,48 @@
 """The dashboard's figures are computed once and kept until the data under them changes: a
 second visit reads them from the cache, and every kind of write shows on the next visit."""
 
+import contextlib
 import datetime
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.changes import versions, written_since
+from core.middleware import DataWrittenMiddleware
 from core.models import DataChange
+from dashboards import cache as figures_cache
 from expertise.models import PassThreshold
+from monitoring.models import Measurement
 from roadmaps.models import Attendance, Roadmap, RoadmapItem
 from schools.models import RiskFactor, RiskLevel, RiskProfile
 from tests import factories as f
 
 from .test_dashboard import grow, program  # noqa: F401
+
+
+@contextlib.contextmanager
+def computed():
+    """The kinds of figure computed (not read from the cache) inside the block, in order."""
+    kinds = []
+    original = figures_cache._compute
+
+    def spy(kind, *args, **kwargs):
+        kinds.append(kind)
+        return original(kind, *args, **kwargs)
+
+    figures_cache._compute = spy
+    try:
+        yield kinds
+    finally:
+        figures_cache._compute = original
+
 
 pytestmark = pytest.mark.django_db
 
@@ -80,34 +105,25 @@ def test_an_event_that_starts_changes_the_figures_without_any_write(world, progr
         starts_at=timezone.now() + datetime.timedelta(hours=1),
     )
     visit(client, program)
-    key_parts = []
-    # The moment the next event starts is part of the key: once it has started, the key differs.
-    from dashboards import cache as figures_cache
-
-    original = figures_cache.cache.get
-
-    def spy(key, *args, **kwargs):
-        key_parts.append(key)
-        return original(key, *args, **kwargs)
-
-    figures_cache.cache.get = spy
-    try:
+    # The moment the next event starts is part of the effectiveness figures' key: once it has
+    # started, they are computed again, with no write at all.
+    with computed() as kinds:
         visit(client, program)
+        assert kinds == []
         type(coming).objects.filter(pk=coming.pk).update(
             starts_at=timezone.now() - datetime.timedelta(minutes=1)
         )
         visit(client, program)
-    finally:
-        figures_cache.cache.get = original
-    assert key_parts[0] != key_parts[1]
+    assert kinds == ["effectiveness"]
 
 
 def test_marks_are_pruned_to_the_latest_of_each_program(world, program):
     for _ in range(3):
         f.ModuleFactory(program=program)
-    assert DataChange.objects.filter(key=f"program:{program.pk}").count() > 1
+    # A module is read by the roadmap's figures only.
+    assert DataChange.objects.filter(key=f"program:{program.pk}:roadmap").count() > 1
     DataChange.prune()
-    assert DataChange.objects.filter(key=f"program:{program.pk}").count() == 1
+    assert DataChange.objects.filter(key=f"program:{program.pk}:roadmap").count() == 1
 
 
 def test_a_risk_profile_assessed_shows_in_the_expertise_figures_on_the_next_visit(
@@ -161,7 +177,7 @@ def test_housekeeping_prunes_the_marks_and_the_figures_stay_right(world, program
     out = io.StringIO()
     call_command("housekeeping", stdout=out)
     assert "Удалено устаревших отметок изменений:" in out.getvalue()
-    assert DataChange.objects.filter(key=f"program:{program.pk}").count() == 1
+    assert DataChange.objects.filter(key=f"program:{program.pk}:roadmap").count() == 1
     # The latest mark is kept, so the next write still makes a new version.
     f.RoadmapItemFactory(
         roadmap=f.RoadmapFactory(
@@ -170,3 +186,92 @@ def test_housekeeping_prunes_the_marks_and_the_figures_stay_right(world, program
     )
     after, _ = visit(client, program)
     assert after["roadmap"]["totals"]["total"] == before["roadmap"]["totals"]["total"] + 1
+
+
+def test_a_value_saved_recomputes_only_the_value_figures_and_only_of_its_territories(
+    world, program, as_user
+):
+    grow(world, 2)
+    client = as_user(world.coordinator)
+    before, _ = visit(client, program)
+    value = Measurement.objects.filter(organization__municipality=world.municipality).first()
+    other = versions(program.pk, f"m{world.other_municipality.pk}")
+    here = versions(program.pk, f"m{world.municipality.pk}")
+    whole = versions(program.pk)
+    value.value += 1
+    value.save()
+    # The marks reach the whole program and the school's own territories, not the others.
+    assert versions(program.pk, f"m{world.other_municipality.pk}") == other
+    for now, was in (
+        (versions(program.pk, f"m{world.municipality.pk}"), here),
+        (versions(program.pk), whole),
+    ):
+        changed = {kind for kind in now if now[kind] != was[kind]}
+        assert changed == {"indicators", "completeness"}
+    with computed() as kinds:
+        after, _ = visit(client, program)
+    assert sorted(kinds) == ["completeness", "indicators"]
+    assert after["roadmap"]["totals"] == before["roadmap"]["totals"]
+
+
+def spring_average(context, indicator):
+    row = next(r for r in context["indicators"]["rows"] if r.indicator == indicator)
+    return row.latest
+
+
+def test_others_see_the_last_figures_with_their_time_while_one_recomputes_but_the_saver_never(
+    world, program, as_user, monkeypatch
+):
+    grow(world, 2)
+    saver, other = as_user(world.coordinator), as_user(world.coordinator)
+    before, _ = visit(other, program)
+    value = Measurement.objects.filter(point=program.points.order_by("date").last()).first()
+    indicator = value.indicator
+    old = spring_average(before, indicator)
+    # The saver's own request wrote the marks; the session keeps the latest (as the middleware
+    # does for a request that saves).
+    with written_since() as written:
+        value.value += 30
+        value.save()
+    session = saver.session
+    session[DataWrittenMiddleware.SESSION_KEY] = written.latest
+    session.save()
+    # Another process is computing the program's indicators.
+    place = f"{program.pk}:{before['scope'].query() or 'whole'}"
+    assert cache.add(f"figures-lock:{place}:indicators", 1, 60)
+    monkeypatch.setattr(figures_cache, "FIGURES_WAIT_SECONDS", 0.2)
+    try:
+        stale = other.get(reverse("dashboards:dashboard", args=[program.pk]))
+        assert spring_average(stale.context, indicator) == old
+        # The time of the last computation, on the program region's clock.
+        computed_at = timezone.localtime(
+            cache.get(f"figures-last:{place}:indicators")[1], ZoneInfo(program.timezone_name)
+        )
+        assert stale.context["as_of"] == f"{computed_at:%H:%M}"
+        assert f"по состоянию на {computed_at:%H:%M}" in stale.content.decode()
+        fresh, _ = visit(saver, program)
+        assert spring_average(fresh, indicator) != old
+        assert fresh["as_of"] is None
+    finally:
+        cache.delete(f"figures-lock:{place}:indicators")
+    # Once the computation is done, everyone sees the new figures.
+    current, _ = visit(other, program)
+    assert spring_average(current, indicator) == spring_average(fresh, indicator)
+    assert current["as_of"] is None
+
+
+def test_a_request_that_writes_leaves_its_latest_mark_in_the_session(world, program, as_user):
+    client = as_user(world.coordinator)
+    latest_before = DataChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    item = f.RoadmapItemFactory(
+        roadmap=f.RoadmapFactory(
+            program=program, level=Roadmap.Level.SCHOOL, organization=world.supported_school
+        )
+    )
+    assert client.session.get(DataWrittenMiddleware.SESSION_KEY) is None
+    response = client.post(reverse("roadmaps:item_delete", args=[item.pk]))
+    assert response.status_code == 302
+    assert not RoadmapItem.objects.filter(pk=item.pk).exists()
+    written = client.session.get(DataWrittenMiddleware.SESSION_KEY)
+    assert written is not None and written > latest_before
+    assert written == DataChange.objects.order_by("-id").values_list("id", flat=True).first()
