@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "monitoring",
     "roadmaps",
     "expertise",
+    "forecasts",
     "dashboards",
     "reports",
     "notices",

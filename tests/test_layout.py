@@ -1,8 +1,8 @@
 """The data flow the README states, checked on the source: no module imports an app that sits
 above its own.
 
-core ← schools ← programs ← monitoring ← roadmaps ← expertise ← dashboards ← reports, and
-notices above roadmaps beside them, with demo and config on top (they may import everything).
+core ← schools ← programs ← monitoring ← roadmaps ← expertise ← forecasts ← dashboards ← reports,
+and notices above forecasts beside them, with demo and config on top (they may import everything).
 Migrations are left out: Django writes their imports.
 """
 
@@ -19,9 +19,27 @@ MAY_IMPORT = {
     "monitoring": {"core", "schools", "programs"},
     "roadmaps": {"core", "schools", "programs", "monitoring"},
     "expertise": {"core", "schools", "programs", "monitoring", "roadmaps"},
-    "dashboards": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise"},
-    "reports": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise", "dashboards"},
-    "notices": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise"},
+    "forecasts": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise"},
+    "dashboards": {
+        "core",
+        "schools",
+        "programs",
+        "monitoring",
+        "roadmaps",
+        "expertise",
+        "forecasts",
+    },
+    "reports": {
+        "core",
+        "schools",
+        "programs",
+        "monitoring",
+        "roadmaps",
+        "expertise",
+        "forecasts",
+        "dashboards",
+    },
+    "notices": {"core", "schools", "programs", "monitoring", "roadmaps", "expertise", "forecasts"},
 }
 TOP = {"demo", "config"}
 
