@@ -71,21 +71,18 @@ def program(rng):
     down = rng.random() < DOWN_SHARE
     histories, held_out = {}, {}
     for school in range(SCHOOLS):
-        values = [
-            float(np.clip(v + rng.normal(0, NOISE_SD), 0, 100)) for v in trajectory(rng)
-        ]
+        values = [float(np.clip(v + rng.normal(0, NOISE_SD), 0, 100)) for v in trajectory(rng)]
         if down:
             values = [100 - v for v in values]
         observed = [
-            (dates[k], values[k])
-            for k in range(POINTS - 1)
-            if rng.random() >= MISSING_RATE
+            (dates[k], values[k]) for k in range(POINTS - 1) if rng.random() >= MISSING_RATE
         ]
         histories[school] = observed
         held_out[school] = values[-1]
     target = START_MEAN + TARGET_GAIN
-    goal = estimate.Goal(100 - target if down else target, "le" if down else "ge",
-                         direction="down" if down else "up")
+    goal = estimate.Goal(
+        100 - target if down else target, "le" if down else "ge", direction="down" if down else "up"
+    )
     return start, dates[-1], goal, histories, held_out
 
 
@@ -109,8 +106,9 @@ def run(seed):
         # The program's average at its last point before the held-out one.
         at_last = [h[-1][1] for h in histories.values() if h and h[-1][0] < last_date]
         latest = max(h[-1][0] for h in histories.values() if h)
-        program_mean = float(np.mean([h[-1][1] for h in histories.values()
-                                      if h and h[-1][0] == latest] or at_last))
+        program_mean = float(
+            np.mean([h[-1][1] for h in histories.values() if h and h[-1][0] == latest] or at_last)
+        )
         t = estimate.years(last_date, start)
         for school, history in histories.items():
             truth = held_out[school]
@@ -145,18 +143,44 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, nargs="*", default=list(SEEDS))
     args = parser.parse_args(argv)
     results = {str(seed): run(seed) for seed in args.seeds}
-    columns = ("mae_forecast", "mae_last_value", "mae_program_mean", "ratio", "precision",
-               "recall", "forecasts", "met")
+    columns = (
+        "mae_forecast",
+        "mae_last_value",
+        "mae_program_mean",
+        "ratio",
+        "precision",
+        "recall",
+        "forecasts",
+        "met",
+    )
     print("seed  " + "  ".join(f"{c:>16}" for c in columns))
     for seed, row in results.items():
         print(f"{seed:>4}  " + "  ".join(f"{row[c]!s:>16}" for c in columns))
     figures = {
-        "goals": {"mae_ratio_at_most": GOAL_MAE_RATIO, "recall_at_least": GOAL_RECALL,
-                  "precision_at_least": GOAL_PRECISION},
-        "generator": {name: globals()[name] for name in (
-            "PROGRAMS", "SCHOOLS", "POINTS", "STEP_DAYS", "START_MEAN", "START_SD", "SLOPE_MEAN",
-            "SLOPE_SD", "NOISE_SD", "TURNAROUND_RATE", "MISSING_RATE", "DOWN_SHARE",
-            "TARGET_GAIN", "AT_RISK")},
+        "goals": {
+            "mae_ratio_at_most": GOAL_MAE_RATIO,
+            "recall_at_least": GOAL_RECALL,
+            "precision_at_least": GOAL_PRECISION,
+        },
+        "generator": {
+            name: globals()[name]
+            for name in (
+                "PROGRAMS",
+                "SCHOOLS",
+                "POINTS",
+                "STEP_DAYS",
+                "START_MEAN",
+                "START_SD",
+                "SLOPE_MEAN",
+                "SLOPE_SD",
+                "NOISE_SD",
+                "TURNAROUND_RATE",
+                "MISSING_RATE",
+                "DOWN_SHARE",
+                "TARGET_GAIN",
+                "AT_RISK",
+            )
+        },
         "seeds": results,
         "all_met": all(row["met"] for row in results.values()),
     }
