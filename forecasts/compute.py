@@ -18,7 +18,8 @@ from core import numbers
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 
 from . import estimate
-from .models import AT_RISK, Confidence, Forecast
+from .leading import school_signals
+from .models import AT_RISK, Confidence, Forecast, SchoolSignals
 
 # Fewer schools than this behind the program's average slope make it a guess: a new indicator.
 FEW_SCHOOLS = 3
@@ -183,10 +184,12 @@ def forecast_program(program, now=None):
 
 
 def recompute(program, now=None):
-    """Replace the program's stored forecasts with fresh ones, keeping for each school and
-    indicator still at risk the moment it became so. Returns the number stored."""
+    """Replace the program's stored forecasts and schools' signals with fresh ones, keeping for
+    each school and indicator still at risk the moment it became so. Returns the number of
+    forecasts stored."""
     now = now or timezone.now()
     fresh = forecast_program(program, now)
+    signals = school_signals(program, now)
     with transaction.atomic():
         before = {
             (row["indicator_id"], row["school_id"]): row["at_risk_since"]
@@ -201,4 +204,6 @@ def recompute(program, now=None):
                 )
         Forecast.objects.filter(program=program).delete()
         Forecast.objects.bulk_create(fresh)
+        SchoolSignals.objects.filter(program=program).delete()
+        SchoolSignals.objects.bulk_create(signals)
     return len(fresh)

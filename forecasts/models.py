@@ -14,22 +14,26 @@ from schools.models import Organization
 AT_RISK = 0.5
 
 
-class ForecastQuerySet(models.QuerySet):
+class SchoolRowQuerySet(models.QuerySet):
+    """Rows about one school in one program: forecasts and signals."""
+
     @access_rule
     def visible_to(self, user):
-        """Forecasts of the schools the user sees, in programs they see: a forecast of a school is
-        as open as the school's values (`Organization.objects.visible_to`)."""
+        """Rows of the schools the user sees, in programs they see: a forecast of a school is as
+        open as the school itself (`Organization.objects.visible_to`)."""
         return self.filter(
             program__in=Program.objects.visible_to(user),
             school__in=Organization.objects.visible_to(user),
         )
 
+    def in_scope(self, scope):
+        """Rows of the schools that lie in a dashboard's scope (`dashboards.scope.Scope`)."""
+        return self.filter(scope.organizations("school"))
+
+
+class ForecastQuerySet(SchoolRowQuerySet):
     def at_risk(self):
         return self.filter(at_risk=True)
-
-    def in_scope(self, scope):
-        """Forecasts of the schools that lie in a dashboard's scope (`dashboards.scope.Scope`)."""
-        return self.filter(scope.organizations("school"))
 
 
 class Confidence(models.TextChoices):
@@ -141,3 +145,57 @@ class Forecast(models.Model):
         """The larger of the two chances of missing: what ranks schools at risk."""
         chances = [p for p in (self.p_miss_next, self.p_miss_final) if p is not None]
         return max(chances) if chances else None
+
+
+class SchoolSignals(models.Model):
+    """What a school's own work in a program says ahead of its values (leading signals), counted
+    when its forecasts are: its part of the roadmap late, the program's events it was invited to
+    and missed, values it sent after the point's deadline, how long the pair's curator has done
+    nothing in the portal (item reports, document reviews, approvals — never sign-ins) and its
+    factors assessed high that no roadmap item addresses. `reasons` say them in words."""
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="school_signals", verbose_name="программа"
+    )
+    school = models.ForeignKey(
+        Organization, models.CASCADE, related_name="signals", verbose_name="школа"
+    )
+    computed_at = models.DateTimeField("рассчитано")
+    items_total = models.PositiveIntegerField("мероприятий школы", default=0)
+    items_late = models.PositiveIntegerField("из них просрочено", default=0)
+    events_invited = models.PositiveIntegerField("приглашена на прошедшие события", default=0)
+    events_missed = models.PositiveIntegerField("из них пропущено", default=0)
+    values_late = models.PositiveIntegerField("значений отправлено после срока", default=0)
+    curator_idle_weeks = models.PositiveIntegerField(
+        "недель без активности куратора",
+        null=True,
+        blank=True,
+        help_text="Пусто — у пары нет куратора с учётной записью",
+    )
+    high_risks_without_measures = models.PositiveIntegerField("высоких рисков без мер", default=0)
+    reasons = models.JSONField("сигналы", default=list, blank=True)
+
+    objects = SchoolRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "сигналы школы"
+        verbose_name_plural = "сигналы школ"
+        ordering = ["program", "school__short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "school"],
+                name="school_signals_unique",
+                violation_error_message="Сигналы этой школы в этой программе уже есть.",
+            ),
+            models.CheckConstraint(
+                condition=Q(items_late__lte=models.F("items_total")),
+                name="school_signals_late_of_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(events_missed__lte=models.F("events_invited")),
+                name="school_signals_missed_of_invited",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school} — {self.program}"
