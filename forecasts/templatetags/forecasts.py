@@ -6,6 +6,7 @@ from django import template
 
 from core.access import reach
 
+from ..helped import MIN_ADOPTERS, what_helped
 from ..leading import CURATOR_IDLE_WEEKS
 from ..models import AT_RISK
 from ..sections import curator_section, dashboard_section, school_section
@@ -39,8 +40,18 @@ def territory_risk_section(context, rows, scope):
 
 @register.inclusion_tag("forecasts/_school_forecasts.html", takes_context=True)
 def school_forecasts(context, school):
-    """A school's page: its forecasts in the programs the user sees it in."""
-    return {"programs": school_section(context["request"].user, school), "school": school}
+    """A school's page: its forecasts in the programs the user sees it in, and for each
+    indicator at risk the practices that helped schools like it."""
+    user = context["request"].user
+    programs = school_section(user, school)
+    helped = what_helped(user, school, [f for p in programs for f in p["forecasts"]])
+    for block in programs:
+        block["helped"] = [
+            (forecast, helped[forecast.indicator_id])
+            for forecast in block["forecasts"]
+            if forecast.indicator_id in helped
+        ]
+    return {"programs": programs, "school": school, "min_adopters": MIN_ADOPTERS}
 
 
 @register.inclusion_tag("forecasts/_curator_risks.html", takes_context=True)
