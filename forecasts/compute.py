@@ -183,10 +183,32 @@ def forecast_program(program, now=None):
     return forecasts
 
 
+# What a stored row says, beside when it was computed: a recomputation that says the same leaves
+# the rows as they are (a demo loaded twice, a day without new values).
+UNCHANGED_FIELDS = ("id", "computed_at", "at_risk_since")
+
+
+def _content(row):
+    return tuple(
+        (f.attname, getattr(row, f.attname))
+        for f in type(row)._meta.concrete_fields
+        if f.attname not in UNCHANGED_FIELDS
+    )
+
+
+def _replace(model, program, fresh):
+    """Store `fresh` as the program's rows of `model` unless they say what the stored ones do."""
+    stored = model.objects.filter(program=program)
+    if sorted(map(_content, stored)) == sorted(map(_content, fresh)):
+        return
+    stored.delete()
+    model.objects.bulk_create(fresh)
+
+
 def recompute(program, now=None):
     """Replace the program's stored forecasts and schools' signals with fresh ones, keeping for
     each school and indicator still at risk the moment it became so. Returns the number of
-    forecasts stored."""
+    forecasts."""
     now = now or timezone.now()
     fresh = forecast_program(program, now)
     signals = school_signals(program, now)
@@ -202,8 +224,6 @@ def recompute(program, now=None):
                 forecast.at_risk_since = before.get(
                     (forecast.indicator_id, forecast.school_id), now
                 )
-        Forecast.objects.filter(program=program).delete()
-        Forecast.objects.bulk_create(fresh)
-        SchoolSignals.objects.filter(program=program).delete()
-        SchoolSignals.objects.bulk_create(signals)
+        _replace(Forecast, program, fresh)
+        _replace(SchoolSignals, program, signals)
     return len(fresh)

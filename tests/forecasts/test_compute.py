@@ -113,6 +113,10 @@ def test_a_target_at_the_next_point_is_read_there(world, trajectories):
 def test_recomputing_keeps_when_a_school_became_at_risk(world, trajectories):
     first = timezone.now() - datetime.timedelta(days=10)
     recompute(world.program, now=first)
+    # A new school's values move the program's average change, and so every forecast.
+    school = supported(world, "МБОУ «Третья СОШ»")
+    for point, value in zip(trajectories.points, (40, 45), strict=False):
+        approve(trajectories.indicator, point, school, value)
     recompute(world.program)
     forecast = stored(trajectories, trajectories.falling)
     assert forecast.at_risk_since == first
@@ -158,3 +162,37 @@ def test_the_task_recomputes_the_program(world, trajectories):
 
     assert recompute_forecasts.call(world.program.pk) == 2
     assert Forecast.objects.filter(program=world.program, at_risk=True).count() == 1
+
+
+def test_a_recomputation_that_says_the_same_writes_nothing(world, trajectories):
+    first = timezone.now() - datetime.timedelta(hours=1)
+    recompute(world.program, now=first)
+    ids = set(Forecast.objects.values_list("pk", flat=True))
+    recompute(world.program)
+    assert set(Forecast.objects.values_list("pk", flat=True)) == ids
+    assert Forecast.objects.filter(computed_at=first).count() == len(ids)
+
+
+def test_a_locked_point_queues_the_recomputation(
+    world, trajectories, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(
+        "forecasts.tasks.recompute_forecasts", SimpleNamespace(enqueue=queued.append)
+    )
+    point = trajectories.points[1]
+    point.locked = True
+    with django_capture_on_commit_callbacks(execute=True):
+        point.save()
+    assert queued == [world.program.pk]
+
+
+def test_the_command_recomputes_every_program(world, trajectories):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("recompute_forecasts", stdout=out)
+    assert "прогнозов 2" in out.getvalue()
+    assert Forecast.objects.count() == 2
