@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, FloatField, Max, Q, Value
 from django.db.models.functions import Coalesce, Greatest
 
+from core.numbers import value_text
 from schools.models import Organization
 
 from .models import Forecast, SchoolSignals
@@ -147,3 +148,72 @@ def curator_section(user, schools):
     if not schools:
         return []
     return _schools_at_risk(Forecast.objects.visible_to(user).filter(school__in=schools), user)
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """One school's forecast at risk as a report prints it."""
+
+    school: str
+    indicator: str
+    last: str
+    forecast: str
+    target: str
+    chance: int
+    reliability: str
+    reasons: str
+
+
+def note_rows(forecasts):
+    """The forecasts at risk among `forecasts` (already narrowed to a report's schools), as rows
+    of the monitoring note, riskiest first, each with its reasons: the trend and the school's
+    signals. Two queries."""
+    rows = list(
+        forecasts.at_risk()
+        .select_related("school", "indicator", "final_point", "next_point")
+        .annotate(risk=_risk())
+        .order_by("-risk", "school__short_name", "indicator__order", "indicator__code")
+    )
+    signals = {
+        (program_id, school_id): reasons
+        for program_id, school_id, reasons in SchoolSignals.objects.filter(
+            program__in={f.program_id for f in rows}, school__in={f.school_id for f in rows}
+        ).values_list("program", "school", "reasons")
+    }
+    result = []
+    for f in rows:
+        unit = f.indicator.unit
+        point = f.final_point or f.next_point
+        value, low, high, target = (
+            (f.final_value, f.final_low, f.final_high, f.final_target)
+            if f.final_point
+            else (f.next_value, f.next_low, f.next_high, f.next_target)
+        )
+        result.append(
+            NoteRow(
+                school=f.school.short_name,
+                indicator=f"{f.indicator.code}. {f.indicator.title}",
+                last=value_text(f.last_value, unit),
+                forecast=f"{value_text(value, unit)} ({value_text(low, unit)} – "
+                f"{value_text(high, unit)}) к «{point}»",
+                target=target or "—",
+                chance=round(100 * (f.p_miss or 0)),
+                reliability=f.get_confidence_display(),
+                reasons="; ".join([*f.reasons, *signals.get((f.program_id, f.school_id), [])])
+                or "—",
+            )
+        )
+    return result
+
+
+def new_at_risk(user, since):
+    """Names of the schools the user sees that became at risk on some indicator since `since`
+    (the stored `at_risk_since`, kept from one recomputation to the next), by name."""
+    return list(
+        Forecast.objects.visible_to(user)
+        .at_risk()
+        .filter(at_risk_since__gte=since)
+        .order_by("school__short_name")
+        .values_list("school__short_name", flat=True)
+        .distinct()
+    )
