@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "monitoring",
     "roadmaps",
     "expertise",
+    "forecasts",
     "dashboards",
     "reports",
     "notices",

@@ -116,10 +116,9 @@ def dashboard(request, pk):
             "completeness": completeness_figures,
             "effectiveness": effectiveness,
             "expertise": figures["expertise"],
-            # Figures served while another process recomputes them, with their time.
-            # (the program region's clock; the template's date filter would use the portal's).
-            "as_of": figures["as_of"]
-            and f"{timezone.localtime(figures['as_of'], ZoneInfo(program.timezone_name)):%H:%M}",
+            # Figures served while another process recomputes them, with their time on the
+            # program region's clock.
+            "as_of": timezones.moment(figures["as_of"], program.timezone_name),
             "can_edit": Program.objects.editable_by(request.user).contains(program),
         },
     )

@@ -5,6 +5,8 @@ Each document has its own module, its wording transcribed into Python structures
 documents themselves ship in `documents/` as the source of record, and the tests check the
 transcription against them. Nothing here parses the documents at run time."""
 
+from forecasts.compute import recompute
+
 from . import atkarsk, cycle, expertise, khunzakh, megion, perm, surgut, territory, users
 from .upsert import Loader
 
@@ -42,4 +44,7 @@ def load(password, loader=None, today=None):
     ]
     cycle.load(loader, loaded, day)
     programs = [part["program"] for part in loaded.values()]
+    # The forecasts read the approved values loaded above, as the task does after approvals.
+    for program in programs:
+        recompute(program)
     return loader, programs, people

@@ -34,6 +34,7 @@ class SchoolChange:
     after_point: object
     before: Decimal
     after: Decimal
+    school_id: int | None = None
 
     @property
     def change(self):
@@ -112,6 +113,7 @@ def practice_evidence(practice, user):
                     last,
                     measured[first.pk],
                     measured[last.pk],
+                    adoption.school_id,
                 )
             )
             pairs.add((indicator_id, first.pk, last.pk))

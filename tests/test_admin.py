@@ -39,7 +39,15 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_APPS = {"schools", "programs", "roadmaps", "monitoring", "notices", "expertise"}
+PORTAL_APPS = {
+    "schools",
+    "programs",
+    "roadmaps",
+    "monitoring",
+    "notices",
+    "expertise",
+    "forecasts",
+}
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda pair: pair[0]._meta.label_lower)
 
@@ -156,6 +164,8 @@ def every_model(world):
         kind="passport", subject_id=w.program.pk, fmt="pdf", requested_by=w.coordinator
     )
     prune_report_files.using(backend="default").enqueue()
+    # A stored forecast and the school's signals, as the recomputation writes them.
+    _forecast_rows(w, indicator, point)
     # A confirmed import waiting for its worker.
     ImportJob.objects.create(
         kind="values",
@@ -170,6 +180,34 @@ def every_model(world):
     PeriodicRun.objects.create(name="notification_round", due_at=timezone.now())
     Lock.objects.create(name="periodic:notification_round")
     return world
+
+
+def _forecast_rows(w, indicator, point):
+    from django.utils import timezone
+
+    from forecasts.models import Forecast, SchoolSignals
+
+    Forecast.objects.create(
+        program=w.program,
+        indicator=indicator,
+        school=w.supported_school,
+        computed_at=timezone.now(),
+        points_used=2,
+        last_point=point,
+        last_value=50,
+        final_point=point,
+        final_value=40,
+        final_low=30,
+        final_high=50,
+        final_target="не менее 70 %",
+        p_miss_final=0.9,
+        at_risk=True,
+        at_risk_since=timezone.now(),
+        reasons=["снижение по двум точкам"],
+    )
+    SchoolSignals.objects.create(
+        program=w.program, school=w.supported_school, computed_at=timezone.now(), items_total=1
+    )
 
 
 def _expertise_rows(w, document, factor):

@@ -1,9 +1,9 @@
 """The data flow the README states, checked on the source: no module imports an app that sits
 above its own.
 
-core ← accounts ← schools ← programs ← monitoring ← roadmaps ← expertise ← dashboards ← reports, with
-notices above roadmaps and api above dashboards beside them, and demo and config on top (they may
-import everything).
+core ← accounts ← schools ← programs ← monitoring ← roadmaps ← expertise ← forecasts ← dashboards ←
+reports, with notices above forecasts and api above dashboards beside them, and demo and config on
+top (they may import everything).
 Migrations are left out: Django writes their imports.
 """
 
@@ -23,6 +23,7 @@ MAY_IMPORT = {
     "monitoring": {"core", "accounts", "schools", "programs"},
     "roadmaps": {"core", "accounts", "schools", "programs", "monitoring"},
     "expertise": {"core", "accounts", "schools", "programs", "monitoring", "roadmaps"},
+    "forecasts": {"core", "accounts", "schools", "programs", "monitoring", "roadmaps", "expertise"},
     "dashboards": {
         "core",
         "accounts",
@@ -31,6 +32,7 @@ MAY_IMPORT = {
         "monitoring",
         "roadmaps",
         "expertise",
+        "forecasts",
     },
     "reports": {
         "core",
@@ -40,9 +42,19 @@ MAY_IMPORT = {
         "monitoring",
         "roadmaps",
         "expertise",
+        "forecasts",
         "dashboards",
     },
-    "notices": {"core", "accounts", "schools", "programs", "monitoring", "roadmaps", "expertise"},
+    "notices": {
+        "core",
+        "accounts",
+        "schools",
+        "programs",
+        "monitoring",
+        "roadmaps",
+        "expertise",
+        "forecasts",
+    },
     "api": {
         "core",
         "accounts",
@@ -51,6 +63,7 @@ MAY_IMPORT = {
         "monitoring",
         "roadmaps",
         "expertise",
+        "forecasts",
         "dashboards",
     },
 }

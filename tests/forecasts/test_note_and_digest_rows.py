@@ -1,0 +1,38 @@
+"""What the monitoring note and the weekly digest read of the stored forecasts."""
+
+import datetime
+
+from django.utils import timezone
+
+from forecasts.compute import recompute
+from forecasts.models import Forecast
+from forecasts.sections import new_at_risk, note_rows
+
+from .conftest import approve, supported
+
+
+def test_the_notes_rows_are_the_schools_at_risk_with_their_reasons(world, trajectories):
+    recompute(world.program)
+    [row] = note_rows(Forecast.objects.filter(program=world.program))
+    assert row.school == trajectories.falling.short_name
+    assert row.indicator == "1. Доля успевающих"
+    assert row.last == "50 %"
+    assert row.target == "не менее 70 %"
+    assert "к «Итоговый срок»" in row.forecast
+    assert row.chance > 50
+    assert row.reliability == "низкая"
+    assert row.reasons.startswith("снижение по двум точкам")
+
+
+def test_the_digest_names_schools_that_became_at_risk_since_the_last_one(world, trajectories):
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    recompute(world.program, now=week_ago - datetime.timedelta(days=1))
+    # Already at risk before the week: not new.
+    assert new_at_risk(world.coordinator, week_ago) == []
+    school = supported(world, "МБОУ «Падающая СОШ»")
+    for point, value in zip(trajectories.points, (58, 45), strict=False):
+        approve(trajectories.indicator, point, school, value)
+    recompute(world.program)
+    assert new_at_risk(world.coordinator, week_ago) == ["МБОУ «Падающая СОШ»"]
+    # Nobody hears of a school outside their reach.
+    assert new_at_risk(world.other_coordinator, week_ago) == []
