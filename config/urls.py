@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import search, views
+from . import school_list, search, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +27,8 @@ urlpatterns = [
     ),
     # A school's page gathers from every app; `schools:organization` names the same path.
     path("schools/<int:pk>/", views.school_detail, name="school"),
+    # So does the school list, with the programs each school takes part in (`schools:list`).
+    path("schools/", school_list.SchoolListView.as_view(), name="school_list"),
     path("schools/", include("schools.urls")),
     path("programs/", include("programs.urls")),
     path("roadmaps/", include("roadmaps.urls")),

@@ -45,19 +45,8 @@ CANDIDATES_SHOWN = 200
 
 
 def editable_program(request, pk):
-    """The program if the user may set it up; 404 if they do not see it, 403 if they only see
-    it."""
-    return program_set_up_by(request.user, pk)
-
-
-def program_set_up_by(user, pk):
-    """`editable_program` for a user without a request (a worker acting for them)."""
-    program = visible_or_404(
-        Program.objects.select_related("owner", "operator", "region", "municipality"),
-        user,
-        pk=pk,
-    )
-    return require(Program.objects.editable_by(user), program)
+    """The program if the user may set it up (`ProgramQuerySet.set_up_by`)."""
+    return Program.objects.set_up_by(request.user, pk)
 
 
 def program_create(request):

@@ -28,7 +28,6 @@ from core.pagination import page_of
 from core.pickers import form_search_response
 from core.revisions import StaleRevision, create_or_stale
 from programs.models import Program
-from programs.setup_views import editable_program
 
 from .event_forms import AttendanceFormSet, EventForm, attendance_organizations
 from .filters import EventFilter
@@ -188,7 +187,7 @@ def _month(text, today):
 
 
 def event_create(request, pk):
-    program = editable_program(request, pk)
+    program = Program.objects.set_up_by(request.user, pk)
     with timezone.override(program.timezone_name):
         form = EventForm(request.POST or None, program=program, user=request.user)
         if request.method == "POST" and form.is_valid():
@@ -205,7 +204,7 @@ def event_create(request, pk):
 @require_safe
 def event_search(request, pk):
     """Organizations and items for the pickers of the event form, through the form's choices."""
-    program = editable_program(request, pk)
+    program = Program.objects.set_up_by(request.user, pk)
     return form_search_response(request, EventForm(program=program, user=request.user))
 
 

@@ -34,6 +34,7 @@ def build(point, user, scope=WHOLE):
     report = KIND.start(program, subtitle=subtitle_with(scope, subtitle), name=name)
     if shown.is_summary:
         data = NoteSummary.load(point, covered, shown)
+        data.kind = KIND
         report.add(shown.notice())
         sections = (
             summary_section,

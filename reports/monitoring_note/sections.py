@@ -292,12 +292,9 @@ def territories_section(data):
     label = shown.column_title
     section = Section(f"Школы по территориям на {data.point.date:%d.%m.%Y}")
     per_school = len(data.school_indicators)
-    # The rows link to this very report narrowed to a territory; the kind is defined with `build`.
-    from . import KIND
-
     rows, totals = [], TerritoryFigures()
     for territory_id, name, figures in data.ordered():
-        link = shown.link(KIND, data.point, territory_id) if territory_id is not None else None
+        link = shown.link(data.kind, data.point, territory_id) if territory_id is not None else None
         rows.append(
             Row(
                 [
