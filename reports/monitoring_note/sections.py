@@ -29,11 +29,6 @@ from .data import TerritoryFigures
 INDICATORS_PER_TABLE = 6
 
 
-def indicator_label(indicator):
-    unit = unit_label(indicator)
-    return f"{indicator.code}. {indicator.title}" + (f", {unit}" if unit else "")
-
-
 def met_cell(target, value):
     met = target.is_met_by(value) if target is not None else None
     if met is None:

@@ -104,10 +104,6 @@ class RoadmapItemQuerySet(models.QuerySet):
         counts = self.aggregate(**completion_annotations(now, programs=programs))
         return with_share(counts)
 
-    def progress(self, now=None, programs=None):
-        """The same counts as `completion`; the name the pages have used."""
-        return self.completion(now, programs)
-
     def in_scope(self, scope):
         """Items that lie in a territory (`scope`: a municipality or a region, as
         `dashboards.scope.Scope`; the whole program when it names neither):
