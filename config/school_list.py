@@ -8,6 +8,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import XlsxExportMixin
+from core.pagination import PagedList
 from programs.models import Participant, Program
 from schools.filters import SchoolFilter
 from schools.models import Municipality, Organization, SchoolStatus
@@ -35,11 +36,10 @@ class SchoolProgramFilter(SchoolFilter):
         return queryset.filter(pk__in=value.participants.values("organization"))
 
 
-class SchoolListView(XlsxExportMixin, SingleTableMixin, FilterView):
+class SchoolListView(PagedList, XlsxExportMixin, SingleTableMixin, FilterView):
     table_class = SchoolTable
     filterset_class = SchoolProgramFilter
     template_name = "schools/organization_list.html"
-    paginate_by = 50
     export_name = "Школы"
 
     def get_filterset_kwargs(self, filterset_class):

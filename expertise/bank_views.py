@@ -6,13 +6,13 @@ import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.access import require, visible_or_404
+from core.pagination import page_of
 from core.search import matches
 from core.uploads import discard_on_failure, file_response
 from programs.models import Program
@@ -29,7 +29,6 @@ from .models import (
     Submission,
 )
 
-PER_PAGE = 30
 CONTESTS_SHOWN = 10
 
 
@@ -65,9 +64,7 @@ def _listed(queryset):
 def _bank_page(request, queryset, template, extra=None):
     filterset = PracticeFilter(request.GET or None, queryset=queryset)
     practices = filterset.qs.distinct() if filterset.is_bound else queryset
-    page = Paginator(_listed(practices).order_by("-created_at", "pk"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, _listed(practices).order_by("-created_at", "pk"))
     return render(request, template, {"filter": filterset, "page": page, **(extra or {})})
 
 

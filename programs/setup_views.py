@@ -15,11 +15,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
-from django_tables2 import RequestConfig
 
 from core.access import require, visible_or_404
 from core.changes import data_changed
 from core.ordering import move_response, reorder_response
+from core.pagination import paginate
 from core.pickers import form_search_response
 from core.revisions import StaleRevision, create_or_stale
 from core.setup import delete_unless_blocked
@@ -205,7 +205,7 @@ def participants(request, pk):
     table = ParticipantTable(
         program.participants.select_related("organization__municipality"), orderable=True
     )
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "programs/setup/participants.html",
@@ -279,7 +279,7 @@ def pairs(request, pk):
         ),
         orderable=False,
     )
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "programs/setup/pairs.html",

@@ -5,6 +5,7 @@ Query counts do not depend on the number of schools."""
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -152,7 +153,7 @@ def test_attendance_is_marked_a_page_at_a_time_and_keeps_the_other_pages(world, 
     address = reverse("roadmaps:attendance", args=[held.pk])
     second_page = client.get(address, {"page": 2})
     formset = second_page.context["formset"]
-    assert len(formset.forms) == 51
+    assert len(formset.forms) == settings.PAGE_SIZE
     data = {
         "attendance-TOTAL_FORMS": len(formset.forms),
         "attendance-INITIAL_FORMS": len(formset.forms),
