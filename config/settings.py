@@ -303,6 +303,8 @@ NOTICES_LOOKBACK_HOURS = env.int("NOTICES_LOOKBACK_HOURS", default=72)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# Rows on a page of every list and table of the portal (`core.pagination`).
+PAGE_SIZE = env.int("PAGE_SIZE", default=50)
 
 # A session ends SESSION_COOKIE_AGE seconds after sign-in, or after SESSION_IDLE_MINUTES
 # without a request; its row (django-qsessions) lists its browser and address to its person.

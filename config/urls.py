@@ -10,7 +10,7 @@ from accounts import views as account_views
 from api.urls import v1_urls
 from core.health import health
 
-from . import search, views
+from . import school_list, search, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -55,6 +55,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # A school's page gathers from every app; `schools:organization` names the same path.
     path("schools/<int:pk>/", views.school_detail, name="school"),
+    # So does the school list, with the programs each school takes part in (`schools:list`).
+    path("schools/", school_list.SchoolListView.as_view(), name="school_list"),
     path("schools/", include("schools.urls")),
     path("programs/", include("programs.urls")),
     path("roadmaps/", include("roadmaps.urls")),

@@ -59,10 +59,6 @@ class Reach:
     def is_territorial(self) -> bool:
         return self.is_admin or bool(self.regions or self.municipalities)
 
-    @property
-    def is_curator(self) -> bool:
-        return bool(self.pairs)
-
     def territory(self, region: str, municipality: str, *, coordinator: bool = False) -> Q:
         """Rows whose region/municipality (given as lookup paths) lie in the user's territory."""
         regions = self.coordinator_regions if coordinator else self.regions

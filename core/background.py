@@ -13,10 +13,15 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 
 def enqueue_after_commit(task, *args, **kwargs):
-    """Enqueue the task once the current transaction commits (at once outside one)."""
+    """Enqueue the task once the current transaction commits (at once outside one). `task` is a
+    task or its dotted path: what a worker runs imports the code that enqueues it (the flow of an
+    import, the making of a report), so that code names its task instead of importing it."""
+    if isinstance(task, str):
+        task = import_string(task)
     transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
 
 

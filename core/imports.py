@@ -62,7 +62,8 @@ class ImportFlow:
     upload_template = ""
     preview_template = ""
     job_template = ""  # the page that follows a confirmed import
-    # The task that applies a large confirmed file (`run_import`); None: always in the request.
+    # The dotted path of the task that applies a large confirmed file (`run_import`); None:
+    # always in the request. A path, not the task: the task imports the flow.
     task = None
 
     def __init__(self, request=None, *, user=None):

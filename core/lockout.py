@@ -21,7 +21,7 @@ from django.db.models import Sum
 
 def client_address(request):
     """The address the outermost trusted proxy saw (see the module's docstring)."""
-    proxies = getattr(settings, "PROXY_COUNT", 0)
+    proxies = settings.PROXY_COUNT
     if proxies:
         forwarded = [
             part.strip()

@@ -1,15 +1,34 @@
 """Pages of a long list, several on one page: each table has its own page parameter, so paging
 the pairs leaves the participants where they were."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
+from django_tables2 import RequestConfig
 
-PER_PAGE = 50
+
+def page_size():
+    """Rows on a page of every list and table: the one setting `PAGE_SIZE`, read when a page is
+    made so that a changed setting takes effect."""
+    return settings.PAGE_SIZE
 
 
-def page_of(request, rows, param, per_page=PER_PAGE):
+class PagedList:
+    """A list view's pages of `PAGE_SIZE` rows (django-filter's `FilterView` with
+    django-tables2's `SingleTableMixin` ask `get_paginate_by`)."""
+
+    def get_paginate_by(self, queryset):
+        return page_size()
+
+
+def paginate(request, table):
+    """Sort and page a django-tables2 table by the request, `PAGE_SIZE` rows a page."""
+    return RequestConfig(request, paginate={"per_page": page_size()}).configure(table)
+
+
+def page_of(request, rows, param="page"):
     """The page of `rows` named by `?<param>=` (the first page for a missing or wrong number),
-    with `param` kept on it for the page links."""
-    page = Paginator(rows, per_page).get_page(request.GET.get(param))
+    `PAGE_SIZE` rows, with `param` kept on it for the page links."""
+    page = Paginator(rows, page_size()).get_page(request.GET.get(param))
     page.param = param
     return page
 

@@ -121,16 +121,19 @@ _SHOWN_FORMULAS = 5
 NOT_EXCEL = "Файл не является книгой Excel (.xlsx). Скачайте шаблон и заполните его."
 
 
-def _open_workbook(content):
-    """The workbook, opened only after its zip directory has been checked against
-    `IMPORT_LIMITS`: nothing is inflated before that."""
+def open_workbook(content, *, limits=IMPORT_LIMITS, read_only=True, not_excel=NOT_EXCEL):
+    """The workbook of an uploaded file, opened only after its zip directory has been checked
+    against `limits`: nothing is inflated before that. Formulas stay formulas (not the values
+    Excel cached), so that a reader refuses them (`formula_error`). `read_only=False` for a
+    reader that needs merged ranges, known only to a fully loaded sheet; `not_excel`: what a
+    person is told of a file that is no workbook."""
     from openpyxl import load_workbook
 
     if not content.startswith(ZIP):
-        raise ImportFileError(NOT_EXCEL)
+        raise ImportFileError(not_excel)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as package:
-            check_package(package, IMPORT_LIMITS)
+            check_package(package, limits)
             for info in package.infolist():
                 if (
                     info.filename.lower().endswith("sharedstrings.xml")
@@ -149,14 +152,14 @@ def _open_workbook(content):
     except PackageRefused as refused:
         raise ImportFileError(f"Файл не принят: {refused.message}.") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
-        raise ImportFileError(NOT_EXCEL) from error
+        raise ImportFileError(not_excel) from error
     try:
         # Formulas are read as formulas (not as the values Excel cached) so they can be named.
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        return load_workbook(io.BytesIO(content), read_only=read_only, data_only=False)
     except Exception as error:
         # openpyxl raises whatever its parsers meet in a damaged file (KeyError, ValueError,
         # XML syntax errors, ...); to the person it is all the same: not a workbook we can read.
-        raise ImportFileError(NOT_EXCEL) from error
+        raise ImportFileError(not_excel) from error
 
 
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
@@ -178,7 +181,8 @@ def _count_rows(package, name):
     return count
 
 
-def _formula_error(cells):
+def formula_error(cells):
+    """The refusal of a workbook whose `cells` (their coordinates) hold formulas."""
     shown = ", ".join(cells[:_SHOWN_FORMULAS]) + (
         " и другие" if len(cells) > _SHOWN_FORMULAS else ""
     )
@@ -194,13 +198,13 @@ def read_sheet(content, columns, *, allow_extra=False):
     not a workbook, too big when unpacked, more than `MAX_ROWS` rows, formulas in cells."""
     if not content:
         raise ImportFileError("Файл пуст.")
-    book = _open_workbook(content)
+    book = open_workbook(content)
     try:
         rows, headers = _read_rows(book, columns, allow_extra)
     except ImportFileError:
         raise
     except Exception as error:
-        # A part that only fails when its rows are read (see _open_workbook).
+        # A part that only fails when its rows are read (see open_workbook).
         raise ImportFileError(NOT_EXCEL) from error
     finally:
         book.close()
@@ -217,7 +221,7 @@ def read_table(content):
 
     if not content:
         raise ImportFileError("Файл пуст.")
-    book = _open_workbook(content)
+    book = open_workbook(content)
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
@@ -236,7 +240,7 @@ def read_table(content):
             if any(cell_text(v) for v in values):
                 rows.append((number, tuple(values)))
         if formulas:
-            raise _formula_error(formulas)
+            raise formula_error(formulas)
     except ImportFileError:
         raise
     except Exception as error:
@@ -321,7 +325,7 @@ def _read_rows(book, columns, allow_extra):
     header_cells = next(all_rows, None)
     header_row = values_of(header_cells) if header_cells else ()
     if formulas:
-        raise _formula_error(formulas)
+        raise formula_error(formulas)
     if not header_row or not any(cell_text(v) for v in header_row):
         raise ImportFileError("В первой строке листа должны быть названия столбцов.")
     headers = {}
@@ -350,7 +354,7 @@ def _read_rows(book, columns, allow_extra):
             row["_cells"] = values
         rows.append((number, row))
     if formulas:
-        raise _formula_error(formulas)
+        raise formula_error(formulas)
     return rows, headers
 
 

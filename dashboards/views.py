@@ -20,11 +20,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django_tables2 import RequestConfig
 
 from core import timezones
 from core.exports import wants_xlsx, xlsx_response
 from core.middleware import DataWrittenMiddleware
+from core.pagination import paginate
 from core.text import shorten
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Participant, Program
@@ -209,7 +209,7 @@ def indicator_dashboard(request, pk):
     )
     if wants_xlsx(request):
         return xlsx_response(table, f"Показатель {indicator.code} по школам")
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     school_lines = None
     page_rows = list(table.page.object_list.data) if table.page else []
     if len(page_rows) <= SCHOOL_LINES and table.paginator.count <= SCHOOL_LINES:
@@ -261,7 +261,7 @@ def point_completeness(request, pk):
     table = CompletenessTable(schools, expected=expected)
     if wants_xlsx(request):
         return xlsx_response(table, f"Полнота — {point.title}")
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     with timezone.override(program.timezone_name):
         return render(
             request,
@@ -299,7 +299,7 @@ def effectiveness_detail(request, pk):
         name = "учтено" if wanted == "counted" else "не учтено"
         return xlsx_response(tables[wanted], f"{indicator.code} — {name}")
     for table in tables.values():
-        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        paginate(request, table)
     with timezone.override(program.timezone_name):
         return render(
             request,

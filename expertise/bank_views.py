@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import audit
 from core.access import require, visible_or_404
+from core.pagination import page_of
 from core.search import matches
 from core.uploads import discard_on_failure, file_response
 from programs.models import Program
@@ -31,7 +31,6 @@ from .models import (
     Submission,
 )
 
-PER_PAGE = 30
 CONTESTS_SHOWN = 10
 
 
@@ -74,9 +73,7 @@ def _listed(queryset):
 def _bank_page(request, queryset, template, extra=None):
     filterset = PracticeFilter(request.GET or None, queryset=queryset)
     practices = filterset.qs.distinct() if filterset.is_bound else queryset
-    page = Paginator(_listed(practices).order_by("-created_at", "pk"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, _listed(practices).order_by("-created_at", "pk"))
     return render(request, template, {"filter": filterset, "page": page, **(extra or {})})
 
 

@@ -83,9 +83,6 @@ class CriterionQuerySet(models.QuerySet):
     def editable_by(self, user):
         return self.filter(program__in=Program.objects.editable_by(user))
 
-    def for_kind(self, kind):
-        return self.filter(kind=kind).order_by("order", "pk")
-
 
 class Criterion(models.Model):
     """One criterion of a program's expertise checklist for a kind of document, with the most
@@ -381,14 +378,6 @@ class Assignment(models.Model):
                     )
                 }
             )
-
-    def total_score(self):
-        """Points given and the most that could be given, over the scores already fetched."""
-        scores = list(self.scores.all())
-        return (
-            sum(s.score for s in scores if s.score is not None),
-            sum(s.criterion.max_score for s in scores),
-        )
 
 
 def own_organizations(school):

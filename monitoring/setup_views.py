@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.setup import delete_unless_blocked
-from programs.setup_views import editable_program
+from programs.models import Program
 
 from .models import Indicator, MonitoringPoint
 from .setup_forms import IndicatorForm, MonitoringPointForm, TargetFormSetFactory
@@ -16,7 +16,7 @@ from .standard import add_standard_indicators
 
 
 def points(request, pk):
-    program = editable_program(request, pk)
+    program = Program.objects.set_up_by(request.user, pk)
     form = MonitoringPointForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         point = form.save()
@@ -36,7 +36,7 @@ def points(request, pk):
 
 def _point(request, pk):
     point = get_object_or_404(MonitoringPoint.objects.visible_to(request.user), pk=pk)
-    return point, editable_program(request, point.program_id)
+    return point, Program.objects.set_up_by(request.user, point.program_id)
 
 
 def point_edit(request, pk):
@@ -61,7 +61,7 @@ def point_delete(request, pk):
 
 
 def indicators(request, pk):
-    program = editable_program(request, pk)
+    program = Program.objects.set_up_by(request.user, pk)
     form = IndicatorForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         indicator = form.save()
@@ -79,7 +79,7 @@ def _indicator(request, pk):
     indicator = get_object_or_404(
         Indicator.objects.visible_to(request.user).select_related("program"), pk=pk
     )
-    return indicator, editable_program(request, indicator.program_id)
+    return indicator, Program.objects.set_up_by(request.user, indicator.program_id)
 
 
 def indicator_edit(request, pk):
@@ -115,7 +115,7 @@ def indicator_delete(request, pk):
 
 @require_POST
 def standard_indicators(request, pk):
-    program = editable_program(request, pk)
+    program = Program.objects.set_up_by(request.user, pk)
     added = add_standard_indicators(program)
     if added:
         messages.success(request, f"Добавлено показателей эффективности: {added}.")

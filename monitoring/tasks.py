@@ -4,10 +4,10 @@ from django_tasks import task
 
 from core.imports import run_import
 
+from .import_flow import ValuesImport
+
 
 @task()
 def import_values(job_id):
     """Apply a confirmed values import too large for a request (`core.imports.run_import`)."""
-    from .import_views import ValuesImport
-
     run_import(ValuesImport, job_id)

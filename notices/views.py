@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts import audit
 from core.access import visible_or_404
 from core.formtools import save_or_form_error
+from core.pagination import page_of
 from core.pickers import form_search_response
 from programs.models import Program
 from schools.models import Organization
@@ -36,7 +36,7 @@ PROGRAM_FEEDS = 30
 
 def notification_list(request):
     notices = Notification.objects.of(request.user)
-    page = Paginator(notices, 30).get_page(request.GET.get("page"))
+    page = page_of(request, notices)
     return render(
         request,
         "notices/list.html",

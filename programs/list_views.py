@@ -6,6 +6,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import XlsxExportMixin
+from core.pagination import PagedList
 
 from .filters import ProgramFilter
 from .models import CuratorPair, Participant, Program
@@ -25,11 +26,10 @@ def count_of(queryset, field="program"):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-class ProgramListView(XlsxExportMixin, SingleTableMixin, FilterView):
+class ProgramListView(PagedList, XlsxExportMixin, SingleTableMixin, FilterView):
     table_class = ProgramTable
     filterset_class = ProgramFilter
     template_name = "programs/program_list.html"
-    paginate_by = 25
     export_name = "Программы"
 
     def get_filterset_kwargs(self, filterset_class):

@@ -15,11 +15,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
-from django_tables2 import RequestConfig
 
 from core.access import require, visible_or_404
 from core.changes import data_changed
 from core.ordering import move_response, reorder_response
+from core.pagination import paginate
 from core.pickers import form_search_response
 from core.revisions import StaleRevision, create_or_stale
 from core.setup import delete_unless_blocked
@@ -45,19 +45,8 @@ CANDIDATES_SHOWN = 200
 
 
 def editable_program(request, pk):
-    """The program if the user may set it up; 404 if they do not see it, 403 if they only see
-    it."""
-    return program_set_up_by(request.user, pk)
-
-
-def program_set_up_by(user, pk):
-    """`editable_program` for a user without a request (a worker acting for them)."""
-    program = visible_or_404(
-        Program.objects.select_related("owner", "operator", "region", "municipality"),
-        user,
-        pk=pk,
-    )
-    return require(Program.objects.editable_by(user), program)
+    """The program if the user may set it up (`ProgramQuerySet.set_up_by`)."""
+    return Program.objects.set_up_by(request.user, pk)
 
 
 def program_create(request):
@@ -216,7 +205,7 @@ def participants(request, pk):
     table = ParticipantTable(
         program.participants.select_related("organization__municipality"), orderable=True
     )
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "programs/setup/participants.html",
@@ -290,7 +279,7 @@ def pairs(request, pk):
         ),
         orderable=False,
     )
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "programs/setup/pairs.html",

@@ -108,9 +108,8 @@ def request_file(kind, subject, user, fmt, params):
         requested_by=user,
         title=f"{kind.title}: {subject}{territory}"[:300],
     )
-    from .tasks import make_report_file
-
-    enqueue_after_commit(make_report_file, str(report_file.pk))
+    # Named, not imported: the task imports this module to make the file.
+    enqueue_after_commit("reports.tasks.make_report_file", str(report_file.pk))
     return report_file
 
 

@@ -19,16 +19,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
-from django_tables2 import RequestConfig
 
 from core import timezones
 from core.access import require, visible_or_404
 from core.exports import wants_xlsx, xlsx_response
-from core.pagination import page_of
+from core.pagination import page_of, paginate
 from core.pickers import form_search_response
 from core.revisions import StaleRevision, create_or_stale
 from programs.models import Program
-from programs.setup_views import editable_program
 
 from .event_forms import AttendanceFormSet, EventForm, attendance_organizations
 from .filters import EventFilter
@@ -75,7 +73,7 @@ def event_list(request, pk):
         )
         if wants_xlsx(request):
             return xlsx_response(table, f"События — {program.short_title}")
-        RequestConfig(request, paginate={"per_page": 25}).configure(table)
+        paginate(request, table)
         return render(
             request,
             "roadmaps/events/event_list.html",
@@ -190,7 +188,7 @@ def _month(text, today):
 
 
 def event_create(request, pk):
-    program = editable_program(request, pk)
+    program = Program.objects.set_up_by(request.user, pk)
     with timezone.override(program.timezone_name):
         form = EventForm(request.POST or None, program=program, user=request.user)
         if request.method == "POST" and form.is_valid():
@@ -207,7 +205,7 @@ def event_create(request, pk):
 @require_safe
 def event_search(request, pk):
     """Organizations and items for the pickers of the event form, through the form's choices."""
-    program = editable_program(request, pk)
+    program = Program.objects.set_up_by(request.user, pk)
     return form_search_response(request, EventForm(program=program, user=request.user))
 
 
@@ -245,14 +243,11 @@ def event_delete(request, pk):
     return redirect("roadmaps:events", pk=program.pk)
 
 
-ATTENDANCE_PAGE = 100
-
-
 def attendance(request, pk):
     """Mark who attended: every invited organization, present or not, and how many people, a
-    page of ATTENDANCE_PAGE at a time (the form posts back to its page and saves only its rows)."""
+    page of `PAGE_SIZE` at a time (the form posts back to its page and saves only its rows)."""
     event = _editable_event(request, pk)
-    page = page_of(request, attendance_organizations(event), "page", ATTENDANCE_PAGE)
+    page = page_of(request, attendance_organizations(event), "page")
     organizations = list(page)
     marked = {
         a.organization_id: a for a in event.attendances.filter(organization__in=organizations)

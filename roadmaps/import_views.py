@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.imports import NOT_FOUND, ImportFlow, ImportRefused
 from core.pickers import form_search_response
 from core.xlsx import ImportFileError, stash, unstash
-from programs.setup_views import editable_program
+from programs.models import Program
 
 from .import_forms import ColumnsForm, RoadmapUploadForm, TableForm
 from .importer import Meaning, guess_columns, plan_import, read_tables
@@ -36,7 +36,7 @@ class RoadmapImport(ImportFlow):
 
     def __init__(self, request, pk):
         super().__init__(request)
-        self.program = editable_program(request, pk)
+        self.program = Program.objects.set_up_by(request.user, pk)
         self.columns_form = self.table_form = None
 
     def form(self, data=None, files=None, **kwargs):
@@ -170,5 +170,5 @@ def roadmap_import_confirm(request, pk):
 @require_GET
 def roadmap_import_search(request, pk):
     """Roadmaps for the upload form's picker, through the form's own choices."""
-    program = editable_program(request, pk)
+    program = Program.objects.set_up_by(request.user, pk)
     return form_search_response(request, RoadmapUploadForm(program=program, user=request.user))

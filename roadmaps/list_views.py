@@ -3,10 +3,10 @@ late), sorting, pages and an Excel export."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 
 from core.access import visible_or_404
 from core.exports import wants_xlsx, xlsx_response
+from core.pagination import paginate
 from core.pickers import form_search_response
 from programs.models import Program
 
@@ -40,7 +40,7 @@ def item_list(request, pk):
     table = ItemTable(filterset.qs)
     if wants_xlsx(request):
         return xlsx_response(table, f"Мероприятия дорожных карт — {program.short_title}")
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "roadmaps/list/item_list.html",

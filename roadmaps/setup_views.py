@@ -23,7 +23,6 @@ from core.pickers import search_response
 from core.requests import read_id
 from core.revisions import StaleRevision, claim
 from programs.models import Program
-from programs.setup_views import editable_program
 
 from .models import Roadmap, RoadmapItem
 from .schedule import parse_schedule
@@ -32,7 +31,7 @@ from .setup_forms import RoadmapForm, RoadmapItemForm, SchoolRoadmapsForm
 
 def roadmaps(request, pk):
     """A program's roadmaps, a form for a new one, and roadmaps for every supported school."""
-    program = editable_program(request, pk)
+    program = Program.objects.set_up_by(request.user, pk)
     form = RoadmapForm(
         request.POST if "create" in request.POST else None, program=program, user=request.user
     )
@@ -78,7 +77,7 @@ def roadmaps(request, pk):
 def setup_search(request, pk):
     """Schools, pairs and roadmaps for the pickers of the set-up forms, found through the forms'
     own choices."""
-    program = editable_program(request, pk)
+    program = Program.objects.set_up_by(request.user, pk)
     name = request.GET.get("name", "")
     if name in RoadmapForm.search_fields:
         form = RoadmapForm(program=program, user=request.user)

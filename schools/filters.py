@@ -1,8 +1,8 @@
-"""Filters (django-filter) of the school list."""
+"""Filters (django-filter) of the school list: what `schools` itself knows (the list adds the
+program, config/school_list.py)."""
 
 import django_filters
 from django import forms
-from django.apps import apps
 from django.db.models import Q
 
 from core.formtools import SEARCH_MAX_LENGTH, YEAR_MAX, YEAR_MIN
@@ -46,24 +46,15 @@ class SchoolFilter(django_filters.FilterSet):
         method="in_category",
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    # `schools` imports no other app; the program and role are read by name.
-    program = django_filters.ModelChoiceFilter(
-        label="Участвует в программе",
-        queryset=None,
-        method="in_program",
-        empty_label="в любой или ни в какой",
-    )
 
     class Meta:
         model = Organization
-        fields = ["q", "region", "municipality", "year", "category", "program"]
+        fields = ["q", "region", "municipality", "year", "category"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        Program = apps.get_model("programs", "Program")
         self.filters["region"].queryset = Region.objects.covered_by(user)
         self.filters["municipality"].queryset = municipality_choices(user, self.data)
-        self.filters["program"].queryset = Program.objects.visible_to(user)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -83,6 +74,3 @@ class SchoolFilter(django_filters.FilterSet):
     def noop(self, queryset, name, value):
         # The year narrows the category filter; on its own it filters nothing.
         return queryset
-
-    def in_program(self, queryset, name, value):
-        return queryset.filter(pk__in=value.participants.values("organization"))

@@ -4,10 +4,10 @@ from django_tasks import task
 
 from core.imports import run_import
 
+from .import_flow import SchoolImport
+
 
 @task()
 def import_schools(job_id):
     """Apply a confirmed school import too large for a request (`core.imports.run_import`)."""
-    from .import_views import SchoolImport
-
     run_import(SchoolImport, job_id)

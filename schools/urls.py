@@ -1,12 +1,14 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import import_views, list_views, views
+from . import import_views, views
 
 app_name = "schools"
 
 urlpatterns = [
-    path("", list_views.SchoolListView.as_view(), name="list"),
+    # The list gathers schools with their programs: config.school_list serves it, routed first
+    # in config/urls.py at this same path; the name stays for `{% url 'schools:list' %}`.
+    path("", RedirectView.as_view(pattern_name="school_list"), name="list"),
     # The school's page gathers from every app: config.views.school_detail serves it, routed
     # first in config/urls.py at this same path. The name stays so that
     # `Organization.get_absolute_url` and `{% url 'schools:organization' %}` keep working.

@@ -35,8 +35,8 @@ class IndicatorQuerySet(ProgramScopedQuerySet):
     def with_program_targets(self):
         """Each indicator with `program_targets`: its targets for the program as a whole (no
         organization), by point date; one query for all indicators."""
-        # Targets point at indicators, so their module imports this one.
-        from .targets import Target
+        # Targets point at indicators (their module imports this one): reached by the relation.
+        Target = self.model._meta.get_field("targets").related_model
 
         return self.prefetch_related(
             models.Prefetch(

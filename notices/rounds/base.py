@@ -15,10 +15,6 @@ from programs.models import Program
 
 from ..models import EmailOptOut, Notification, content_type_of
 
-# Values and documents are looked at this far back, so a round that did not run for a while
-# (a stopped timer, a failed deploy) still tells what happened meanwhile.
-LOOKBACK = timedelta(hours=getattr(settings, "NOTICES_LOOKBACK_HOURS", 72))
-LOOKBACK_DAYS = timedelta(days=max(LOOKBACK.days, 1))
 # Days before its deadline a reviewer is reminded of an undecided expertise sheet.
 SHEET_REMINDER_DAYS = 3
 WAITING = timedelta(hours=48)
@@ -99,6 +95,11 @@ class RoundBase:
     def __init__(self, now=None):
         self.now = now or timezone.now()
         self.zones = Zones.load(self.now)
+        # Values and documents are looked at this far back, so a round that did not run for a
+        # while (a stopped timer, a failed deploy) still tells what happened meanwhile. Read
+        # when the round starts, so that a changed setting takes effect.
+        self.lookback = timedelta(hours=settings.NOTICES_LOOKBACK_HOURS)
+        self.lookback_days = timedelta(days=max(self.lookback.days, 1))
         self.drafts: list[Draft] = []
         # Users met in this round, each with their `Reach` computed once.
         self.people = {}

@@ -2,13 +2,12 @@
 
 from .. import recipients as who
 from ..models import Consultation, Kind
-from .base import LOOKBACK
 
 
 class ConsultationNotices:
     def consultations(self):
         """A new question — to those who may answer it; an answer — to the one who asked."""
-        since = self.now - LOOKBACK
+        since = self.now - self.lookback
         asked = list(
             Consultation.objects.filter(
                 asked_at__gte=since, answered_at__isnull=True

@@ -8,14 +8,14 @@ from programs.models import Document, Review
 
 from .. import recipients as who
 from ..models import Kind
-from .base import LOOKBACK, WAITING
+from .base import WAITING
 
 
 class DocumentNotices:
     def documents(self):
         """A school's document: returned or approved — to the school; submitted, and waiting
         more than 48 hours — to its reviewers."""
-        since = self.now - LOOKBACK
+        since = self.now - self.lookback
         status = Document.Status
         kinds = {
             status.SUBMITTED: Kind.DOCUMENT_SUBMITTED,

@@ -8,7 +8,7 @@ from roadmaps.models import RoadmapItem
 
 from .. import recipients as who
 from ..models import Kind
-from .base import ITEM_REMINDERS, LOOKBACK, day_text
+from .base import ITEM_REMINDERS, day_text
 
 
 class ItemNotices:
@@ -24,7 +24,7 @@ class ItemNotices:
             late += [
                 (i, today)
                 for i in items.late(self.now).filter(
-                    due_on__gte=today - LOOKBACK.days * timedelta(days=1)
+                    due_on__gte=today - self.lookback.days * timedelta(days=1)
                 )
             ]
         told_due = self.told(Kind.ITEM_DUE, RoadmapItem, (i.pk for i, _ in due))

@@ -7,7 +7,7 @@ from programs.models import Program
 
 from .. import recipients as who
 from ..models import Kind
-from .base import LOOKBACK_DAYS, SHEET_REMINDER_DAYS, day_text
+from .base import SHEET_REMINDER_DAYS, day_text
 
 
 class SheetNotices:
@@ -18,7 +18,7 @@ class SheetNotices:
         found, occasion = [], {}
         for today, program_ids in Program.objects.local_dates(self.now).items():
             sheets = Assignment.objects.due_within(today, SHEET_REMINDER_DAYS).filter(
-                review__document__program_id__in=program_ids, due_on__gte=today - LOOKBACK_DAYS
+                review__document__program_id__in=program_ids, due_on__gte=today - self.lookback_days
             )
             for sheet in sheets.select_related("review__document"):
                 found.append(sheet)

@@ -10,14 +10,14 @@ from schools.models import Organization
 
 from .. import recipients as who
 from ..models import Kind
-from .base import LOOKBACK, WAITING
+from .base import WAITING
 
 
 class ValueNotices:
     def values(self):
         """Values of one school at one point: returned or approved — to the school; submitted,
         and waiting more than 48 hours — to those who may approve them."""
-        since = self.now - LOOKBACK
+        since = self.now - self.lookback
         status = Measurement.Status
         groups = defaultdict(dict)  # kind -> {(point, org): (when, a measurement id)}
         rows = Measurement.objects.filter(organization__isnull=False)

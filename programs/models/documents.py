@@ -11,6 +11,7 @@ from core.revisions import RevisionedModel
 from schools.models import Organization, RiskFactor
 
 from .programs import Program
+from .reviews import Review
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -166,7 +167,3 @@ class Document(RevisionedModel):
     @property
     def awaits_verdict(self):
         return self.status == self.Status.SUBMITTED
-
-
-# `Review` points at `Document`; the querysets above ask reviews at call time.
-from .reviews import Review  # noqa: E402

@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import access_rule, any_of, reach
+from core.access import access_rule, any_of, reach, require, visible_or_404
 from schools.models import Municipality, Organization, Region
 
 
@@ -30,6 +30,11 @@ class ProgramQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Programs of the user's territory, and those where the user's organizations take
         part: as owner, operator, participant, a side of a pair, or through a document to review."""
+        Participant, CuratorPair, Review = (
+            _related("participants"),
+            _related("pairs"),
+            _related("documents", "reviews"),
+        )
         r = reach(user)
         if r.user_id is None:
             return self.none()
@@ -81,6 +86,15 @@ class ProgramQuerySet(models.QuerySet):
             )
         )
 
+    def set_up_by(self, user, pk):
+        """The program `pk` for a person who sets it up (a page, or a worker acting for them):
+        404 where they do not see it (`visible_to`), 403 where they only see it
+        (`editable_by`)."""
+        program = visible_or_404(
+            self.select_related("owner", "operator", "region", "municipality"), user, pk=pk
+        )
+        return require(self.editable_by(user), program)
+
     @access_rule
     def overseen_by(self, user):
         """Programs whose dashboards and effectiveness figures the user may watch: staff of the
@@ -102,6 +116,7 @@ class ProgramQuerySet(models.QuerySet):
         """Programs where the school takes part: as a participant or on either side of a pair.
         Correlated EXISTS per program: a join of both sides would multiply thousands of
         participants by thousands of pairs."""
+        Participant, CuratorPair = _related("participants"), _related("pairs")
         return self.filter(
             Exists(Participant.objects.filter(program=OuterRef("pk"), organization=school))
             | Exists(
@@ -114,6 +129,7 @@ class ProgramQuerySet(models.QuerySet):
     def supporting(self, schools):
         """Programs where any of `schools` (a queryset or ids) is a supported school, by the
         one rule of `Program.supported_schools`."""
+        Participant = _related("participants")
         return self.filter(
             pk__in=Participant.objects.supported()
             .filter(organization__in=schools)
@@ -303,7 +319,11 @@ class Program(models.Model):
         )
 
 
-# The querysets above ask the participants, pairs and reviews of a program at call time; those
-# modules import `Program`, so they are imported once it exists.
-from .people import CuratorPair, Participant  # noqa: E402
-from .reviews import Review  # noqa: E402
+def _related(*path):
+    """The model reached from `Program` along `path`, relation by relation («participants»,
+    «pairs», «documents», «reviews»). Those models point at programs, so their modules import
+    this one: the querysets above reach them through the relations instead."""
+    model = Program
+    for name in path:
+        model = model._meta.get_field(name).related_model
+    return model

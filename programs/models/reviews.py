@@ -15,7 +15,7 @@ class Review(models.Model):
         APPROVED = "approved", "соответствует"
         NEEDS_REVISION = "needs_revision", "требует доработки"
 
-    # By name: `Document`'s querysets ask its reviews, so the two modules cannot import each other.
+    # By name: the documents' querysets ask their reviews, so that module imports this one.
     document = models.ForeignKey(
         "programs.Document", models.CASCADE, related_name="reviews", verbose_name="документ"
     )

@@ -37,6 +37,7 @@ def build(point, user, scope=WHOLE):
     with without_jit():
         if shown.is_summary:
             data = NoteSummary.load(point, covered, shown)
+            data.kind = KIND
             report.add(shown.notice())
             sections = (
                 summary_section,

@@ -232,6 +232,8 @@ class NoteSummary(NoteFigures):
     reported: set
     means: dict
     rows: dict
+    # The note's own kind: each territory's row links to the note narrowed to it.
+    kind: object = None
 
     @classmethod
     def load(cls, point, covered, shown):

@@ -29,11 +29,6 @@ from .data import TerritoryFigures
 INDICATORS_PER_TABLE = 6
 
 
-def indicator_label(indicator):
-    unit = unit_label(indicator)
-    return f"{indicator.code}. {indicator.title}" + (f", {unit}" if unit else "")
-
-
 def met_cell(target, value):
     met = target.is_met_by(value) if target is not None else None
     if met is None:
@@ -292,12 +287,9 @@ def territories_section(data):
     label = shown.column_title
     section = Section(f"Школы по территориям на {data.point.date:%d.%m.%Y}")
     per_school = len(data.school_indicators)
-    # The rows link to this very report narrowed to a territory; the kind is defined with `build`.
-    from . import KIND
-
     rows, totals = [], TerritoryFigures()
     for territory_id, name, figures in data.ordered():
-        link = shown.link(KIND, data.point, territory_id) if territory_id is not None else None
+        link = shown.link(data.kind, data.point, territory_id) if territory_id is not None else None
         rows.append(
             Row(
                 [

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from core.uploads import PackageLimits, PackageRefused, check_package
-from core.xlsx import ImportFileError
+from core.xlsx import ImportFileError, formula_error, open_workbook
 
 # What an order's table may be at most; a larger one is not a plan-graph.
 # What a plan's .docx or .xlsx may unpack to: a table of a few hundred rows, with the order's
@@ -85,34 +85,54 @@ def _docx_tables(content):
 
 
 def _xlsx_tables(content):
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    """The sheets of a book read through `core.xlsx.open_workbook` (bounded before anything
+    inflates), fully loaded: merged ranges are known only to a loaded sheet. A formula is refused
+    with its cell named, as every import of the portal refuses them: the value Excel cached
+    for it may be stale or missing."""
+    from openpyxl.cell.cell import TYPE_FORMULA
 
+    book = open_workbook(
+        content,
+        limits=PLAN_LIMITS,
+        read_only=False,
+        not_excel="Файл не является книгой Excel (.xlsx).",
+    )
+    tables, formulas = [], []
     try:
-        # Not read-only: merged ranges are known only to a fully loaded sheet.
-        book = load_workbook(io.BytesIO(content), data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile) as error:
-        raise ImportFileError("Файл не является книгой Excel (.xlsx).") from error
-    tables = []
-    for index, sheet in enumerate(book.worksheets[:MAX_TABLES]):
-        label = f"Лист «{sheet.title}»"
-        width = min(sheet.max_column, MAX_COLUMNS)
-        rows = [
-            [_cell_text(value) for value in row]
-            for row in sheet.iter_rows(max_col=width, values_only=True)
-        ]
-        # Formatting alone stretches a sheet far below its last written row.
-        while rows and not any(rows[-1]):
-            rows.pop()
-        if len(rows) > MAX_ROWS:
-            raise ImportFileError(f"{label}: больше {MAX_ROWS} строк — это не план мероприятий.")
-        for merged in sheet.merged_cells.ranges:
-            top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_col <= width else ""
-            for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
-                for c in range(merged.min_col, min(merged.max_col, width) + 1):
-                    rows[r - 1][c - 1] = top
-        tables.append(Table(index, label, rows))
-    book.close()
+        for index, sheet in enumerate(book.worksheets[:MAX_TABLES]):
+            label = f"Лист «{sheet.title}»"
+            width = min(sheet.max_column, MAX_COLUMNS)
+            rows = []
+            for cells in sheet.iter_rows(max_col=width):
+                row = []
+                for cell in cells:
+                    if cell.data_type == TYPE_FORMULA:
+                        formulas.append(f"{cell.coordinate} ({label})")
+                        row.append("")
+                    else:
+                        row.append(_cell_text(cell.value))
+                rows.append(row)
+            # Formatting alone stretches a sheet far below its last written row.
+            while rows and not any(rows[-1]):
+                rows.pop()
+            if len(rows) > MAX_ROWS:
+                raise ImportFileError(
+                    f"{label}: больше {MAX_ROWS} строк — это не план мероприятий."
+                )
+            for merged in sheet.merged_cells.ranges:
+                top = (
+                    rows[merged.min_row - 1][merged.min_col - 1]
+                    if merged.min_col <= width and merged.min_row <= len(rows)
+                    else ""
+                )
+                for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
+                    for c in range(merged.min_col, min(merged.max_col, width) + 1):
+                        rows[r - 1][c - 1] = top
+            tables.append(Table(index, label, rows))
+    finally:
+        book.close()
+    if formulas:
+        raise formula_error(formulas)
     return tables
 
 
@@ -124,8 +144,11 @@ def read_tables(content, filename):
         raise ImportFileError("Нужен документ Word (.docx) или книга Excel (.xlsx).")
     if not content:
         raise ImportFileError("Файл пуст.")
-    _check_package(content)
-    tables = _docx_tables(content) if ext == "docx" else _xlsx_tables(content)
+    if ext == "docx":
+        _check_package(content)
+        tables = _docx_tables(content)
+    else:
+        tables = _xlsx_tables(content)
     tables = [t for t in tables if sum(1 for row in t.rows if any(row)) >= 2 and t.width >= 2]
     if not tables:
         raise ImportFileError(

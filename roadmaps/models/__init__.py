@@ -1,26 +1,24 @@
 """Plans and what happens: roadmaps with their items and deadlines, progress reports with
 evidence, events and who attended them."""
 
-from .events import Attendance, Event, EventQuerySet
-from .evidence import Evidence, EvidenceQuerySet, ItemReport, evidence_upload_to
-from .items import (
+from .completion import (
+    CLOSED,
     COMPLETION,
-    ItemExecution,
-    ItemExecutionQuerySet,
     ItemStatus,
-    RoadmapItem,
-    RoadmapItemQuerySet,
     completion_annotations,
     completion_share,
-    done_on,
     late_condition,
     on_local_date,
     with_share,
 )
+from .events import Attendance, Event, EventQuerySet
+from .evidence import Evidence, EvidenceQuerySet, ItemReport, evidence_upload_to
+from .items import ItemExecution, ItemExecutionQuerySet, RoadmapItem, RoadmapItemQuerySet, done_on
 from .roadmaps import Roadmap, RoadmapQuerySet
 
 __all__ = [
     "Attendance",
+    "CLOSED",
     "COMPLETION",
     "Event",
     "EventQuerySet",

@@ -9,6 +9,8 @@ from core.access import access_rule, any_of, reach
 from programs.models import CuratorPair, Program
 from schools.models import Organization
 
+from .completion import completion_annotations
+
 
 class RoadmapQuerySet(models.QuerySet):
     @access_rule
@@ -49,9 +51,6 @@ class RoadmapQuerySet(models.QuerySet):
         """Each roadmap with its items' completion counts (`completion_annotations`) as
         `items_total`, `items_done`, `items_late`, `items_cancelled`, … counted in the database.
         `programs`: the programs of these roadmaps, when the caller has them (saves a query)."""
-        # The rule lives with the items, whose module imports this one.
-        from .items import completion_annotations
-
         counts = completion_annotations(now, programs=programs, item="items", count="items")
         return self.annotate(**{f"items_{name}": value for name, value in counts.items()})
 

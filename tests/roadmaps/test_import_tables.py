@@ -268,6 +268,31 @@ def test_a_package_that_unpacks_beyond_the_bound_is_refused_before_parsing():
     assert "распаковывается" in str(error.value)
 
 
+def test_a_formula_in_a_plan_book_is_refused_with_its_cell_named():
+    """Read through `core.xlsx`, as every import: the value Excel cached for a formula may be
+    stale, so the book is refused rather than read."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(xlsx_file([HEADER, ["1", "Семинар", "Май 2023", "", ""]])))
+    book.active["A3"] = "=A2+1"
+    book.active["B3"] = "Совещание"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ImportFileError) as error:
+        read_tables(buffer.getvalue(), "план.xlsx")
+    assert "В ячейках A3" in str(error.value) and "формулы" in str(error.value)
+
+
+def test_a_book_that_unpacks_beyond_the_bound_is_refused_before_parsing():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("xl/worksheets/sheet1.xml", b" " * (51 * 1024 * 1024))
+    with pytest.raises(ImportFileError) as error:
+        read_tables(buffer.getvalue(), "бомба.xlsx")
+    assert "Файл не принят" in str(error.value)
+
+
 def test_a_table_longer_than_a_plan_is_refused(monkeypatch):
     monkeypatch.setattr("roadmaps.importer.reading.MAX_ROWS", 3)
     rows = [HEADER] + [[str(n), "Семинар", "Май 2023", "", ""] for n in range(5)]

@@ -1,23 +1,45 @@
-"""The schools of a user's territory, with their status categories and programs: filters,
-sorting, pages and an Excel export."""
+"""The schools of a user's territory, with their status categories and the programs they take
+part in: filters, sorting, pages and an Excel export. It gathers from schools and programs, so it
+sits above both, as the school's own page does."""
 
-from django.apps import apps
+import django_filters
 from django.db.models import Prefetch
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import XlsxExportMixin
+from core.pagination import PagedList
+from programs.models import Participant, Program
+from schools.filters import SchoolFilter
+from schools.models import Municipality, Organization, SchoolStatus
+from schools.tables import SchoolTable
 
-from .filters import SchoolFilter
-from .models import Municipality, Organization, SchoolStatus
-from .tables import SchoolTable
+
+class SchoolProgramFilter(SchoolFilter):
+    """The school list's filters with the program a school takes part in."""
+
+    program = django_filters.ModelChoiceFilter(
+        label="Участвует в программе",
+        queryset=Program.objects.none(),
+        method="in_program",
+        empty_label="в любой или ни в какой",
+    )
+
+    class Meta(SchoolFilter.Meta):
+        fields = [*SchoolFilter.Meta.fields, "program"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.filters["program"].queryset = Program.objects.visible_to(user)
+
+    def in_program(self, queryset, name, value):
+        return queryset.filter(pk__in=value.participants.values("organization"))
 
 
-class SchoolListView(XlsxExportMixin, SingleTableMixin, FilterView):
+class SchoolListView(PagedList, XlsxExportMixin, SingleTableMixin, FilterView):
     table_class = SchoolTable
-    filterset_class = SchoolFilter
+    filterset_class = SchoolProgramFilter
     template_name = "schools/organization_list.html"
-    paginate_by = 50
     export_name = "Школы"
 
     def get_filterset_kwargs(self, filterset_class):
@@ -25,9 +47,6 @@ class SchoolListView(XlsxExportMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         user = self.request.user
-        # `schools` imports no other app: the programs are read through the app registry.
-        Participant = apps.get_model("programs", "Participant")
-        Program = apps.get_model("programs", "Program")
         statuses = SchoolStatus.objects.order_by("-year", "category")
         year = self.request.GET.get("year", "")
         if year.isdecimal():
