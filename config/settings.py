@@ -249,6 +249,36 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Where uploaded and made files live: "local" (MEDIA_ROOT, the embedded default) or "s3", an
+# S3-compatible object store through django-storages, set by its own AWS_* names. Either way
+# files leave only through the views that check access, streamed by the portal; the bucket is
+# never public and its addresses are never handed out.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="")
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="")
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="us-east-1")
+AWS_DEFAULT_ACL = None
+AWS_S3_FILE_OVERWRITE = False
+AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="path")
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+if MEDIA_STORAGE == "s3":
+    from botocore.config import Config as BotoConfig
+
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    # Newer boto3 adds checksums that many S3-compatible stores (SeaweedFS, older MinIO) do
+    # not accept; they are sent only where the API requires them.
+    AWS_S3_CLIENT_CONFIG = BotoConfig(
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+        s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
+        signature_version="s3v4",
+    )
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
 
 # Uploads (evidence, school documents, agreements): size limit in megabytes.
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=20)
