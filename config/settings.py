@@ -15,7 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# FileAwareEnv: any variable may come from a file instead (SECRET_KEY_FILE=/run/secrets/key).
+env = environ.FileAwareEnv()
 # A local .env is a convenience for developers; production passes real variables.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
