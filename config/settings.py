@@ -15,7 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# FileAwareEnv: any variable may come from a file instead (SECRET_KEY_FILE=/run/secrets/key).
+env = environ.FileAwareEnv()
 # A local .env is a convenience for developers; production passes real variables.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request's id, the user's id and the path for every log line (core/logs.py).
+    "core.logs.RequestContextMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Times are shown on the clock of the person's region (core.timezones).
@@ -275,6 +278,36 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Where uploaded and made files live: "local" (MEDIA_ROOT, the embedded default) or "s3", an
+# S3-compatible object store through django-storages, set by its own AWS_* names. Either way
+# files leave only through the views that check access, streamed by the portal; the bucket is
+# never public and its addresses are never handed out.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="")
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="")
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="us-east-1")
+AWS_DEFAULT_ACL = None
+AWS_S3_FILE_OVERWRITE = False
+AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="path")
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+if MEDIA_STORAGE == "s3":
+    from botocore.config import Config as BotoConfig
+
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    # Newer boto3 adds checksums that many S3-compatible stores (SeaweedFS, older MinIO) do
+    # not accept; they are sent only where the API requires them.
+    AWS_S3_CLIENT_CONFIG = BotoConfig(
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+        s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
+        signature_version="s3v4",
+    )
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
 
 # Uploads (evidence, school documents, agreements): size limit in megabytes.
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=20)
@@ -349,9 +382,62 @@ if BEHIND_PROXY:
     # Only behind a proxy that sets this header; otherwise a client could forge it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to stderr (journald keeps them under systemd): plain text with timestamps, or with
+# LOG_FORMAT=json one JSON object per line. Every line carries the request's id, the signed-in
+# user's id and the path (core/logs.py); gunicorn's access log the same (config/gunicorn.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING")
+# Server errors go to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set,
+# otherwise by mail to ADMINS.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "filters": {
+        "request_context": {"()": "core.logs.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s "
+            "%(path)s] %(message)s"
+        },
+        "json": {"()": "core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own default handlers are replaced: the root's console prints, and the 500s
+        # go by mail unless Sentry takes them.
+        "django": {
+            "handlers": [] if SENTRY_DSN else ["mail_admins"],
+            "level": LOG_LEVEL,
+            "propagate": True,
+        },
+    },
 }
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        # Names and addresses of people stay out of the reports.
+        send_default_pii=False,
+        traces_sample_rate=0,
+    )

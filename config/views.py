@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
+from django.core.files.utils import validate_file_name
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
@@ -41,7 +42,8 @@ def admin_file(request, name):
     if not request.user.is_superuser:
         raise Http404
     try:
-        default_storage.path(name)  # refuses names that leave MEDIA_ROOT
+        # Refuses «..» and absolute names, whichever storage keeps the files.
+        validate_file_name(name, allow_relative_path=True)
     except SuspiciousFileOperation as error:
         raise Http404 from error
     stored = SimpleNamespace(name=name, storage=default_storage)

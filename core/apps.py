@@ -17,7 +17,11 @@ class CoreConfig(AppConfig):
         # portal's already, since Django renders `403.html` whatever DEBUG says.
         debug.technical_404_response = defaults.page_not_found
 
-        from . import checks, lookups  # noqa: F401  (checks: registers the production check)
+        from django.core.signals import request_finished
+
+        from . import checks, logs, lookups  # noqa: F401  (checks: registers the production check)
+
+        request_finished.connect(logs.clear, dispatch_uid="core.logs.clear")
 
         lookups.register()
 

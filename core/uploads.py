@@ -270,6 +270,9 @@ def file_response(field_file, filename):
 
     if not field_file or not field_file.name:
         raise Http404("Файл не загружен.")
+    # An object store opens lazily and would fail mid-response: ask first.
+    if not field_file.storage.exists(field_file.name):
+        raise Http404("Файл не найден в хранилище.")
     try:
         handle = field_file.storage.open(field_file.name, "rb")
     except FileNotFoundError as error:

@@ -18,8 +18,13 @@ RQ = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
 def run_database_worker():
     """`manage.py db_worker --batch`: every waiting task, then exit. The worker closes stale
     connections between tasks; inside a test that would close the test's own transaction, so it
-    is kept open here, as Django's test client does for requests."""
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+    is kept open here, as Django's test client does for requests. The periodic jobs it would
+    register at its start are left out, as the RQ worker below leaves them: a test queues what
+    it runs (tests/core/test_periodic.py registers them itself)."""
+    with (
+        mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"),
+        mock.patch("core.periodic.register"),
+    ):
         _db_worker()
 
 

@@ -4,13 +4,13 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from core import timezones
 from programs.models import Program
 
 from ..models import EmailOptOut, Notification, content_type_of
@@ -58,7 +58,7 @@ class Zones:
         return zones
 
     def zone(self, program_id):
-        return ZoneInfo(self.names.get(program_id, settings.TIME_ZONE))
+        return timezones.tzinfo(self.names.get(program_id, settings.TIME_ZONE))
 
     def today(self, program_id):
         return timezone.localtime(self.now, self.zone(program_id)).date()

@@ -1,7 +1,6 @@
 """Programs of targeted support."""
 
 from collections import defaultdict
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core import timezones
 from core.access import access_rule, any_of, reach, require, visible_or_404
 from schools.models import Municipality, Organization, Region
 
@@ -297,7 +297,9 @@ class Program(models.Model):
         """Today in the program region's date: the day deadlines of the program are measured
         against («просрочено» when the deadline is before it). `now` is an aware moment,
         `timezone.now()` by default."""
-        return timezone.localtime(now or timezone.now(), ZoneInfo(self.timezone_name)).date()
+        return timezone.localtime(
+            now or timezone.now(), timezones.tzinfo(self.timezone_name)
+        ).date()
 
     @staticmethod
     def group_by_local_date(programs, now=None):
