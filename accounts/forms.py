@@ -22,3 +22,21 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
         except forms.ValidationError:
             throttle.count_failure(self.request, self.user, sender=type(self))
             raise
+
+
+class CodeForm(forms.Form):
+    """A code of the authenticator app (six digits) or a backup code (eight)."""
+
+    code = forms.CharField(
+        label="Код",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isdecimal():
+            raise forms.ValidationError("Код состоит из цифр.")
+        return code

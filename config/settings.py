@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -75,6 +78,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor: whether this session gave a code (django-otp), and, for whoever must
+    # or chose to, nothing else until it has (accounts/second_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.SecondFactorMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -261,6 +268,11 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 SESSION_ENGINE = "qsessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
+# A second factor (TOTP, backup codes) for coordinators, the staff of programs' owners and
+# operators, and the admin site's staff: on whenever DEBUG is off unless said otherwise.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Портал адресной поддержки")
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy (django-csp) of every page: scripts only from the portal's own static
 # files (no inline script, no eval, no on… attributes: static/js/portal.js), styles from them
