@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 
 from . import throttle
 
@@ -40,3 +40,16 @@ class CodeForm(forms.Form):
         if not code.isdecimal():
             raise forms.ValidationError("Код состоит из цифр.")
         return code
+
+
+class ConsentSetPasswordForm(SetPasswordForm):
+    """The invitation's password form, with the consent to the processing of personal data
+    (152-ФЗ) that accepting the invitation records."""
+
+    consent = forms.BooleanField(
+        label="Я даю согласие на обработку моих персональных данных на условиях страницы "
+        "«Обработка персональных данных»",
+        error_messages={
+            "required": "Без согласия на обработку персональных данных вход невозможен."
+        },
+    )

@@ -182,6 +182,13 @@ IMPORT_JOB_DAYS = env.int("IMPORT_JOB_DAYS", default=30)
 # Days the audit trail of security events and the sign-in records (addresses, browsers) are
 # kept (`manage.py housekeeping`).
 AUDIT_DAYS = env.int("AUDIT_DAYS", default=365)
+# The privacy page (152-ФЗ): who the operator of personal data is, and the version of the page
+# a person agrees to when accepting an invitation (change it when the page changes).
+PRIVACY_OPERATOR = env.str(
+    "PRIVACY_OPERATOR", default="орган управления образованием, эксплуатирующий портал"
+)
+PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="")
+PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default="2026-12")
 
 # Figures of the dashboards are kept in the cache under a token that changes with the data of
 # their program, so a per-process memory cache is never stale either; CACHE_URL=redis://…
