@@ -88,3 +88,26 @@ class AuditEvent(models.Model):
         if not self._state.adding:
             raise ValueError("Записи журнала событий не изменяются.")
         super().save(*args, **kwargs)
+
+
+class Consent(models.Model):
+    """A person's consent to the processing of their personal data (152-ФЗ, ст. 9), given when
+    they accepted their invitation, with the version of the privacy page they agreed to."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="consents",
+        verbose_name="пользователь",
+    )
+    given_at = models.DateTimeField("дано", default=timezone.now)
+    version = models.CharField("редакция политики", max_length=32)
+    ip_address = models.GenericIPAddressField("адрес", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "согласие на обработку персональных данных"
+        verbose_name_plural = "согласия на обработку персональных данных"
+        ordering = ["-given_at"]
+
+    def __str__(self):
+        return f"{self.user} — {self.given_at:%d.%m.%Y}"

@@ -22,7 +22,41 @@ def _actor(request):
 
 
 def signed_in(sender, request, user, **kwargs):
+    warn_of_new_browser(request, user)
     audit.record(Action.SIGN_IN, actor=user, target=user, request=request, method=_method(request))
+
+
+def warn_of_new_browser(request, user):
+    """A letter when a person signs in from a browser none of their earlier sign-ins (within
+    AUDIT_DAYS) came from: if it was not them, they know to change the password."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from .models import AuditEvent
+
+    if request is None or not user.email:
+        return
+    agent = request.META.get("HTTP_USER_AGENT", "")[: audit.USER_AGENT_LENGTH]
+    earlier = AuditEvent.objects.filter(action=Action.SIGN_IN, target=user)
+    if not earlier.exists() or earlier.filter(user_agent=agent).exists():
+        return
+    from core.lockout import client_address
+
+    send_mail(
+        subject="Вход на портал с нового браузера",
+        message=(
+            f"Здравствуйте, {user.get_full_name() or user.get_username()}!\n\n"
+            "В вашу учётную запись на портале адресной поддержки школ вошли с браузера, "
+            "с которого вы раньше не входили.\n"
+            f"Браузер: {agent or 'не указан'}\nАдрес: {client_address(request) or 'не указан'}\n\n"
+            "Если это были не вы, смените пароль и завершите другие сеансы: "
+            f"{settings.PORTAL_URL.rstrip('/')}/accounts/sessions/"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+        fail_silently=True,
+    )
+    audit.record(Action.NEW_BROWSER, actor=user, target=user, request=request)
 
 
 def _method(request):

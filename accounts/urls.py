@@ -1,10 +1,21 @@
 from django.urls import path
 
-from . import audit_views, views
+from . import audit_views, second_factor_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("audit/", audit_views.AuditListView.as_view(), name="audit"),
     path("sessions/", views.session_list, name="sessions"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("people/", second_factor_views.people, name="people"),
+    path("second-factor/", second_factor_views.verify, name="verify"),
+    path("second-factor/enrol/", second_factor_views.enrol, name="enrol"),
+    path("security/", second_factor_views.settings_page, name="second_factor"),
+    path(
+        "people/<int:pk>/second-factor/reset/",
+        second_factor_views.reset,
+        name="second_factor_reset",
+    ),
 ]

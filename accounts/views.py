@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
-from . import audit, sessions
+from . import audit, personal_data, sessions
 from .forms import ThrottledPasswordChangeForm
 
 
@@ -52,5 +54,34 @@ def session_list(request):
             "current": request.session.session_key,
             "absolute_hours": settings.SESSION_COOKIE_AGE // 3600,
             "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        },
+    )
+
+
+def my_data(request):
+    """What the portal keeps about the signed-in person (152-ФЗ), and its export."""
+    sections = personal_data.collect(request.user)
+    if request.GET.get("format") == "json":
+        audit.record(
+            audit.Action.DATA_EXPORTED, actor=request.user, target=request.user, request=request
+        )
+        response = JsonResponse(sections, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+        return response
+    return render(request, "accounts/my_data.html", {"sections": sections})
+
+
+@login_not_required
+def privacy(request):
+    """The privacy page (152-ФЗ): the operator, purposes, what is kept and for how long."""
+    return render(
+        request,
+        "accounts/privacy.html",
+        {
+            "operator": settings.PRIVACY_OPERATOR,
+            "contact": settings.PRIVACY_CONTACT,
+            "version": settings.PRIVACY_POLICY_VERSION,
+            "audit_days": settings.AUDIT_DAYS,
+            "session_hours": settings.SESSION_COOKIE_AGE // 3600,
         },
     )

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     # Before the task backends' apps: its `db_worker` and `rqworker` register the periodic
     # jobs, then run theirs.
     "core",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "accounts",
@@ -89,6 +92,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The request's id, the user's id and the path for every log line (core/logs.py).
     "core.logs.RequestContextMiddleware",
+    # The second factor: whether this session gave a code (django-otp), and, for whoever must
+    # or chose to, nothing else until it has (accounts/second_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.SecondFactorMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Times are shown on the clock of the person's region (core.timezones).
@@ -208,6 +215,13 @@ IMPORT_JOB_DAYS = env.int("IMPORT_JOB_DAYS", default=30)
 # Days the audit trail of security events and the sign-in records (addresses, browsers) are
 # kept (`manage.py housekeeping`).
 AUDIT_DAYS = env.int("AUDIT_DAYS", default=365)
+# The privacy page (152-ФЗ): who the operator of personal data is, and the version of the page
+# a person agrees to when accepting an invitation (change it when the page changes).
+PRIVACY_OPERATOR = env.str(
+    "PRIVACY_OPERATOR", default="орган управления образованием, эксплуатирующий портал"
+)
+PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="")
+PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default="2026-12")
 
 # `/health/` fails when a task has waited longer than this for a worker (workers down or
 # falling behind).
@@ -344,6 +358,11 @@ PAGE_SIZE = env.int("PAGE_SIZE", default=50)
 SESSION_ENGINE = "qsessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
+# A second factor (TOTP, backup codes) for coordinators, the staff of programs' owners and
+# operators, and the admin site's staff: on whenever DEBUG is off unless said otherwise.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Портал адресной поддержки")
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy (django-csp) of every page: scripts only from the portal's own static
 # files (no inline script, no eval, no on… attributes: static/js/portal.js), styles from them

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts import audit
+from accounts import audit, personal_data
+from accounts.forms import ConsentSetPasswordForm
 from core.access import visible_or_404
 from core.formtools import save_or_form_error
 from core.pagination import page_of
@@ -240,6 +241,7 @@ class AcceptInvitationView(auth_views.PasswordResetConfirmView):
     home page."""
 
     template_name = "notices/accept.html"
+    form_class = ConsentSetPasswordForm
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("home")
@@ -253,6 +255,7 @@ class AcceptInvitationView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         person = form.user
+        personal_data.record_consent(person, self.request)
         for invitation in person.invitations.select_related("organization"):
             audit.record(
                 audit.Action.INVITATION_ACCEPTED,

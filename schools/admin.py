@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 
+from accounts import personal_data
+
 from .models import (
     Membership,
     Municipality,
@@ -163,9 +165,25 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    """Django's user admin, with where the person works."""
+    """Django's user admin, with where the person works, and the two 152-ФЗ actions: switching
+    an account off (sessions, feeds, tokens, pending invitations end) and erasing a person
+    (the row anonymised in place, what they entered kept)."""
 
     inlines = (MembershipInline,)
+    actions = ["deactivate", "erase"]
+
+    @admin.action(description="Отключить учётные записи (завершить сеансы, календари, токены)")
+    def deactivate(self, request, queryset):
+        for user in queryset:
+            personal_data.deactivate(user, by=request.user, request=request)
+        self.message_user(request, f"Отключено учётных записей: {queryset.count()}.")
+
+    @admin.action(description="Обезличить (152-ФЗ): имя заменить на «удалённый пользователь»")
+    def erase(self, request, queryset):
+        people = [user for user in queryset if user.pk != request.user.pk]
+        for user in people:
+            personal_data.erase(user, by=request.user, request=request)
+        self.message_user(request, f"Обезличено учётных записей: {len(people)}.")
 
 
 @admin.register(RiskFactor)

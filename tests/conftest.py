@@ -29,6 +29,13 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_second_factor(settings):
+    """The second factor is required only where a test says so (tests/accounts): whoever signs
+    in elsewhere reaches their pages with the password alone, as in `make run`."""
+    settings.TWO_FACTOR_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: ids repeat between tests, cached figures must not."""
     from django.core.cache import cache

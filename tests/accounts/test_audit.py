@@ -105,7 +105,11 @@ def test_invitations_sent_and_accepted_are_recorded(world, as_user):
     page = visitor.get(url, follow=True)
     visitor.post(
         page.redirect_chain[-1][0],
-        {"new_password1": "Вектор-2023-развитие", "new_password2": "Вектор-2023-развитие"},
+        {
+            "new_password1": "Вектор-2023-развитие",
+            "new_password2": "Вектор-2023-развитие",
+            "consent": "on",
+        },
     )
     accepted = AuditEvent.objects.get(action=Action.INVITATION_ACCEPTED)
     assert accepted.actor.email == "ivanova@school.ru"

@@ -37,7 +37,11 @@ def test_a_deactivated_person_cannot_set_a_password_through_the_old_letter(world
     # Not even a post to the form's own address sets it.
     visitor.post(
         page.redirect_chain[-1][0] if page.redirect_chain else link(mail.outbox[0]),
-        {"new_password1": "Вектор-2023-развитие", "new_password2": "Вектор-2023-развитие"},
+        {
+            "new_password1": "Вектор-2023-развитие",
+            "new_password2": "Вектор-2023-развитие",
+            "consent": "on",
+        },
     )
     person.refresh_from_db()
     assert not person.has_usable_password()

@@ -47,7 +47,7 @@ def test_a_coordinator_invites_a_teacher_who_sets_a_password_and_lands_home(worl
     new_password = "Вектор-2023-развитие"
     landed = visitor.post(
         form_page.redirect_chain[-1][0],
-        {"new_password1": new_password, "new_password2": new_password},
+        {"new_password1": new_password, "new_password2": new_password, "consent": "on"},
         follow=True,
     )
     assert landed.redirect_chain[-1][0] == "/"
