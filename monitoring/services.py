@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk import copy_to_history, rows_table
 from core.revisions import StaleRevision, claim, create_or_stale
 
 from .models import Measurement
@@ -136,3 +137,39 @@ def review_sheet(point, school, user, *, approve, comment):
         for measurement in values:
             measurement.save()
     return values
+
+
+def decide_sheets(point, schools, user, *, approve, comment=""):
+    """Approve, or return with one remark, the sheets of several `schools` at `point` at once —
+    every value `user` may decide on (`approvable_by`): submitted ones to approve, sent ones to
+    return. Set-based, one statement per step whatever the number of schools: lock the values,
+    change them (`approve_all` / `return_all`), and copy them into their history as one set,
+    stamped with the approver and one moment. Returns the number of values decided.
+    Approving is undone by returning: a returned value goes back to the school."""
+    status = [Measurement.Status.SUBMITTED] if approve else list(Measurement.SENT)
+    approvable = Measurement.objects.approvable_by(user).filter(
+        point=point, organization__in=schools, status__in=status
+    )
+    moment = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Measurement.objects.select_for_update()
+            .filter(pk__in=approvable.values("pk"))
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        chosen = Measurement.objects.filter(pk__in=ids)
+        decided = chosen.approve_all(user, moment) if approve else chosen.return_all(comment)
+        source, params = rows_table([("id", Measurement._meta.pk)], [(pk,) for pk in ids])
+        # Only the rows the decision changed go into the history.
+        copy_to_history(
+            Measurement,
+            f"JOIN {source} ON m.id = v.id WHERE m.status = %s",
+            [*params, Measurement.Status.APPROVED if approve else Measurement.Status.RETURNED],
+            history_type="~",
+            user=user,
+            date=moment,
+            reason="утверждено списком" if approve else "возвращено списком",
+        )
+    return decided
