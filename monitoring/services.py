@@ -152,9 +152,12 @@ def decide_sheets(point, schools, user, *, approve, comment=""):
     )
     moment = timezone.now()
     with transaction.atomic():
+        # Ordered by key alone: the model's ordering joins the (nullable) organization, which
+        # PostgreSQL does not lock.
         ids = list(
             Measurement.objects.select_for_update()
             .filter(pk__in=approvable.values("pk"))
+            .order_by("pk")
             .values_list("pk", flat=True)
         )
         if not ids:
