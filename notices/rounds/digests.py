@@ -1,12 +1,11 @@
 """The weekly digest of each coordinator."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from core.periods import Period, as_text, period_range
-from monitoring.models import Indicator, Measurement, MonitoringPoint
+from monitoring.models import Measurement, MonitoringPoint
 from programs.models import Document, Program
 from roadmaps.models import RoadmapItem
 from schools.models import Municipality, Organization, Region
@@ -87,21 +86,10 @@ def digest_lines(user, now, today):
         .filter(date__lte=today)
         .select_related("program")
     ):
-        expected = Indicator.objects.filter(program=point.program).entered().of_schools().count()
-        if not expected:
-            continue
         schools = point.program.supported_schools().filter(
             pk__in=Organization.objects.visible_to(user)
         )
-        complete = (
-            Measurement.objects.filter(point=point, status__in=Measurement.SENT)
-            .order_by()
-            .values("organization")
-            .annotate(n=Count("pk"))
-            .filter(n__gte=expected)
-            .values("organization")
-        )
-        missing += schools.exclude(pk__in=complete).count()
+        missing += point.not_sent(schools).count()
     lines = []
     if late:
         lines.append(f"просроченных мероприятий дорожных карт: {late}")
