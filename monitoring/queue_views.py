@@ -16,8 +16,9 @@ from .views import _point
 
 
 def _rows(point, user, schools):
-    """One row per school: its sheet (`SheetProgress`), how many of its values wait for this
-    approver, and how many of those changed since they were last approved. Four queries."""
+    """One row per school: whether its sheet is complete (`MonitoringPoint.complete_schools`),
+    where it stands (`SheetProgress`), how many of its values wait for this approver, and how
+    many of those changed since they were last approved. A fixed number of queries."""
     schools = list(schools)
     ids = [school.pk for school in schools]
     progress = Measurement.objects.visible_to(user).sheet_progress([point], ids)
@@ -38,9 +39,14 @@ def _rows(point, user, schools):
         .annotate(n=Count("pk"))
         .values_list("organization", "n")
     )
+    # Whether a sheet is complete is the point's one rule, not a count made here.
+    complete = set(
+        point.complete_schools().filter(organization__in=ids).values_list("organization", flat=True)
+    )
     return [
         {
             "school": school,
+            "complete": school.pk in complete,
             "progress": progress[point.pk, school.pk],
             "waiting": waiting.get(school.pk, 0),
             "changed": changed.get(school.pk, 0),

@@ -20,13 +20,15 @@ def remind_missing(point, user, now=None):
     complete to send their values. Returns (schools reminded, schools already reminded today)."""
     now = now or timezone.now()
     today = point.program.local_today(now)
-    schools = list(
-        point.program.supported_schools().visible_to(user).only("pk", "short_name", "name")
+    # The one rule of a complete sheet (`MonitoringPoint.not_sent`) says who is chased.
+    missing = list(
+        point.not_sent(point.program.supported_schools().visible_to(user))
+        .only("pk", "short_name", "name")
+        .order_by("short_name")
     )
     progress = Measurement.objects.visible_to(user).sheet_progress(
-        [point], [school.pk for school in schools]
+        [point], [school.pk for school in missing]
     )
-    missing = [s for s in schools if not progress[point.pk, s.pk].complete]
     occasions = {s.pk: f"{s.pk}:{today.isoformat()}" for s in missing}
     told = set(
         Notification.objects.filter(

@@ -135,6 +135,13 @@ def test_approval_is_undone_by_returning_with_a_remark(world, point, sent, as_us
     }
 
 
+def test_the_queue_says_whose_sheet_is_complete_by_the_points_rule(world, point, sent, as_user):
+    rows = as_user(world.coordinator).get(queue_url(point)).context["rows"]
+    complete = {row["school"].pk for row in rows if row["complete"]}
+    assert complete == set(point.complete_schools().values_list("organization", flat=True))
+    assert complete == {world.supported_school.pk}
+
+
 def test_a_school_with_nothing_to_decide_cannot_be_chosen(world, point, sent, as_user):
     _, third = sent
     page = as_user(world.coordinator).post(
