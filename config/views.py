@@ -126,6 +126,10 @@ def home(request):
     today = timezone.localdate(now)
 
     reportable = RoadmapItem.objects.reportable_by(user)
+    r = reach(user)
+    if not r.is_territorial:
+        # A school's and a curator's items count by their schools' own share of a shared item.
+        reportable = reportable.as_seen_by(r.editor_schools | r.curated_schools)
     programs = list(reportable.programs())
     counts = reportable.due_soon_or_late(DUE_SOON_DAYS, now, programs).completion(now, programs)
     item_counts = {"total": counts["total"], "late": counts["late"]}
@@ -258,7 +262,8 @@ def _school_sections(user, school):
         "item_progress": ItemExecution.objects.filter(
             organization=school, item__in=items
         ).completion(now, programs),
-        "attention_items": items.due_soon_or_late(DUE_SOON_DAYS, now, programs)
+        "attention_items": items.as_seen_by([school.pk])
+        .due_soon_or_late(DUE_SOON_DAYS, now, programs)
         .select_related(*ITEM_PROGRAM_ZONE)
         .order_by("due_on")[:HOME_ROWS],
         "indicator_rows": school_indicator_rows(user, school),

@@ -180,3 +180,46 @@ class SheetReviewForm(VerdictFormMixin, forms.Form):
             }
         ),
     )
+
+
+class SheetsDecisionForm(forms.Form):
+    """The approver's decision on the sheets of several schools at one point: approve them, or
+    return them with one remark. `schools` are those with values the approver may decide on."""
+
+    APPROVE, RETURN = "approve", "return"
+
+    schools = forms.ModelMultipleChoiceField(
+        label="Школы",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Отметьте хотя бы одну школу.",
+            "invalid_choice": "Значения одной из отмеченных школ решать нечего: обновите страницу.",
+            "invalid_pk_value": "Отмечена неизвестная школа.",
+        },
+    )
+    action = forms.ChoiceField(
+        label="Решение",
+        choices=[(APPROVE, "Утвердить"), (RETURN, "Вернуть на доработку")],
+        error_messages={"required": "Выберите решение.", "invalid_choice": "Выберите решение."},
+    )
+    remark = forms.CharField(
+        label="Замечание (при возврате)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schools"].queryset = schools
+
+    @property
+    def approves(self):
+        return self.cleaned_data["action"] == self.APPROVE
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.RETURN and not (data.get("remark") or "").strip():
+            self.add_error("remark", "Укажите, что исправить: замечание получит каждая школа.")
+        return data

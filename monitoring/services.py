@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.bulk import delete_rows
+from core.bulk import copy_to_history, delete_rows, rows_table
 from core.changes import VALUE_FIGURES, data_changed
 from core.revisions import StaleRevision, claim, create_or_stale
 
@@ -154,3 +154,44 @@ def delete_values(queryset, user, reason=None):
         for program_id in programs:
             data_changed(program_id, VALUE_FIGURES)
     return deleted
+
+
+def decide_sheets(point, schools, user, *, approve, comment=""):
+    """Approve, or return with one remark, the sheets of several `schools` at `point` at once —
+    every value `user` may decide on (`approvable_by`): submitted ones to approve, sent ones to
+    return. Set-based, one statement per step whatever the number of schools: lock the values,
+    change them (`approve_all` / `return_all`), and copy them into their history as one set,
+    stamped with the approver and one moment. Returns the number of values decided.
+    Approving is undone by returning: a returned value goes back to the school."""
+    status = [Measurement.Status.SUBMITTED] if approve else list(Measurement.SENT)
+    approvable = Measurement.objects.approvable_by(user).filter(
+        point=point, organization__in=schools, status__in=status
+    )
+    moment = timezone.now()
+    with transaction.atomic():
+        # Ordered by key alone: the model's ordering joins the (nullable) organization, which
+        # PostgreSQL does not lock.
+        ids = list(
+            Measurement.objects.select_for_update()
+            .filter(pk__in=approvable.values("pk"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        chosen = Measurement.objects.filter(pk__in=ids)
+        decided = chosen.approve_all(user, moment) if approve else chosen.return_all(comment)
+        source, params = rows_table([("id", Measurement._meta.pk)], [(pk,) for pk in ids])
+        # Only the rows the decision changed go into the history.
+        copy_to_history(
+            Measurement,
+            f"JOIN {source} ON m.id = v.id WHERE m.status = %s",
+            [*params, Measurement.Status.APPROVED if approve else Measurement.Status.RETURNED],
+            history_type="~",
+            user=user,
+            date=moment,
+            reason="утверждено списком" if approve else "возвращено списком",
+        )
+        # An update() writes no change mark by itself: the point's figures must follow.
+        data_changed(point.program_id, VALUE_FIGURES)
+    return decided

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import import_views, setup_views, views
+from . import import_views, queue_views, setup_views, views
 
 app_name = "monitoring"
 
 urlpatterns = [
     path("points/<int:pk>/", views.point_detail, name="point"),
+    path("points/<int:pk>/queue/", queue_views.queue, name="queue"),
     path("points/<int:pk>/schools/<int:school_pk>/", views.entry, name="entry"),
     path("values/<int:pk>/review/", views.review, name="review"),
     path(

@@ -39,6 +39,7 @@ class Kind(models.TextChoices):
     SHEET_DUE = "sheet_due", "Срок экспертного листа (за 3 дня и после срока)"
     POINT_OPEN = "point_open", "Открыт приём значений в точке мониторинга"
     POINT_DEADLINE = "point_deadline", "Приближается срок приёма значений"
+    VALUES_REMINDER = "values_reminder", "Координатор напоминает отправить значения"
     QUESTION_ASKED = "question_asked", "Вопрос на консультационной линии"
     QUESTION_ANSWERED = "question_answered", "Ответ на ваш вопрос"
     DIGEST = "digest", "Еженедельная сводка координатора"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("consultations/program/<int:pk>/", consultations.consultation_list, name="consultations"),
     path("consultations/program/<int:pk>/faq/", consultations.consultation_faq, name="faq"),
     path("consultations/<int:pk>/", consultations.consultation_detail, name="consultation"),
+    path("points/<int:pk>/remind/", views.remind_missing, name="remind_missing"),
     path("calendar/<str:token>.ics", views.personal_feed, name="feed"),
     path("calendar/<str:token>/program/<int:pk>.ics", views.program_feed, name="program_feed"),
 ]

@@ -19,14 +19,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts import audit, personal_data
 from accounts.forms import ConsentSetPasswordForm
-from core.access import visible_or_404
+from core.access import require, visible_or_404
 from core.formtools import save_or_form_error
 from core.pagination import page_of
 from core.pickers import form_search_response
+from monitoring.models import MonitoringPoint
 from programs.models import Program
 from schools.models import Organization
 
-from . import feeds, invitations
+from . import feeds, invitations, reminders
 from .forms import EmailChoicesForm, InvitationForm
 from .models import CalendarFeed, EmailOptOut, Invitation, Notification
 
@@ -266,3 +267,29 @@ class AcceptInvitationView(auth_views.PasswordResetConfirmView):
             )
         messages.success(self.request, "Пароль задан. Добро пожаловать на портал!")
         return response
+
+
+@require_POST
+def remind_missing(request, pk):
+    """«Напомнить не сдавшим» on a point: for the program's coordinators (who set it up);
+    whoever else sees the point gets 403, anyone else 404."""
+    point = visible_or_404(
+        MonitoringPoint.objects.select_related("program__region", "program__municipality__region"),
+        request.user,
+        pk=pk,
+    )
+    require(
+        Program.objects.editable_by(request.user),
+        point.program,
+        "Напоминать школам может координатор программы.",
+    )
+    reminded, skipped = reminders.remind_missing(point, request.user)
+    if reminded:
+        names = ", ".join(school.short_name or school.name for school in reminded)
+        messages.success(request, f"Напоминание отправлено школам ({len(reminded)}): {names}.")
+    if skipped:
+        names = ", ".join(school.short_name or school.name for school in skipped)
+        messages.info(request, f"Сегодня уже напоминали: {names}. Следующее напоминание — завтра.")
+    if not reminded and not skipped:
+        messages.info(request, "Все школы отправили значения: напоминать некому.")
+    return redirect("monitoring:queue", pk=point.pk)

@@ -86,6 +86,52 @@ class MeasurementQuerySet(models.QuerySet):
             )
         )
 
+    def changed_since_approval(self):
+        """Values that were approved before and hold another value now: the school changed
+        them after the approval (the history's last approved value differs). What an approver
+        looks at first in a sheet sent again."""
+        last_approved = (
+            Measurement.history.filter(id=models.OuterRef("pk"), status=Measurement.Status.APPROVED)
+            .order_by("-history_date", "-history_id")
+            .values("value")[:1]
+        )
+        return (
+            self.annotate(last_approved_value=models.Subquery(last_approved))
+            .filter(last_approved_value__isnull=False)
+            .exclude(last_approved_value=models.F("value"))
+        )
+
+    def approve_all(self, user, at=None):
+        """`Measurement.approve` for a set, in one statement: every submitted, filled value
+        among these is approved by `user` at `at`, its review comment cleared and its revision
+        moved on (a form built before it is refused). Whoever entered a value never approves
+        it. Returns how many. The caller narrows to `approvable_by(user)` and records the
+        history of the set."""
+        return (
+            self.filter(status=Measurement.Status.SUBMITTED, value__isnull=False)
+            .exclude(entered_by=user)
+            .update(
+                status=Measurement.Status.APPROVED,
+                approved_by=user,
+                approved_at=at or timezone.now(),
+                review_comment="",
+                revision=models.F("revision") + 1,
+            )
+        )
+
+    def return_all(self, comment):
+        """`Measurement.send_back` for a set, in one statement: every sent value among these
+        (waiting or approved) goes back to the school with `comment`. Returns how many."""
+        if not comment.strip():
+            raise ValidationError("Укажите, что нужно исправить.")
+        return self.filter(status__in=Measurement.SENT).update(
+            status=Measurement.Status.RETURNED,
+            review_comment=comment.strip(),
+            approved_by=None,
+            approved_at=None,
+            revision=models.F("revision") + 1,
+        )
+
     def awaiting_approval(self):
         return self.filter(status=Measurement.Status.SUBMITTED)
 

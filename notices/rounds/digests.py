@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from core.periods import Period, as_text, period_range
 from monitoring.models import Measurement, MonitoringPoint
 from programs.models import Document, Program
 from roadmaps.models import RoadmapItem
@@ -20,6 +21,8 @@ class DigestNotices:
         local = timezone.localtime(self.now)
         year, week, _ = local.isocalendar()
         occasion = f"{year}-W{week:02d}"
+        # The title names the week by its dates, Monday to Sunday: «неделя 50» says nothing.
+        dates = as_text(*period_range(Period.THIS_WEEK, local.date()))
         coordinators = who.coordinators()
         already = set(
             Notification.objects.filter(
@@ -50,7 +53,7 @@ class DigestNotices:
                 kind=Kind.DIGEST,
                 subject=user,
                 occasion=occasion,
-                title=f"Сводка за неделю {week} — {territory}: "
+                title=f"Сводка за неделю {dates} — {territory}: "
                 + (lines[0] if lines else "всё в срок"),
                 body=(
                     f"Что требует внимания ({territory}):\n"

@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from programs.models import Program
-from roadmaps.models import RoadmapItem
+from roadmaps.models import ItemExecution, RoadmapItem
 
 from .. import recipients as who
 from ..models import Kind
@@ -34,12 +34,15 @@ class ItemNotices:
         if not due and not late:
             return
         all_items = {i.pk: i for i, _ in due + late}
+        # Each responsible organization is reminded by its own part: a school that has done its
+        # share of a shared item is told nothing about the others' delay.
         responsible = defaultdict(set)
-        for pk, org_id in RoadmapItem.objects.filter(pk__in=all_items).values_list(
-            "pk", "responsible"
+        for pk, org_id in (
+            ItemExecution.objects.filter(item__in=all_items)
+            .exclude(status__in=RoadmapItem.CLOSED)
+            .values_list("item", "organization")
         ):
-            if org_id:
-                responsible[pk].add(org_id)
+            responsible[pk].add(org_id)
         meta = {
             pk: (program_id, pair_id)
             for pk, program_id, pair_id in RoadmapItem.objects.filter(pk__in=all_items).values_list(

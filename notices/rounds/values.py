@@ -95,6 +95,7 @@ class ValueNotices:
             lambda user: MonitoringPoint.objects.visible_to(user),
             self.people,
         )
+        remarks = _remarks(groups[Kind.VALUES_RETURNED])
         texts = {
             Kind.VALUES_SUBMITTED: ("Значения отправлены на проверку", "отправила значения"),
             Kind.VALUES_WAITING: ("Значения ждут проверки больше 48 часов", "ждёт проверки"),
@@ -121,6 +122,8 @@ class ValueNotices:
                         f"Значения показателей {org.short_name or org.name} в точке «{point}» "
                         f"программы «{point.program}» {verdict}."
                     )
+                    if kind == Kind.VALUES_RETURNED and remarks.get((point_id, org_id)):
+                        body += "\n\nЧто исправить:\n" + "\n".join(remarks[point_id, org_id])
                 self.add(
                     users,
                     kind=kind,
@@ -152,3 +155,32 @@ class ValueNotices:
             candidates, lambda user: Measurement.objects.approvable_by(user), self.people
         )
         return {key: allowed.get(pk, set()) for key, pk in representatives.items()}
+
+
+def _remarks(returned):
+    """{(point, org): lines} for the values now returned at these schools' points: each
+    indicator (with its source where it has one, since two indicators may share a title) and
+    the approver's remark. One query."""
+    if not returned:
+        return {}
+    lines = defaultdict(list)
+    rows = (
+        Measurement.objects.filter(
+            status=Measurement.Status.RETURNED,
+            point__in={p for p, _ in returned},
+            organization__in={o for _, o in returned},
+        )
+        .select_related("indicator")
+        .order_by("indicator__order", "indicator__code")
+    )
+    for value in rows:
+        key = (value.point_id, value.organization_id)
+        if key not in returned:
+            continue
+        indicator = value.indicator
+        name = f"{indicator.code}. {indicator.title}".lstrip(". ")
+        if indicator.source:
+            name += f" ({indicator.source})"
+        remark = value.review_comment.strip() or "замечание не указано"
+        lines[key].append(f"— {name}: {remark}")
+    return lines

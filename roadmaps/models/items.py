@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
@@ -64,9 +64,39 @@ class RoadmapItemQuerySet(models.QuerySet):
             "region", "municipality__region"
         )
 
+    def as_seen_by(self, schools):
+        """Each item with `own_status`, the state that counts for `schools` (ids): where one of
+        them carries the item out, the state of its own part (`ItemExecution`) — a part still
+        open first, so that one school's done part never hides another's to do; for any other
+        item (a pair's or a school's own roadmap, an item nobody is named for) the item's
+        state. A school's home, its late lists and its reminders read this, never the overall
+        state of a shared item. `open`, `late`, `due_within`, `due_soon_or_late` and
+        `completion` of the result follow `own_status`, and so do `RoadmapItem.is_late` and
+        `status_seen` of its rows."""
+        schools = list(schools)
+        if not schools:
+            return self.annotate(own_status=F("status"))
+        own = (
+            ItemExecution.objects.filter(item=OuterRef("pk"), organization__in=schools)
+            .annotate(
+                closed=Case(
+                    When(status__in=RoadmapItem.CLOSED, then=Value(1)),
+                    default=Value(0),
+                    output_field=models.IntegerField(),
+                )
+            )
+            .order_by("closed", "status")
+            .values("status")[:1]
+        )
+        return self.annotate(own_status=Coalesce(Subquery(own), F("status")))
+
+    def _status_field(self):
+        """The field holding the state these items are judged by (see `as_seen_by`)."""
+        return "own_status" if "own_status" in self.query.annotations else "status"
+
     def open(self):
         """Items that can still be late: neither done nor cancelled."""
-        return self.exclude(status__in=RoadmapItem.CLOSED)
+        return self.exclude(**{f"{self._status_field()}__in": RoadmapItem.CLOSED})
 
     def undated(self):
         """Items with neither a start nor a due date: their wording («ежемесячно», «по
@@ -78,7 +108,7 @@ class RoadmapItemQuerySet(models.QuerySet):
         (`Program.local_today`). `now`: an aware moment, `timezone.now()` by default;
         `programs`: the programs these items belong to, when the caller has them loaded (else
         one query finds them)."""
-        return self.filter(late_condition(now, programs=programs))
+        return self.filter(late_condition(now, programs=programs, status=self._status_field()))
 
     def due_within(self, days, now=None, programs=None):
         """Open items due today or in the next `days` days, in their program region's date."""
@@ -101,7 +131,9 @@ class RoadmapItemQuerySet(models.QuerySet):
         cancelled ones — a cancelled item means the plan changed, not that it failed), `done`,
         `in_progress`, `not_done`, `planned`, `cancelled` (shown as its own count), `late`
         (`late()`) and `share` (done out of total, in %, one decimal; None without items)."""
-        counts = self.aggregate(**completion_annotations(now, programs=programs))
+        counts = self.aggregate(
+            **completion_annotations(now, programs=programs, status=self._status_field())
+        )
         return with_share(counts)
 
     def in_scope(self, scope):
@@ -402,8 +434,18 @@ class RoadmapItem(RevisionedModel):
         the program region's date — the rule of `RoadmapItemQuerySet.late` for one item."""
         return self.days_late(now) > 0
 
+    @property
+    def status_seen(self):
+        """The state that counts where the item was fetched: its school's own part when the
+        queryset said whose (`RoadmapItemQuerySet.as_seen_by`), else the item's own."""
+        return getattr(self, "own_status", self.status)
+
+    def get_status_seen_display(self):
+        return self.Status(self.status_seen).label
+
     def days_late(self, now=None):
-        """Days past the deadline of an open item (0 when it is not late)."""
-        if self.status in self.CLOSED or self.due_on is None:
+        """Days past the deadline of an open item (0 when it is not late), by the state that
+        counts where it was fetched (`status_seen`)."""
+        if self.status_seen in self.CLOSED or self.due_on is None:
             return 0
         return max((self.roadmap.program.local_today(now) - self.due_on).days, 0)

@@ -145,6 +145,34 @@ def test_returned_values_are_told_to_the_school(people, point, indicator):
     assert notice.url == f"/monitoring/points/{point.pk}/schools/{people.supported_school.pk}/"
 
 
+def test_a_returned_values_letter_names_the_indicator_and_the_remark(people, point, indicator):
+    from django.core import mail
+
+    indicator.title, indicator.source = "Качество знаний и успеваемость", "ВПР"
+    indicator.save()
+    kept = f.IndicatorFactory(program=people.program, title="Доля педагогов")
+    for each, remark in ((indicator, "Проверьте долю: в выгрузке 41,5"), (kept, None)):
+        value = values(
+            point,
+            each,
+            people.supported_school,
+            Measurement.Status.SUBMITTED,
+            submitted_at=timezone.now() - timedelta(days=5),
+        )
+        if remark:
+            value.send_back(people.coordinator, remark)
+            value.save()
+    round_at(timezone.now(), mail=True)
+    notice = Notification.objects.get(kind=Kind.VALUES_RETURNED)
+    line = (
+        f"— {indicator.code}. Качество знаний и успеваемость (ВПР): Проверьте долю: в выгрузке 41,5"
+    )
+    assert line in notice.body
+    assert "Доля педагогов" not in notice.body
+    [letter] = [m for m in mail.outbox if "возвращены" in m.subject]
+    assert line in letter.body
+
+
 def test_approved_values_are_told_to_the_school(people, point, indicator):
     value = values(point, indicator, people.supported_school, Measurement.Status.SUBMITTED)
     value.approve(people.coordinator)
@@ -241,6 +269,16 @@ def test_coordinators_get_a_weekly_digest_of_their_territory(people, roadmap, po
     assert told(Kind.DIGEST, read_at__isnull=True) == {"coordinator", "region"}
     digest = Notification.objects.get(kind=Kind.DIGEST, recipient=people.coordinator)
     assert digest.title.startswith("Сводка за неделю") and "Сургутский район" in digest.title
+    # Titled with the week's dates, Monday to Sunday, not the week's number.
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    sunday = monday + timedelta(days=6)
+    dates = (
+        f"{monday:%d.%m}–{sunday:%d.%m.%Y}"
+        if monday.year == sunday.year
+        else f"{monday:%d.%m.%Y}–{sunday:%d.%m.%Y}"
+    )
+    assert digest.title.startswith(f"Сводка за неделю {dates} — ")
     assert "просроченных мероприятий дорожных карт: 1" in digest.body
     # The other municipality's coordinator has nothing late or waiting: the week is kept as
     # read, without a letter; the school staff and the outsider are no coordinators.
