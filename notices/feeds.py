@@ -8,7 +8,6 @@ client that refreshes the feed moves an event that moved.
 """
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
@@ -16,6 +15,7 @@ from django.utils import timezone
 from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
 
+from core import timezones
 from core.access import reach
 from programs.models import Program
 from roadmaps.models import Event, RoadmapItem
@@ -40,7 +40,7 @@ def _uid(kind, pk):
 
 
 def _event(event, stamp):
-    zone = ZoneInfo(event.program.timezone_name)
+    zone = timezones.tzinfo(event.program.timezone_name)
     entry = CalendarEvent()
     entry.add("uid", _uid("event", event.pk))
     entry.add("dtstamp", stamp)
