@@ -4,7 +4,6 @@ request changed, remembered for their next."""
 from django.conf import settings
 from django.http import FileResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from core import timezones
 from core.access import reach
@@ -36,10 +35,11 @@ class PrivateDownloadsMiddleware:
 
 
 class PersonZoneMiddleware:
-    """A signed-in person reads every time on the clock of their organization's region (else
-    `TIME_ZONE`); a page about one program switches to the program's region with
-    `{% timezone %}` or `timezone.override`. `Reach` carries the zone, so this costs no query
-    a page would not make anyway."""
+    """A signed-in person reads every time (`|moment`, `core.timezones.moment`) on the clock of
+    their organization's region, else `TIME_ZONE`; a page about one program writes its times on
+    the program's clock (`{% timezone %}`, `timezone.override`). Only the writing changes: the
+    portal's «today» stays the server's. `Reach` carries the zone, so this costs no query a
+    page would not make anyway."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,8 +48,7 @@ class PersonZoneMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
-        name = reach(user).zone or settings.TIME_ZONE
-        with timezone.override(timezones.tzinfo(name, settings.TIME_ZONE)):
+        with timezones.person_zone(reach(user).zone or settings.TIME_ZONE):
             return self.get_response(request)
 
 

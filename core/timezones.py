@@ -5,6 +5,8 @@ tells a person which clock a time is on («время екатеринбургс
 table is refused by the form, so no page ever meets a zone Python cannot load.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -90,19 +92,48 @@ def clock_label(name: str) -> str:
     return found.clock_label if found else name
 
 
+# The zone of the person a request is for (core.middleware.PersonZoneMiddleware). It changes
+# how times are written, never what «today» is for the portal's rules.
+_person_zone: ContextVar[str | None] = ContextVar("person_zone", default=None)
+
+
+@contextmanager
+def person_zone(name: str | None):
+    """Write times on the clock of `name` for the duration of a request."""
+    token = _person_zone.set(name)
+    try:
+        yield
+    finally:
+        _person_zone.reset(token)
+
+
+def _active():
+    """The zone a page about one program switched to (`{% timezone %}`, `timezone.override`),
+    or None outside such a page."""
+    return getattr(timezone._active, "value", None)
+
+
 def current_name() -> str:
-    """The name of the zone a request runs on: the program's, inside `timezone.override`, else the
-    person's (`core.middleware.PersonZoneMiddleware`), else `TIME_ZONE`."""
-    return timezone.get_current_timezone_name()
+    """The name of the clock times are written on now: the program's inside `{% timezone %}` or
+    `timezone.override`, else the person's, else `TIME_ZONE`."""
+    active = _active()
+    if active is not None:
+        return getattr(active, "key", str(active))
+    return _person_zone.get() or settings.TIME_ZONE
 
 
 def moment(value: datetime | None, name: str | None = None) -> str:
     """«15.03.2023 19:15»: the one way a moment is written for a person, on the clock of the zone
-    `name` (the current zone when None). Every page, letter, PDF and table writes times so."""
+    `name` (when None, the program's on a program's page, else the person's). Every page,
+    letter, PDF and table writes times so."""
     if value is None:
         return ""
     if timezone.is_aware(value):
-        value = timezone.localtime(value, tzinfo(name, settings.TIME_ZONE) if name else None)
+        if name:
+            zone = tzinfo(name, settings.TIME_ZONE)
+        else:
+            zone = _active() or tzinfo(current_name(), settings.TIME_ZONE)
+        value = timezone.localtime(value, zone)
     return f"{value:%d.%m.%Y %H:%M}"
 
 

@@ -169,7 +169,7 @@ def _dynamics(indicator, program, scope, schools=None):
         }
     chart = cached(
         dynamics_chart,
-        f"{indicator.code}. {shorten(indicator.title, 80)}",
+        f"{indicator.code}. {shorten(indicator.display_title, 80)}",
         [p.title for p in points],
         series,
         target=plan,

@@ -35,7 +35,7 @@ class MeasurementForm(RevisionFormMixin, forms.Form):
         initial = self.initial
         if measurement is not None:
             initial.setdefault("comment", measurement.comment)
-        label = f"{indicator.code}. {indicator.title}"
+        label = f"{indicator.code}. {indicator.display_title}"
         if indicator.unit == Indicator.Unit.YES_NO:
             field = forms.TypedChoiceField(
                 label=label,

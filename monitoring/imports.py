@@ -49,7 +49,7 @@ _NO = {"нет", "0", "no", "-"}
 
 
 def indicator_header(indicator):
-    return f"{indicator.code}. {indicator.title}"[:200]
+    return f"{indicator.code}. {indicator.display_title}"[:200]
 
 
 def _code_of(header):

@@ -288,7 +288,7 @@ def monitoring_section(period):
                 Row(
                     [
                         indicator.code,
-                        indicator.title,
+                        indicator.display_title,
                         unit_label(indicator),
                         value,
                         target.value if target is not None else None,
@@ -386,7 +386,7 @@ def effectiveness_section(period):
             Row(
                 [
                     result.indicator.code,
-                    result.indicator.title,
+                    result.indicator.display_title,
                     result.value_display,
                     result.basis_display,
                     str(result.threshold) if result.threshold is not None else None,

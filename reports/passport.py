@@ -360,7 +360,7 @@ def indicators_section(program, covered):
             Row(
                 [
                     indicator.code,
-                    indicator.title,
+                    indicator.display_title,
                     unit_label(indicator),
                     indicator.source,
                     comparison_label[comparison]

@@ -312,7 +312,7 @@ def indicators_section(school, user, programs):
             groups.append((p.title, 2))
         rows = []
         for indicator in mine:
-            cells = [indicator.code, indicator.title, unit_label(indicator)]
+            cells = [indicator.code, indicator.display_title, unit_label(indicator)]
             for p in shown:
                 value, target = values.get((indicator.pk, p.pk)), targets.get((indicator.pk, p.pk))
                 met = target.is_met_by(value) if target is not None else None
@@ -321,7 +321,7 @@ def indicators_section(school, user, programs):
             rows.append(Row(cells))
             series = [values.get((indicator.pk, p.pk)) for p in points[program.pk]]
             if sum(v is not None for v in series) >= 2:
-                title = f"{program.short_title}: {indicator.code}. {indicator.title}"
+                title = f"{program.short_title}: {indicator.code}. {indicator.display_title}"
                 plan = [
                     t.value if (t := targets.get((indicator.pk, p.pk))) else None
                     for p in points[program.pk]

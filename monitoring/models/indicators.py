@@ -20,6 +20,14 @@ class ProgramScopedQuerySet(models.QuerySet):
 
 
 class IndicatorQuerySet(ProgramScopedQuerySet):
+    def with_shared_titles(self):
+        """Each indicator with `title_shared`: whether another indicator of its program bears the
+        same title (its `display_title` then names its source)."""
+        twins = Indicator._base_manager.filter(
+            program=models.OuterRef("program"), title=models.OuterRef("title")
+        ).exclude(pk=models.OuterRef("pk"))
+        return self.annotate(title_shared=models.Exists(twins))
+
     def entered(self):
         """Indicators whose values people type in (not computed from the portal's data)."""
         return self.filter(method=Indicator.Method.ENTERED)
@@ -47,6 +55,13 @@ class IndicatorQuerySet(ProgramScopedQuerySet):
                 to_attr="program_targets",
             )
         )
+
+
+class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
+    use_in_migrations = False
+
+    def get_queryset(self):
+        return super().get_queryset().with_shared_titles()
 
 
 class Indicator(models.Model):
@@ -117,7 +132,9 @@ class Indicator(models.Model):
     )
     order = models.PositiveSmallIntegerField("порядок", default=0)
 
-    objects = IndicatorQuerySet.as_manager()
+    # Every indicator read through the manager (and a program's `indicators`) knows whether its
+    # title is shared, so `display_title` costs no query of its own.
+    objects = IndicatorManager()
 
     class Meta:
         verbose_name = "показатель"
@@ -132,7 +149,28 @@ class Indicator(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code}. {shorten(self.title, 100)}"
+        return f"{self.code}. {shorten(self.display_title, 100)}"
+
+    @property
+    def display_title(self):
+        """The title as people read it everywhere — pages, letters, reports, charts: where two
+        indicators of one program share a title («Качество знаний и успеваемость (%)» from ВПР
+        and from промежуточная аттестация), it names the source that tells them apart."""
+        if self.source and self._title_shared():
+            return f"{self.title} ({self.source})"
+        return self.title
+
+    def _title_shared(self):
+        shared = getattr(self, "title_shared", None)
+        if shared is None:
+            # Read without the manager (through select_related, or just created): one query.
+            shared = (
+                Indicator._base_manager.filter(program_id=self.program_id, title=self.title)
+                .exclude(pk=self.pk)
+                .exists()
+            )
+            self.title_shared = shared
+        return shared
 
     def deletion_blocker(self):
         """An indicator with values keeps them."""

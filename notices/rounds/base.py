@@ -71,9 +71,9 @@ class Zones:
         return grouped
 
     def moment(self, value, program_id):
-        """A time as people of the program's region read it: «05.12.2026 10:00 (Asia/Yekaterinburg)»."""
-        local = timezone.localtime(value, self.zone(program_id))
-        return f"{local:%d.%m.%Y %H:%M} ({self.names.get(program_id, settings.TIME_ZONE)})"
+        """A time as people of the program's region read it, its clock named:
+        «05.12.2026 10:00 (время екатеринбургское, UTC+5)»."""
+        return timezones.moment_with_clock(value, self.names.get(program_id, settings.TIME_ZONE))
 
     def day(self, value, program_id):
         return timezone.localtime(value, self.zone(program_id)).date()

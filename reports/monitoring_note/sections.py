@@ -75,7 +75,7 @@ def plan_fact_section(data):
         groups.append((p.title, has_fact + has_plan))
     rows = []
     for indicator in data.indicators:
-        cells = [indicator.code, indicator.title, unit_label(indicator)]
+        cells = [indicator.code, indicator.display_title, unit_label(indicator)]
         for p, has_fact, has_plan in shown:
             if has_fact:
                 cells.append(fact_cell(data, indicator, p, data.overall(indicator, p)))
@@ -110,7 +110,7 @@ def charts_section(data):
         has_values = any(v is not None for values in series.values() for v in values)
         if not has_values and all(v is None for v in plan):
             continue
-        title = f"{indicator.code}. {indicator.title}"
+        title = f"{indicator.code}. {indicator.display_title}"
         svg = dynamics_chart(
             "",
             labels,
@@ -168,7 +168,7 @@ def values_section(data):
                 Column("база", "number", width=width),
                 Column("факт", "number", width=width),
             ]
-            heading = _short(f"{indicator.code}. {indicator.title}", 60)
+            heading = _short(f"{indicator.code}. {indicator.display_title}", 60)
             target = data.target(indicator, point)
             if target is not None:
                 heading += f" (цель: {target_text(target, indicator.unit)})"
@@ -207,7 +207,9 @@ def backwards_section(data):
                 fallen.append(f"{label} (было {display(before)}, стало {display(value)})")
         if fallen:
             rows.append(
-                Row([f"{indicator.code}. {indicator.title}", len(fallen), "; ".join(fallen)])
+                Row(
+                    [f"{indicator.code}. {indicator.display_title}", len(fallen), "; ".join(fallen)]
+                )
             )
     section = Section("Отрицательная динамика")
     if not rows:
@@ -345,7 +347,7 @@ def territories_section(data):
                 Column("среднее", "number", width=width),
                 Column("достигли цели, школ", "number", width=width),
             ]
-            heading = _short(f"{indicator.code}. {indicator.title}", 60)
+            heading = _short(f"{indicator.code}. {indicator.display_title}", 60)
             target = data.target(indicator, data.point)
             if target is not None:
                 heading += f" (цель: {target_text(target, indicator.unit)})"
@@ -393,7 +395,7 @@ def backwards_summary_section(data):
         named = "; ".join(f"{name} — {n}" for name, n in most[:5])
         if len(most) > 5:
             named += f"; ещё территорий: {len(most) - 5}"
-        rows.append(Row([f"{indicator.code}. {indicator.title}", fallen, named]))
+        rows.append(Row([f"{indicator.code}. {indicator.display_title}", fallen, named]))
     section = Section("Отрицательная динамика")
     if not rows:
         return section.add(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core import timezones
 from notices.models import CalendarFeed, Invitation, Kind, Notification
+from notices.service import run_round
 from roadmaps.models import ItemReport
 from tests import factories as f
 
@@ -92,6 +93,16 @@ def test_the_same_moment_reads_the_same_on_every_page(world, as_user, moment, lo
         assert "Asia/" not in html, name
     assert "время екатеринбургское, UTC+5" in pages["event"].content.decode()
     assert "время екатеринбургское, UTC+5" in pages["events"].content.decode()
+
+    # The invitation's letter, made by the notification round, says the same time.
+    run_round(now=timezone.now(), mail=False)
+    letters = Notification.objects.filter(kind=Kind.EVENT_INVITATION).exclude(
+        title="Проверка часов"
+    )
+    assert letters
+    for letter in letters:
+        assert f"{local_text} (время екатеринбургское, UTC+5)" in letter.body
+        assert "Asia/" not in letter.body
 
     token = CalendarFeed.of(world.school).token
     feed = school.get(reverse("notices:feed", args=[token])).content.decode()
