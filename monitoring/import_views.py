@@ -11,6 +11,7 @@ from core.imports import ImportFlow, ImportRefused
 from core.xlsx import UploadForm, workbook_response
 from programs.setup_views import editable_program, program_set_up_by
 
+from . import results
 from .imports import plan_values_import, values_template
 from .setup_forms import ValuesUploadForm
 from .tasks import import_values as import_values_task
@@ -99,3 +100,8 @@ def import_values_template(request, pk):
     program = editable_program(request, pk)
     point = get_object_or_404(program.points.all(), pk=id_param(request.GET.get("point")) or 0)
     return workbook_response(values_template(point, request.user), f"Значения — {point.title}.xlsx")
+
+
+def results_template(request):
+    """The template of a table of assessment results, for anyone signed in: it holds no data."""
+    return workbook_response(results.results_template(), "Результаты оценочных процедур.xlsx")

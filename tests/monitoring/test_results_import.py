@@ -247,3 +247,21 @@ def test_the_command_previews_with_dry_run_and_then_writes(world, results, tmp_p
     assert not Measurement.objects.exists()
     call_command("import_results", *args, stdout=StringIO())
     assert Measurement.objects.get().approved_by == world.coordinator
+
+
+def test_the_template_reads_back_as_a_results_table(world, as_user):
+    from django.urls import reverse
+
+    response = as_user(world.school).get(reverse("monitoring:results_template"))
+    assert response.status_code == 200
+    table = read_results(response.content, "шаблон.xlsx")
+    assert table.errors == []
+    [row] = table.rows
+    assert (row.code, row.inn, row.subject, row.grade, row.participants) == (
+        "sch860001",
+        "8617001234",
+        "Русский язык",
+        5,
+        25,
+    )
+    assert row.marks == {2: 3, 3: 10, 4: 9, 5: 3}
