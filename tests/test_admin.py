@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from api.services import issue_token
 from core.models import ImportJob
 from monitoring.models import Measurement, MonitoringPoint
 from notices.models import CalendarFeed, Consultation, EmailOptOut, Invitation, Kind, Notification
@@ -38,7 +39,7 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_APPS = {"schools", "programs", "roadmaps", "monitoring", "notices", "expertise"}
+PORTAL_APPS = {"schools", "programs", "roadmaps", "monitoring", "notices", "expertise", "api"}
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda pair: pair[0]._meta.label_lower)
 
@@ -126,6 +127,7 @@ def every_model(world):
     )
     EmailOptOut.objects.create(user=w.school, kind=Kind.DIGEST)
     CalendarFeed.of(w.school)
+    issue_token(w.school, "Хранилище данных", 30)
     Invitation.objects.create(
         user=w.school, organization=w.supported_school, invited_by=w.coordinator
     )
