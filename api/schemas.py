@@ -143,6 +143,13 @@ class IndicatorOut(Schema):
     direction: str
     level: str
     method: str = Field(description="entered — вводится; иначе вычисляется порталом")
+    assessment: str = Field(
+        description="Оценочная процедура, из результатов которой берутся значения: vpr, oge, "
+        "ege, regional; пусто — значения вводятся"
+    )
+    subjects: list[str]
+    grades: list[int]
+    measure: str = Field(description="share_2, quality, success, mean_mark, mean_score или пусто")
 
 
 class PointOut(Schema):
@@ -171,6 +178,7 @@ class ValueOut(Schema):
     organization_id: int | None
     value: float | None
     approved_at: datetime | None
+    source: str = Field(description="entered — введено на портале, results — из результатов")
 
 
 class CompletionOut(Schema):

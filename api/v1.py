@@ -7,17 +7,20 @@ owner's rights, so the API shows what that person's pages show; what lies outsid
 Figures follow the dashboard's scope (`dashboards.scope.scope_for`): 403 for those who see a
 program but not its dashboard, as on the page. Lists are paged (`page`, `page_size`)."""
 
+from datetime import datetime, time
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.renderers import JSONRenderer
 
-from dashboards.scope import object_from_query, scope_for
+from dashboards.scope import Scope, object_from_query, scope_for
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import CuratorPair, Program
 from roadmaps.models import Attendance, Event, ItemExecution, Roadmap, RoadmapItem, late_condition
@@ -202,18 +205,14 @@ def schools(
 
 def _moment(text):
     """A date or an aware moment from ISO text; a date means its midnight in the portal's zone."""
-    from django.utils.dateparse import parse_date, parse_datetime
-
     try:
         moment = parse_datetime(text)
         if moment is None:
             day = parse_date(text)
             if day is None:
                 raise ValueError(text)
-            moment = timezone.datetime.combine(day, timezone.datetime.min.time())
+            moment = datetime.combine(day, time.min)
     except ValueError as error:
-        from ninja.errors import HttpError
-
         raise HttpError(
             422, "changed_since: дата или момент в формате ISO 8601, например 2024-05-31."
         ) from error
@@ -275,8 +274,6 @@ def items(
 
 
 def _scope_of(municipality, region):
-    from dashboards.scope import Scope
-
     if municipality is not None:
         return Scope(municipality=get_object_or_404(Municipality, pk=municipality))
     return Scope(region=get_object_or_404(Region, pk=region))

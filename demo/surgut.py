@@ -7,6 +7,7 @@ has twelve items in three modules, five indicators and three monitoring dates.""
 from datetime import date
 
 from monitoring.models import Indicator, MonitoringPoint
+from monitoring.results import Assessment, Measure
 from programs.models import (
     CuratorPair,
     ExpectedResult,
@@ -350,6 +351,25 @@ INDICATORS = [
     ),
 ]
 
+# The two indicators section 7 takes from ГИА and from ВПР, by their position: their values come
+# from the results tables (monitoring.results_import), so the two «Качество знаний и
+# успеваемость» are told apart by what they measure — quality (the share of «4» and «5») at
+# the ОГЭ of the 9th grade, success (the share of «3»–«5») at the ВПР of grades 4 to 8.
+FROM_RESULTS = {
+    2: {
+        "assessment": Assessment.OGE,
+        "subjects": [],
+        "grades": [9],
+        "measure": Measure.QUALITY,
+    },
+    3: {
+        "assessment": Assessment.VPR,
+        "subjects": [],
+        "grades": [4, 5, 6, 7, 8],
+        "measure": Measure.SUCCESS,
+    },
+}
+
 # The three dates of section 7. The first two are the two stages of «мониторинг позитивных
 # изменений» of the roadmap (May and October); the last closes the project.
 POINTS = [
@@ -494,6 +514,7 @@ def load(loader, regions, municipalities):
                 "method": Indicator.Method.ENTERED,
                 "direction": Indicator.Direction.UP,
                 "order": order,
+                **FROM_RESULTS.get(order, {}),
             },
         )
     for title, day, kind, stage in POINTS:

@@ -10,6 +10,7 @@ from core.requests import read_id
 from core.xlsx import workbook_response
 from programs.models import Program
 
+from . import results
 from .import_flow import ValuesImport
 from .imports import values_template
 
@@ -32,3 +33,8 @@ def import_values_template(request, pk):
     program = Program.objects.set_up_by(request.user, pk)
     point = get_object_or_404(program.points.all(), pk=read_id(request.GET, "point", required=True))
     return workbook_response(values_template(point, request.user), f"Значения — {point.title}.xlsx")
+
+
+def results_template(request):
+    """The template of a table of assessment results, for anyone signed in: it holds no data."""
+    return workbook_response(results.results_template(), "Результаты оценочных процедур.xlsx")

@@ -303,3 +303,21 @@ def compute(rows, measure):
         Measure.SUCCESS: counts[3] + counts[4] + counts[5],
     }[Measure(measure)]
     return (Decimal(part) * 100 / participants).quantize(PLACES, ROUND_HALF_UP)
+
+
+def results_template():
+    """The downloadable template of a results table: the columns the import reads best, a
+    title row above them as the federal tables have, and one example row."""
+    from openpyxl import Workbook
+
+    from core.xlsx import style_header
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Результаты"
+    sheet.append([Field(field).label for field in TEMPLATE])
+    sheet.append(
+        ["sch860001", "8617001234", "МБОУ «СОШ №1»", "Русский язык", 5, 25, 3, 10, 9, 3, 3.5]
+    )
+    style_header(sheet, [14, 14, 36, 18, 8, 12, 8, 8, 8, 8, 12])
+    return book

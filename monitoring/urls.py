@@ -43,4 +43,5 @@ urlpatterns = [
         import_views.import_values_template,
         name="import_values_template",
     ),
+    path("results/template.xlsx", import_views.results_template, name="results_template"),
 ]

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from api.services import issue_token
 from core.models import ImportJob, Lock, PeriodicRun
 from monitoring.models import Measurement, MonitoringPoint
 from notices.models import CalendarFeed, Consultation, EmailOptOut, Invitation, Kind, Notification
@@ -47,6 +48,7 @@ PORTAL_APPS = {
     "notices",
     "expertise",
     "forecasts",
+    "api",
 }
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda pair: pair[0]._meta.label_lower)
@@ -135,6 +137,7 @@ def every_model(world):
     )
     EmailOptOut.objects.create(user=w.school, kind=Kind.DIGEST)
     CalendarFeed.of(w.school)
+    issue_token(w.school, "Хранилище данных", 30)
     Invitation.objects.create(
         user=w.school, organization=w.supported_school, invited_by=w.coordinator
     )

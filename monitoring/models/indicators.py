@@ -4,9 +4,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from core.text import shorten
 from programs.models import Program
+
+from ..results import Assessment, Measure
 
 
 class ProgramScopedQuerySet(models.QuerySet):
@@ -131,6 +134,20 @@ class Indicator(models.Model):
         "способ получения", max_length=32, choices=Method.choices, default=Method.ENTERED
     )
     order = models.PositiveSmallIntegerField("порядок", default=0)
+    # An indicator «from assessment results» names the assessment, its subjects and grades and
+    # the measure taken from them; its values come in by the results import
+    # (monitoring/results_import.py). `source` stays the free text of the program's document.
+    assessment = models.CharField(
+        "оценочная процедура", max_length=16, choices=Assessment.choices, blank=True
+    )
+    subjects = models.JSONField(
+        "предметы",
+        default=list,
+        blank=True,
+        help_text="Как в таблице результатов; пусто — все предметы",
+    )
+    grades = models.JSONField("классы", default=list, blank=True, help_text="Пусто — все классы")
+    measure = models.CharField("мера", max_length=16, choices=Measure.choices, blank=True)
 
     # Every indicator read through the manager (and a program's `indicators`) knows whether its
     # title is shared, so `display_title` costs no query of its own.
@@ -145,6 +162,13 @@ class Indicator(models.Model):
                 fields=["program", "code"],
                 name="indicator_unique_code",
                 violation_error_message="В программе уже есть показатель с таким номером.",
+            ),
+            models.CheckConstraint(
+                condition=Q(assessment="", measure="")
+                | (~Q(assessment="") & ~Q(measure="") & Q(method="entered")),
+                name="indicator_results_complete",
+                violation_error_message="У показателя из результатов оценочных процедур укажите "
+                "процедуру и меру; такой показатель не вычисляется порталом.",
             ),
         ]
 
@@ -177,6 +201,11 @@ class Indicator(models.Model):
         if self.measurements.exists():
             return "У показателя уже есть значения: его нельзя удалить."
         return ""
+
+    @property
+    def from_results(self):
+        """Whether the values come from assessment results (ВПР, ОГЭ, ЕГЭ, regional)."""
+        return bool(self.assessment)
 
     @property
     def is_computed(self):

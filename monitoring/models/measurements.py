@@ -273,8 +273,17 @@ class SheetProgress:
         return "не начато", "danger"
 
 
+class Source(models.TextChoices):
+    """Where a value came from."""
+
+    ENTERED = "entered", "введено на портале"
+    RESULTS = "results", "результаты оценочных процедур"
+
+
 class Measurement(RevisionedModel):
     """One organization's value of one indicator at one point (значение показателя)."""
+
+    Source = Source
 
     class Status(models.TextChoices):
         DRAFT = "draft", "черновик"
@@ -331,6 +340,12 @@ class Measurement(RevisionedModel):
         verbose_name="утвердил",
     )
     approved_at = models.DateTimeField("утверждено", null=True, blank=True)
+    source = models.CharField(
+        "источник", max_length=16, choices=Source.choices, default=Source.ENTERED
+    )
+    source_detail = models.CharField(
+        "источник подробно", max_length=300, blank=True, help_text="Например, файл результатов"
+    )
 
     history = HistoricalRecords()
     objects = MeasurementQuerySet.as_manager()

@@ -4,10 +4,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from core.headers import column_meanings, header_row
 from core.xlsx import normalize
-
-# Where the header row may be: some orders put a title row or two above it.
-HEADER_SEARCH_ROWS = 10
 
 
 class Meaning(models.TextChoices):
@@ -51,17 +49,10 @@ def _meaning_of_header(text):
 
 
 def _header_row(table):
-    """The index of the header row: the first of the top rows naming at least two meanings,
-    else the first naming the items' column («Мероприятие», «Функции»)."""
-    named = [
-        {m for cell in row if (m := _meaning_of_header(cell))}
-        for row in table.rows[:HEADER_SEARCH_ROWS]
-    ]
-    for wanted in (lambda found: len(found) >= 2, lambda found: Meaning.TITLE in found):
-        for index, found in enumerate(named):
-            if wanted(found):
-                return index
-    return None
+    """The index of the header row (`core.headers.header_row`): the first of the top rows
+    naming at least two meanings, else the first naming the items' column («Мероприятие»,
+    «Функции»); some orders put a title row or two above it."""
+    return header_row(table.rows, _meaning_of_header, fallback=Meaning.TITLE)
 
 
 @dataclass
@@ -87,15 +78,8 @@ def guess_columns(table):
     column that names it, the others are not loaded."""
     header = _header_row(table)
     headers = table.rows[header] if header is not None else []
-    taken, meanings = set(), []
-    for index in range(table.width):
-        text = headers[index] if index < len(headers) else ""
-        meaning = _meaning_of_header(text)
-        # A header cell merged over two columns repeats: the second copy is not loaded.
-        if meaning is None or meaning in taken:
-            meaning = Meaning.SKIP
-        taken.add(meaning)
-        meanings.append(meaning)
+    # A header cell merged over two columns repeats: the second copy is not loaded.
+    meanings = column_meanings(headers, table.width, _meaning_of_header, Meaning.SKIP)
     return header, meanings
 
 

@@ -272,6 +272,13 @@ def test_indicators_points_and_targets_follow_the_program(world, scene, bearer):
     )
     outsider = bearer(world.outsider)
     assert ids(outsider.get(f"{V1}/points")) == {outside.baseline.pk, outside.point.pk}
+    inside.percent.assessment, inside.percent.measure = "vpr", "share_2"
+    inside.percent.grades = [5, 6]
+    inside.percent.save()
+    row = next(
+        r for r in client.get(f"{V1}/indicators").json()["items"] if r["id"] == inside.percent.pk
+    )
+    assert (row["assessment"], row["measure"], row["grades"]) == ("vpr", "share_2", [5, 6])
 
 
 def test_a_schools_own_target_is_seen_only_by_those_who_see_the_school(world, scene, bearer):
