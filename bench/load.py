@@ -260,6 +260,8 @@ def deadline_week(results, yardstick, args, port, poster, token, writer_schools,
     national and a municipality's dashboard, the point's page and the coordinator's home — the
     figures those read are the ones the writers' saves touch."""
     pools = [iter(schools) for schools in writer_schools]
+    # What each failed writer's request answered, to say why in the figures.
+    failures = []
 
     def writer(n):
         pool = pools[(n // 2) % len(pools)]
@@ -281,6 +283,8 @@ def deadline_week(results, yardstick, args, port, poster, token, writer_schools,
                     for name, value in fields
                 ]
                 state["step"] = "draft"
+                if status != 200:
+                    failures.append(f"лист: {status}")
                 return status == 200
             action = state["step"]
             status, _content, _ = poster.request(
@@ -294,6 +298,8 @@ def deadline_week(results, yardstick, args, port, poster, token, writer_schools,
             )
             state["step"] = "submit" if action == "draft" else "get"
             # A sheet saved or submitted redirects to itself; a sheet shown again has errors.
+            if status != 302:
+                failures.append(f"{action}: {status}")
             return status == 302
 
         return request
@@ -302,7 +308,9 @@ def deadline_week(results, yardstick, args, port, poster, token, writer_schools,
     for name, make_request in readers:
         roles += [("ввод и отправка листа", writer), (name, lambda n, r=make_request: r)]
     for clients in DEADLINE_CLIENTS:
+        failures.clear()
         every, by_role = run_mixed(roles, clients, args.seconds, args.requests)
+        every["failed_writes"] = sorted(set(failures))
         for title, figures in [(DEADLINE, every)] + [
             (f"  {name}", figures) for name, figures in by_role.items()
         ]:
@@ -315,6 +323,8 @@ def deadline_week(results, yardstick, args, port, poster, token, writer_schools,
                 f" {figures['p95_ms']:8.1f} {figures['p99_ms']:8.1f} {figures['errors']:7d}"
                 f" {figures['p95_ratio']:13.1f}"
             )
+        if every["failed_writes"]:
+            print(f"{'':40} ошибки ввода: {', '.join(every['failed_writes'])}")
     print(f"{'':40} цель: {GOALS[DEADLINE]}")
 
 
@@ -477,7 +487,9 @@ def main():
         # The yardstick's p95 at each number of clients: every case's ratio is to the same run's.
         yardstick = {}
         for title, make_request in cases:
-            make_request()  # warm-up: the first request fills caches
+            # Warm-up: the first requests fill caches and load every worker's code.
+            for _ in range(2 * args.workers):
+                make_request()
             for clients in CLIENTS:
                 figures = run_case(make_request, clients, args.seconds, args.requests)
                 figures["page"] = title

@@ -25,7 +25,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min, QuerySet
+from django.db.models import Min, QuerySet, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -208,24 +208,35 @@ TOUCHES = {
     Document: ("effectiveness", "expertise"),
     PassThreshold: ("expertise",),
 }
+
+
 # The models whose row is of one school, whose territory narrows the marks (the figures of
-# other territories stay): a function from the instance to the school's id. A value is the
-# write of a deadline week, thousands of schools at once.
-SCHOOL_OF = {Measurement: lambda value: value.organization_id}
+# other territories stay): a value is the write of a deadline week, thousands of schools at
+# once. A function from the instance to (its program's id, its school's territories or None
+# for every territory), in one query.
+def _value_place(value):
+    school = Organization.objects.filter(pk=value.organization_id)
+    row = (
+        Indicator.objects.filter(pk=value.indicator_id)
+        .annotate(
+            school_region=Subquery(school.values("region_id")[:1]),
+            school_municipality=Subquery(school.values("municipality_id")[:1]),
+        )
+        .values_list("program_id", "school_region", "school_municipality")
+        .first()
+    )
+    if row is None:
+        return None, None
+    program_id, region_id, municipality_id = row
+    if value.organization_id is None or region_id is None:
+        return program_id, None
+    return program_id, territories_of(region_id, municipality_id)
+
+
+PLACE_OF = {Measurement: _value_place}
 # Rows every program's figures may read (names, territories, statuses of schools, the schools'
 # risk profiles behind the traceability flags).
 EVERY = (Organization, Municipality, Region, SchoolStatus, RiskFactor, RiskProfile, RiskLevel)
-
-
-def _territories(sender, instance):
-    if sender not in SCHOOL_OF:
-        return None
-    place = (
-        Organization.objects.filter(pk=SCHOOL_OF[sender](instance))
-        .values_list("region_id", "municipality_id")
-        .first()
-    )
-    return territories_of(*place) if place else None
 
 
 def _changed(sender, instance, raw=False, **kwargs):
@@ -234,10 +245,13 @@ def _changed(sender, instance, raw=False, **kwargs):
     if sender in EVERY:
         data_changed(None)
         return
-    program_id = PROGRAM_OF[sender](instance)
+    if sender in PLACE_OF:
+        program_id, territories = PLACE_OF[sender](instance)
+    else:
+        program_id, territories = PROGRAM_OF[sender](instance), None
     # A row whose program is gone (deleted with it) leaves nothing to refresh.
     if program_id is not None:
-        data_changed(program_id, TOUCHES.get(sender), _territories(sender, instance))
+        data_changed(program_id, TOUCHES.get(sender), territories)
 
 
 def connect():
