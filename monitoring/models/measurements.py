@@ -209,7 +209,8 @@ class SheetProgress:
 
     @property
     def complete(self):
-        """Every value is sent: nothing is left for the school to do at this point."""
+        """Every value is sent: nothing is left for the school to do at this point — the rule of
+        `MonitoringPoint.complete_schools`, read on this sheet's counts (`sheet_progress`)."""
         return bool(self.total) and self.sent == self.total
 
     @property

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db import models
+from django.db.models import Count
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,7 @@ from core.expressions import PlusDays
 from programs.models import Program
 from schools.models import Organization
 
-from .indicators import ProgramScopedQuerySet
+from .indicators import Indicator, ProgramScopedQuerySet
 
 
 class MonitoringPointQuerySet(ProgramScopedQuerySet):
@@ -98,6 +99,48 @@ class MonitoringPoint(models.Model):
         if self.entry_deadline is not None:
             return self.entry_deadline
         return self.date + timedelta(days=self.program.entry_window_days)
+
+    # A school's sheet at this point -------------------------------------------------------
+
+    def sheet_indicators(self):
+        """The indicators of a school's sheet at this point (лист ввода): those of the program
+        each school enters itself — measured at each school and typed in, not computed by the
+        portal. A value the program keeps as a whole does not take one off the sheet."""
+        return Indicator.objects.filter(program_id=self.program_id).entered().of_schools()
+
+    def sent_sheet_values(self):
+        """Schools' values of the sheet's indicators that are sent: waiting for a verdict or
+        approved (`Measurement.SENT`). Drafts and returned values are not sent."""
+        return self.measurements.filter(
+            organization__isnull=False,
+            indicator__in=self.sheet_indicators(),
+            status__in=self.measurements.model.SENT,
+        )
+
+    def complete_schools(self):
+        """The schools whose sheet at this point is complete, as a subquery of their ids: a
+        school's sheet is complete when every school-level entered indicator
+        (`sheet_indicators`) has a submitted or approved value. Where the schools enter nothing
+        there is no sheet, and no school is complete (nor has not sent, `not_sent`). Every
+        page, report and notice that says who has sent asks this, and nothing else."""
+        expected = self.sheet_indicators().count()
+        if not expected:
+            return self.measurements.none().values("organization")
+        return (
+            self.sent_sheet_values()
+            .order_by()
+            .values("organization")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=expected)
+            .values("organization")
+        )
+
+    def not_sent(self, schools):
+        """Of `schools` (organizations), those who have not sent all their values at this
+        point: their sheet is not complete (`complete_schools`). None where there is no sheet."""
+        if not self.sheet_indicators().exists():
+            return schools.none()
+        return schools.exclude(pk__in=self.complete_schools())
 
     @staticmethod
     def baseline_among(points, point):

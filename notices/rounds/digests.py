@@ -3,12 +3,11 @@
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from forecasts.sections import new_at_risk
-from monitoring.models import Indicator, Measurement, MonitoringPoint
+from monitoring.models import Measurement, MonitoringPoint
 from programs.models import Document, Program
 from roadmaps.models import RoadmapItem
 from schools.models import Municipality, Organization, Region
@@ -91,21 +90,10 @@ def digest_lines(user, now, today):
         .filter(date__lte=today)
         .select_related("program")
     ):
-        expected = Indicator.objects.filter(program=point.program).entered().of_schools().count()
-        if not expected:
-            continue
         schools = point.program.supported_schools().filter(
             pk__in=Organization.objects.visible_to(user)
         )
-        complete = (
-            Measurement.objects.filter(point=point, status__in=Measurement.SENT)
-            .order_by()
-            .values("organization")
-            .annotate(n=Count("pk"))
-            .filter(n__gte=expected)
-            .values("organization")
-        )
-        missing += schools.exclude(pk__in=complete).count()
+        missing += point.not_sent(schools).count()
     lines = []
     if late:
         lines.append(f"просроченных мероприятий дорожных карт: {late}")

@@ -2,10 +2,9 @@
 
 from datetime import timedelta
 
-from django.db.models import Count
 from django.urls import reverse
 
-from monitoring.models import Indicator, Measurement, MonitoringPoint
+from monitoring.models import MonitoringPoint
 
 from .. import recipients as who
 from ..models import Kind
@@ -27,16 +26,6 @@ class PointNotices:
                 self._point(point, today)
 
     def _point(self, point, today):
-        expected = Indicator.objects.filter(program=point.program).entered().of_schools().count()
-        if not expected:
-            return
-        sent = dict(
-            Measurement.objects.filter(point=point, status__in=Measurement.SENT)
-            .order_by()
-            .values("organization")
-            .annotate(n=Count("pk"))
-            .values_list("organization", "n")
-        )
         # The last day of entry: the point's deadline, or its date plus the program's window.
         closes_on = point.closes_on
         closing = today <= closes_on <= today + timedelta(days=POINT_DEADLINE_DAYS)
@@ -50,9 +39,10 @@ class PointNotices:
         }
         schools = [
             s
-            for s in point.program.supported_schools().only("pk", "short_name", "name")
-            if sent.get(s.pk, 0) < expected
-            and (str(s.pk) not in opened or (closing and str(s.pk) not in closed))
+            for s in point.not_sent(point.program.supported_schools()).only(
+                "pk", "short_name", "name"
+            )
+            if str(s.pk) not in opened or (closing and str(s.pk) not in closed)
         ]
         if not schools:
             return

@@ -22,7 +22,7 @@ class SheetNotices:
             )
             for sheet in sheets.select_related("review__document"):
                 found.append(sheet)
-                late = sheet.due_on < today
+                late = sheet.is_overdue_on(today)
                 occasion[sheet.pk] = ("late:" if late else "due:") + sheet.due_on.isoformat()
         told = self.told(Kind.SHEET_DUE, Assignment, occasion.keys())
         sheets = [s for s in found if (s.pk, occasion[s.pk]) not in told]

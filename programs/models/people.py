@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from core.access import access_rule, any_of, reach
 from schools.models import Organization
@@ -62,6 +62,12 @@ class Participant(models.Model):
 
 
 class CuratorPairQuerySet(models.QuerySet):
+    @staticmethod
+    def signed_condition():
+        """In the database, whether a pair has a signed agreement (`CuratorPair.
+        has_signed_agreement`): to filter, annotate or count pairs by it."""
+        return Exists(Agreement.objects.signed().filter(pair=OuterRef("pk")))
+
     def visible_to(self, user):
         return self.filter(program__in=Program.objects.visible_to(user))
 
@@ -158,8 +164,17 @@ class CuratorPair(models.Model):
         return ""
 
     @property
+    def signed_agreement(self):
+        """The pair's latest signed agreement (`Agreement.is_signed`), None while it has none;
+        reads the agreements prefetched with the pair."""
+        signed = [a for a in self.agreements.all() if a.is_signed]
+        return max(signed, key=lambda a: a.signed_on, default=None)
+
+    @property
     def has_signed_agreement(self):
-        return any(a.signed_on for a in self.agreements.all())
+        """The pair has signed its agreement on network interaction: one of its agreements is
+        signed (`Agreement.is_signed`; `CuratorPairQuerySet.signed_condition` in the database)."""
+        return self.signed_agreement is not None
 
 
 class Curator(models.Model):
@@ -221,6 +236,10 @@ class Curator(models.Model):
 
 
 class AgreementQuerySet(models.QuerySet):
+    def signed(self):
+        """Signed agreements (`Agreement.is_signed`): those with their date of signing."""
+        return self.filter(signed_on__isnull=False)
+
     @access_rule
     def visible_to(self, user):
         """A pair's agreement is for the pair — the staff of its two schools and its curators —
@@ -266,4 +285,6 @@ class Agreement(models.Model):
 
     @property
     def is_signed(self):
+        """An agreement is signed once its date of signing is entered: an agreement without it
+        is a draft the pair is still negotiating (`AgreementQuerySet.signed` in the database)."""
         return self.signed_on is not None

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 
-from dashboards.figures import regroup
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target, counted_condition
 
 from ..common import (
@@ -81,6 +80,10 @@ class NoteData(NoteFigures):
     approved: dict
     statuses: dict
     reported: set = field(default_factory=set)
+    # The point's sheet (`MonitoringPoint.sheet_indicators`) and the schools that completed it
+    # (`MonitoringPoint.complete_schools`).
+    sheet: set = field(default_factory=set)
+    complete: set = field(default_factory=set)
 
     @classmethod
     def load(cls, point, covered):
@@ -119,6 +122,8 @@ class NoteData(NoteFigures):
         return cls(
             point, points, upto, baseline, indicators, schools, targets, approved, statuses,
             reported,
+            sheet=set(point.sheet_indicators().values_list("pk", flat=True)),
+            complete=set(point.complete_schools().values_list("organization", flat=True)),
         )  # fmt: skip
 
     @property
@@ -273,6 +278,16 @@ class NoteSummary(NoteFigures):
             .values_list("territory", "n")
         ):
             rows[territory_id].schools = n
+        # Schools whose sheet is complete (`MonitoringPoint.complete_schools`).
+        complete = (
+            schools.filter(pk__in=self.point.complete_schools())
+            .order_by()
+            .values(territory=F(key))
+            .annotate(n=Count("pk"))
+            .values_list("territory", "n")
+        )
+        for territory_id, n in complete:
+            rows[territory_id].complete = n
         wanted = [i.pk for i in self.school_indicators]
         if not wanted:
             return dict(rows)
@@ -324,15 +339,6 @@ class NoteSummary(NoteFigures):
                 "better": row["rose"] if rise == Indicator.BETTER else row["fell"],
                 "worse": row["fell"] if rise == Indicator.BETTER else row["rose"],
             }
-        per_school = (
-            values.counted()
-            .filter(point=self.point, organization__in=schools, indicator__in=wanted)
-            .values("organization_id", territory=territory)
-            .annotate(n=Count("pk"))
-        )
-        complete = regroup(per_school, "territory", {"complete": f'"n" >= {int(len(wanted))}'})
-        for territory_id, figures in complete.items():
-            rows[territory_id].complete = figures["complete"]
         return dict(rows)
 
     def ordered(self):

@@ -237,17 +237,17 @@ def backwards_section(data):
 
 
 def completeness_section(data):
-    """Who has not submitted, or not had approved, all the values schools enter at the point."""
-    expected = len(data.school_indicators)
+    """Who has not sent all the values of their sheet at the point: the schools whose sheet is
+    not complete (`MonitoringPoint.complete_schools`), with what they have entered."""
+    expected = len(data.sheet)
     if not expected or not data.schools:
         return None
-    wanted = {i.pk for i in data.school_indicators}
-    rows, complete = [], 0
+    rows, all_approved = [], 0
     for org_id, name in data.schools.items():
-        statuses = [s for i, s in data.statuses.get(org_id, {}).items() if i in wanted]
+        statuses = [s for i, s in data.statuses.get(org_id, {}).items() if i in data.sheet]
         approved = statuses.count(Measurement.Status.APPROVED)
-        if approved == expected:
-            complete += 1
+        all_approved += approved == expected
+        if org_id in data.complete:
             continue
         submitted = statuses.count(Measurement.Status.SUBMITTED)
         missing = expected - len(statuses)
@@ -258,16 +258,17 @@ def completeness_section(data):
             )
         )
     rows.sort(key=lambda row: -row.cells[-1])
+    complete = len(data.schools) - len(rows)
     section = Section("Полнота данных").add(
         Paragraph(
-            f"Показателей, которые вносят школы: {expected}. Все значения утверждены у "
-            f"{complete} из {len(data.schools)} школ."
+            f"Показателей, которые вносят школы: {expected}. Все значения представили "
+            f"{complete} из {len(data.schools)} школ, все утверждены — у {all_approved}."
         )
     )
     if rows:
         section.add(
             Table(
-                "Не представили или не утвердили значения",
+                "Не представили все значения",
                 [
                     Column("Организация", width="44%"),
                     Column("Утверждено", "number", width="14%"),
@@ -283,7 +284,7 @@ def completeness_section(data):
 
 def territories_section(data):
     """The summary's rows, one per region or municipality: its schools, how many of their values
-    are entered and approved, how many schools have all approved, and the link to the note about
+    are entered and approved, how many schools sent all of them, and the link to the note about
     that territory alone; then, indicator by indicator, each territory's mean of the approved
     values (green where it meets the program's target at the point, red where it does not) and
     how many of its schools met the target that applies to each."""
@@ -335,7 +336,7 @@ def territories_section(data):
                 Column(f"Значений внесено (из {per_school} на школу)", "number", width="14%"),
                 Column("Утверждено", "number", width="11%"),
                 Column("На проверке", "number", width="11%"),
-                Column("Школ, у которых всё утверждено", "number", width="15%"),
+                Column("Школ, представивших все значения", "number", width="15%"),
                 Column("Подробно", width="12%"),
             ],
             rows,
