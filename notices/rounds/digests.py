@@ -1,10 +1,13 @@
 """The weekly digest of each coordinator."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
 from core.periods import Period, as_text, period_range
+from forecasts.sections import new_at_risk
 from monitoring.models import Measurement, MonitoringPoint
 from programs.models import Document, Program
 from roadmaps.models import RoadmapItem
@@ -12,6 +15,10 @@ from schools.models import Municipality, Organization, Region
 
 from .. import recipients as who
 from ..models import Kind, Notification
+
+# The digest is weekly; schools newly at risk are named up to this many.
+DIGEST_DAYS = 7
+DIGEST_NAMES = 5
 
 
 class DigestNotices:
@@ -99,4 +106,10 @@ def digest_lines(user, now, today):
         lines.append(f"значений школ ждут утверждения: {waiting_values}")
     if waiting_documents:
         lines.append(f"документов ждут проверки: {waiting_documents}")
+    # Schools whose stored forecast turned to «at risk» during the week the digest covers.
+    newly = new_at_risk(user, now - timedelta(days=DIGEST_DAYS))
+    if newly:
+        named = ", ".join(newly[:DIGEST_NAMES])
+        more = f" и ещё {len(newly) - DIGEST_NAMES}" if len(newly) > DIGEST_NAMES else ""
+        lines.append(f"новые школы в зоне риска недостижения целей: {len(newly)} — {named}{more}")
     return lines

@@ -1,6 +1,6 @@
 """Аналитическая справка по точке мониторинга: each indicator against its baseline and target,
 per school (program-wide values as one row «по программе»), its dynamics as a chart, the schools
-that went backwards, and who has not submitted."""
+that went backwards, who has not submitted, and the schools at risk of missing a target."""
 
 from core.planner import without_jit
 from dashboards.scope import WHOLE
@@ -9,6 +9,7 @@ from monitoring.models import MonitoringPoint
 from ..common import ReportKind, coverage
 from ..territory import breakdown, subtitle_with
 from .data import NoteData, NoteSummary
+from .risk import SUMMARY_ROWS, risk_section
 from .sections import (
     backwards_section,
     backwards_summary_section,
@@ -58,6 +59,7 @@ def build(point, user, scope=WHOLE):
             )
         for section in sections:
             report.add(section(data))
+    report.add(risk_section(covered, limit=SUMMARY_ROWS if shown.is_summary else None))
     return report
 
 
