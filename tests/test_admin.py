@@ -16,6 +16,8 @@ from django.db import connection
 from django.test.client import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import ImportJob
@@ -140,6 +142,9 @@ def every_model(world):
     _expertise_rows(w, document, factor)
 
     Group.objects.create(name="Методисты")
+    # The second factor's devices (django-otp's admin pages).
+    TOTPDevice.objects.create(user=w.coordinator, name="Приложение")
+    StaticDevice.objects.create(user=w.coordinator, name="Резервные коды")
     attempt = {
         "username": "school",
         "ip_address": "127.0.0.1",
