@@ -52,7 +52,7 @@ from django.utils import timezone
 
 from core import numbers
 from monitoring.models import Indicator, Target
-from programs.models import Agreement, CuratorPair, Document
+from programs.models import CuratorPair, Document
 from roadmaps.models import Attendance, Event, RoadmapItem
 from schools.models import Organization
 
@@ -267,10 +267,9 @@ def _agreements_share(program, scope, now, method):
     pairs = CuratorPair.objects.filter(program=program).filter(
         scope.organizations("supported_school")
     )
-    signed = Exists(Agreement.objects.filter(pair=OuterRef("pk"), signed_on__isnull=False))
     return _split(
         pairs.select_related("curator_school", "supported_school"),
-        signed,
+        CuratorPair.objects.signed_condition(),
         _text("соглашение подписано"),
         _text("нет подписанного соглашения"),
     )

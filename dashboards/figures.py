@@ -5,8 +5,6 @@ as one of five schools."""
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import reduce
-from operator import or_
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -16,7 +14,6 @@ from django.db.models import (
     Max,
     Prefetch,
     Q,
-    Value,
 )
 
 from expertise.thresholds import pass_shares
@@ -205,36 +202,23 @@ def entry_cutoff(point, zone):
 
 
 def completeness(program, scope, points):
-    """For each point: schools that submitted every entered school indicator, some, none, and
-    those that submitted after the deadline. One query per point."""
-    entered = list(program.indicators.entered().of_schools().values_list("pk", flat=True))
+    """For each point: schools whose sheet is complete (`MonitoringPoint.complete_schools`),
+    those that sent some of it, none, and those that sent a value after the deadline. One
+    query per point, whatever the number of schools."""
+    entered = program.indicators.entered().of_schools().count()
     schools = supported_schools(program, scope)
     total = schools.count()
     zone = ZoneInfo(program.timezone_name)
-    late = [Q(point=point, submitted_at__gte=entry_cutoff(point, zone)) for point in points]
-    counts = {}
-    if entered and points:
-        per_school = (
-            Measurement.objects.filter(
-                point__in=points,
-                indicator__in=entered,
-                status__in=Measurement.SENT,
-                organization__in=schools,
-            )
-            .values("point_id", "organization_id")
-            .annotate(
-                n=Count("pk"),
-                n_late=Count("pk", filter=reduce(or_, late)) if late else Value(0),
-            )
-        )
-        counts = regroup(
-            per_school,
-            "point_id",
-            {"complete": f'"n" >= {int(len(entered))}', "late": '"n_late" > 0'},
-        )
     rows = []
     for point in points:
-        figures = counts.get(point.pk, {"rows": 0, "complete": 0, "late": 0})
+        point.program = program  # already loaded; `closes_on` reads its entry window
+        sent = point.sent_sheet_values().values("organization")
+        late = sent.filter(submitted_at__gte=entry_cutoff(point, zone))
+        figures = schools.aggregate(
+            complete=Count("pk", filter=Q(pk__in=point.complete_schools())),
+            rows=Count("pk", filter=Q(pk__in=sent)),
+            late=Count("pk", filter=Q(pk__in=late)),
+        )
         rows.append(
             {
                 "point": point,
@@ -246,7 +230,7 @@ def completeness(program, scope, points):
                 "share": share_of(figures["complete"], total),
             }
         )
-    return {"rows": rows, "indicator_count": len(entered), "school_count": total}
+    return {"rows": rows, "indicator_count": entered, "school_count": total}
 
 
 @dataclass(frozen=True)

@@ -232,11 +232,8 @@ def point_completeness(request, pk):
     point = get_object_or_404(MonitoringPoint.objects.visible_to(request.user), pk=pk)
     program, scope = program_and_scope(request, point.program_id)
     point.program = program  # already loaded; `closes_on` reads its entry window
-    entered = program.indicators.entered().of_schools()
-    expected = entered.count()
-    mine = Measurement.objects.filter(
-        point=point, indicator__in=entered, organization=OuterRef("pk"), status__in=Measurement.SENT
-    )
+    expected = point.sheet_indicators().count()
+    mine = point.sent_sheet_values().filter(organization=OuterRef("pk"))
     counted = mine.order_by().values("organization").annotate(n=Count("pk")).values("n")
     schools = (
         supported_schools(program, scope)
@@ -252,7 +249,7 @@ def point_completeness(request, pk):
     schools = schools.annotate(late=Exists(mine.filter(submitted_at__gte=cutoff)))
     show = request.GET.get("show", "")
     if show == "missing":
-        schools = schools.filter(submitted__lt=expected)
+        schools = point.not_sent(schools)
     elif show == "late":
         schools = schools.filter(late=True)
     table = CompletenessTable(schools, expected=expected)

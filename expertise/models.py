@@ -11,6 +11,8 @@ contests whose winners enter the bank.
 
 from datetime import timedelta
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -194,10 +196,18 @@ class AssignmentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(verdict=Assignment.Verdict.PENDING)
 
-    def overdue(self, today=None):
-        """Undecided sheets past their deadline."""
-        today = today or timezone.localdate()
-        return self.pending().filter(due_on__lt=today)
+    def overdue(self, now=None, programs=None):
+        """Sheets overdue at the moment `now` (`Assignment.is_overdue`): undecided after their
+        deadline, in the date of their program's region (`Program.local_today`). `programs`:
+        the programs the sheets belong to, all by default (one query)."""
+        if programs is None:
+            dates = Program.objects.local_dates(now)
+        else:
+            dates = Program.group_by_local_date(programs, now)
+        late = [
+            Q(review__document__program__in=ids, due_on__lt=today) for today, ids in dates.items()
+        ]
+        return self.pending().filter(reduce(or_, late, Q(pk__in=[])))
 
     def due_within(self, today, days):
         """Undecided sheets due within `days` of `today`, or late: what the notification
@@ -299,7 +309,15 @@ class Assignment(models.Model):
         return self.verdict != self.Verdict.PENDING
 
     def is_overdue_on(self, today):
+        """An expertise sheet is overdue when it is still undecided after its deadline;
+        `today` is the date of the program's region (`is_overdue`)."""
         return not self.is_decided and self.due_on is not None and self.due_on < today
+
+    @property
+    def is_overdue(self):
+        """Overdue today in the program region's date (`Program.local_today`), as every page,
+        notice and count of overdue sheets says (`AssignmentQuerySet.overdue`)."""
+        return self.is_overdue_on(self.review.document.program.local_today())
 
     def clean(self):
         """The assignment rules: never the school's own people or organization (nor its parent

@@ -82,13 +82,18 @@ def _average(values):
 
 
 def sheets_of(document):
-    """Every sheet of the document with its reviewer, round and scores: two queries."""
-    return list(
+    """Every sheet of the document with its reviewer, round and scores: two queries. Each
+    sheet knows the document itself, so that asking whether it is overdue
+    (`Assignment.is_overdue`) reads the program's region once."""
+    sheets = list(
         Assignment.objects.filter(review__document=document)
         .select_related("review__reviewer", "organization", "round")
         .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
         .order_by("-version", "assigned_at")
     )
+    for sheet in sheets:
+        sheet.review.document = document
+    return sheets
 
 
 def results_by_version(sheets):

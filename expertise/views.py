@@ -12,7 +12,6 @@ from django.db.models import Count, F, ProtectedError, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import audit
@@ -60,7 +59,6 @@ def program_expertise(request, pk):
                 threshold_form.save()
                 messages.success(request, "Порог экспертизы сохранён.")
                 return redirect("expertise:program", pk=program.pk)
-    today = timezone.localdate()
     documents = (
         documents_assignable_by(request.user)
         .filter(program=program, status=Document.Status.SUBMITTED)
@@ -89,10 +87,7 @@ def program_expertise(request, pk):
                 sheets=Count("assignments"),
                 overdue=Count(
                     "assignments",
-                    filter=Q(
-                        assignments__verdict=Assignment.Verdict.PENDING,
-                        assignments__due_on__lt=today,
-                    ),
+                    filter=Q(assignments__in=Assignment.objects.overdue(programs=[program])),
                 ),
             ),
             "thresholds": PassThreshold.objects.filter(program=program),
@@ -185,7 +180,6 @@ def assign(request, pk):
             "form": form,
             "sheets": [s for s in sheets if s.version == document.version],
             "has_rounds": ExpertiseRound.objects.filter(program=document.program).exists(),
-            "today": timezone.localdate(),
         },
     )
 
@@ -267,13 +261,17 @@ def _previous_sheet(assignment):
 
 def my_sheets(request):
     """The sheets given to this user, open ones first."""
-    today = timezone.localdate()
     sheets = (
         Assignment.objects.filter(review__reviewer=request.user)
-        .select_related("review__document__organization", "review__document__program", "round")
+        .select_related(
+            "review__document__organization",
+            "review__document__program__region",
+            "review__document__program__municipality__region",
+            "round",
+        )
         .order_by("decided_at", "due_on", "pk")
     )
-    return render(request, "expertise/my_sheets.html", {"sheets": sheets, "today": today})
+    return render(request, "expertise/my_sheets.html", {"sheets": sheets})
 
 
 def changes(request, pk):

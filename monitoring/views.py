@@ -27,15 +27,19 @@ def _point(request, pk):
     )
 
 
-def _completeness(point, user, schools, total):
-    """One row per school: how many of the `total` entered indicators are filled, submitted,
-    approved and returned, and a word for where the school stands."""
+def _completeness(point, user, schools):
+    """One row per school: how many of the indicators of its sheet are filled, submitted,
+    approved and returned, whether the sheet is complete (`MonitoringPoint.complete_schools`),
+    and a word for where the school stands."""
+    indicators = point.sheet_indicators()
     counts = {
         row["organization"]: row
         for row in Measurement.objects.visible_to(user)
-        .filter(point=point, indicator__in=point.program.indicators.entered().of_schools())
+        .filter(point=point, indicator__in=indicators)
         .completeness()
     }
+    complete = set(point.complete_schools().values_list("organization", flat=True))
+    total = indicators.count()
     rows = []
     for school in schools:
         progress = SheetProgress.of(counts.get(school.pk), total)
@@ -48,7 +52,7 @@ def _completeness(point, user, schools, total):
                 "approved": progress.approved,
                 "returned": progress.returned,
                 "sent": progress.sent,
-                "complete": progress.complete,
+                "complete": school.pk in complete,
                 "state": state,
                 "color": color,
             }
@@ -66,8 +70,7 @@ def point_detail(request, pk):
         .order_by("short_name")
     )
     indicators = list(point.program.indicators.visible_to(user).order_by("order", "code"))
-    entered = [i for i in indicators if i.is_entered_at_school]
-    rows = _completeness(point, user, schools, len(entered))
+    rows = _completeness(point, user, schools)
     missing_only = request.GET.get("missing") == "1"
     return render(
         request,
@@ -76,7 +79,7 @@ def point_detail(request, pk):
             "point": point,
             "program": point.program,
             "indicators": indicators,
-            "entered_count": len(entered),
+            "entered_count": sum(1 for i in indicators if i.is_entered_at_school),
             "rows": [r for r in rows if not r["complete"]] if missing_only else rows,
             "schools_count": len(rows),
             "missing_count": sum(1 for r in rows if not r["complete"]),

@@ -102,18 +102,16 @@ class PairTable(tables.Table):
     def value_curators(self, record):
         return ", ".join(c.display_name for c in record.curators.all())
 
-    def _signed(self, record):
-        return [a for a in record.agreements.all() if a.signed_on]
-
     def render_agreement(self, record):
-        signed = self._signed(record)
-        if not signed:
+        signed = record.signed_agreement
+        if signed is None:
             return mark_safe('<span class="badge text-bg-warning">не подписано</span>')
-        a = signed[0]
-        return format_html("№ {} от {}", a.number or "б/н", a.signed_on.strftime("%d.%m.%Y"))
+        return format_html(
+            "№ {} от {}", signed.number or "б/н", signed.signed_on.strftime("%d.%m.%Y")
+        )
 
     def value_agreement(self, record):
-        signed = self._signed(record)
-        if not signed:
+        signed = record.signed_agreement
+        if signed is None:
             return "не подписано"
-        return f"№ {signed[0].number or 'б/н'} от {signed[0].signed_on:%d.%m.%Y}"
+        return f"№ {signed.number or 'б/н'} от {signed.signed_on:%d.%m.%Y}"

@@ -11,7 +11,6 @@ access rules let them see), the dates, «today» in the program's zone, and the 
 sections share, read once.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -247,7 +246,6 @@ def monitoring_section(period):
         return section.add(Paragraph("В периоде нет точек мониторинга."))
     program, covered = period.program, period.covered
     indicators = list(covered.visible(Indicator.objects.filter(program=program)))
-    school_indicators = {i.pk for i in indicators if i.is_entered_at_school}
     # The program's targets at the points and its standing thresholds (`TargetQuerySet.pick`).
     program_targets = list(
         Target.objects.filter(indicator__program=program, organization__isnull=True).filter(
@@ -259,24 +257,19 @@ def monitoring_section(period):
             Measurement.objects.filter(point__in=points, value__isnull=False), program_wide=True
         ).values_list("indicator_id", "point_id", "organization_id", "value", "status")
     )
-    # An indicator kept as one program-wide value is not one the schools are expected to enter.
-    school_indicators -= {indicator_id for indicator_id, _, org_id, _, _ in rows if org_id is None}
-    values, submitted = {}, Counter()
+    values = {}
     for indicator_id, point_id, org_id, value, status in rows:
         if status in Measurement.COUNTED:  # `MeasurementQuerySet.counted`
             values.setdefault((indicator_id, point_id), {})[org_id] = value
-        if org_id is not None and indicator_id in school_indicators and status in Measurement.SENT:
-            submitted[point_id, org_id] += 1
     supported = period.supported
     rows, lagging = [], []
     for point in points:
-        complete = [
-            org_id
-            for org_id in supported
-            if school_indicators and submitted[point.pk, org_id] >= len(school_indicators)
-        ]
+        # Who sent the whole sheet (`MonitoringPoint.complete_schools`).
+        has_sheet = point.sheet_indicators().exists()
+        complete = set(point.complete_schools().values_list("organization", flat=True))
+        complete = [org_id for org_id in supported if org_id in complete]
         heading = f"{point.title} ({point.date:%d.%m.%Y})"
-        if school_indicators:
+        if has_sheet:
             heading += f": все значения представили {len(complete)} из {len(supported)} школ"
             missing = [name for org_id, name in supported.items() if org_id not in complete]
             if missing:

@@ -3,11 +3,11 @@ indicators with their baseline and planned values."""
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 
 from dashboards.scope import WHOLE
 from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
-from programs.models import Agreement, Curator, CuratorPair, Participant, Program
+from programs.models import Curator, CuratorPair, Participant, Program
 from roadmaps.models import RoadmapItem, completion_annotations
 from schools.models import Organization
 
@@ -155,10 +155,9 @@ def participants_section(program, scope=WHOLE, schools=True):
 
 
 def agreement_text(pair):
-    signed = [a for a in pair.agreements.all() if a.signed_on]
-    if not signed:
+    latest = pair.signed_agreement
+    if latest is None:
         return "не подписано"
-    latest = max(signed, key=lambda a: a.signed_on)
     number = f"№ {latest.number} " if latest.number else ""
     return f"{number}от {latest.signed_on:%d.%m.%Y}"
 
@@ -240,10 +239,9 @@ def territory_counts(program, covered, shown):
         curators.values(territory=F(key)).annotate(n=Count("pk")).values_list("territory", "n")
     ):
         counts[tid]["curators"] = n
-    signed = Agreement.objects.filter(pair=OuterRef("pk"), signed_on__isnull=False)
     pairs = (
         covered.visible(CuratorPair.objects.filter(program=program, supported_school__in=schools))
-        .annotate(is_signed=Exists(signed))
+        .annotate(is_signed=CuratorPair.objects.signed_condition())
         .values(territory=F(f"supported_school__{key}"))
         .annotate(n=Count("pk"), signed=Count("pk", filter=Q(is_signed=True)))
         .order_by()

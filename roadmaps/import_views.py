@@ -1,5 +1,5 @@
 """Pages of the roadmap import from an order's table: upload → columns and preview → confirm
-(the reading is roadmaps/importer.py, the two-request flow core/imports.py). Only those who may
+(the reading is roadmaps/importer/, the two-request flow core/imports.py). Only those who may
 set up the program (`Program.objects.editable_by`) import, into a roadmap they may edit
 (`Roadmap.objects.editable_by`) or a new program roadmap."""
 

@@ -3,7 +3,6 @@
 measure to indicator."""
 
 from django import template
-from django.utils import timezone
 
 from core.access import reach
 from programs.models import Document
@@ -35,7 +34,6 @@ def document_expertise(context, document):
         "my_open": mine[0] if mine and document.awaits_verdict else None,
         "can_assign": documents_assignable_by(user).contains(document),
         "show_names": reach(user).is_territorial or reach(user).is_admin,
-        "today": timezone.localdate(),
     }
 
 

@@ -6,11 +6,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from monitoring.models import Measurement
 from programs.models import Program
 from reports.document import tone_of, value_of
 from reports.formatting import display
 from reports.half_year import default_period
 from reports.kinds import KINDS
+from schools.models import Organization
 from tests import factories as f
 
 from .reporting import add_schools, facts, paragraphs, row_of, section, table
@@ -125,16 +127,22 @@ def test_note_lists_schools_that_went_backwards_as_the_direction_defines(world, 
 
 
 def test_note_leaves_out_values_not_yet_approved_and_names_who_is_behind(world, filled):
-    add_schools(world, filled, 1)  # its failing share is only submitted
+    add_schools(world, filled, 2)  # their failing share is only submitted
+    second = Organization.objects.get(short_name="МБОУ «Школа 002»")
+    Measurement.objects.filter(organization=second, status="submitted").update(status="draft")
     report = build("note", filled.points.spring, world.coordinator)
     values = table(report, "Значения на точке «Первый этап», часть 1")
     assert value_of(row_of(values, "МБОУ «Школа 001»").cells[4]) is None
-    behind = table(report, "Не представили или не утвердили значения")
-    assert row_of(behind, "МБОУ «Школа 001»").values == ["МБОУ «Школа 001»", 1, 1, 0, 0]
-    assert "Все значения утверждены у 1 из 2 школ." in paragraphs(report, "Полнота данных")[0]
+    # A submitted value is sent: the first new school has sent its sheet, the second has not.
+    behind = table(report, "Не представили все значения")
+    assert [r.values for r in behind.data_rows] == [["МБОУ «Школа 002»", 1, 0, 1, 0]]
+    assert (
+        "Все значения представили 2 из 3 школ, все утверждены — у 1."
+        in (paragraphs(report, "Полнота данных")[0])
+    )
 
 
-def test_an_indicator_kept_as_one_program_value_is_not_asked_of_schools(world, filled):
+def test_an_indicator_kept_as_one_program_value_shows_it_and_stays_on_the_sheet(world, filled):
     # As in the Мегион program: a school-level indicator whose only value is the program's.
     kept = f.IndicatorFactory(
         program=world.program, code="4", title="Доля педагогов-наставников", order=4
@@ -147,8 +155,9 @@ def test_an_indicator_kept_as_one_program_value_is_not_asked_of_schools(world, f
         status="approved",
     )
     report = build("note", filled.points.spring, world.coordinator)
+    # The schools still enter it on their sheet (`MonitoringPoint.sheet_indicators`).
     assert paragraphs(report, "Полнота данных")[0].startswith(
-        "Показателей, которые вносят школы: 2."
+        "Показателей, которые вносят школы: 3."
     )
     program_values = table(report, "Значения на точке «Первый этап», часть 2")
     assert [r.values for r in program_values.data_rows] == [["по программе", 0, 5, None, 20]]

@@ -269,7 +269,7 @@ def test_a_package_that_unpacks_beyond_the_bound_is_refused_before_parsing():
 
 
 def test_a_table_longer_than_a_plan_is_refused(monkeypatch):
-    monkeypatch.setattr("roadmaps.importer.MAX_ROWS", 3)
+    monkeypatch.setattr("roadmaps.importer.reading.MAX_ROWS", 3)
     rows = [HEADER] + [[str(n), "Семинар", "Май 2023", "", ""] for n in range(5)]
     with pytest.raises(ImportFileError) as error:
         read_tables(xlsx_file(rows), "план.xlsx")
@@ -279,7 +279,7 @@ def test_a_table_longer_than_a_plan_is_refused(monkeypatch):
 def test_formatting_below_the_table_does_not_count_as_rows(monkeypatch):
     from openpyxl import load_workbook
 
-    monkeypatch.setattr("roadmaps.importer.MAX_ROWS", 5)
+    monkeypatch.setattr("roadmaps.importer.reading.MAX_ROWS", 5)
     book = load_workbook(io.BytesIO(xlsx_file([HEADER, ["1", "Семинар", "Май 2023", "", ""]])))
     book.active.cell(row=500, column=2).number_format = "0.00"
     buffer = io.BytesIO()
