@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import audit
 from core.revisions import StaleRevision, claim, create_or_stale
 
 from .models import Measurement
@@ -101,6 +102,7 @@ def review_measurement(measurement, user, *, approve, comment, seen_revision):
         else:
             measurement.send_back(user, comment)
         measurement.save()
+        _audit_review([measurement], user, approve)
     return measurement
 
 
@@ -135,4 +137,20 @@ def review_sheet(point, school, user, *, approve, comment):
             raise ValidationError("Ничего не сохранено — " + "; ".join(refused))
         for measurement in values:
             measurement.save()
+        _audit_review(values, user, approve)
     return values
+
+
+def _audit_review(values, user, approve):
+    """One audit event per decision (a value, or a school's sheet at a point): who approved or
+    returned which school's values; one row whatever the number of values."""
+    if not values:
+        return
+    first = values[0]
+    audit.record(
+        audit.Action.VALUE_APPROVED if approve else audit.Action.VALUE_RETURNED,
+        actor=user,
+        organization=first.organization,
+        point=first.point_id,
+        measurements=[measurement.pk for measurement in values],
+    )
