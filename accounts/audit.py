@@ -72,3 +72,20 @@ def record(action, *, actor, target=None, request=None, organization=None, **det
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH] if request else ""),
         details=details,
     )
+
+
+def record_many(action, *, actor, events):
+    """Write one event per `(organization, details)` of `events` in one statement: a decision
+    taken on many schools at once (a point's sheets approved by list) is still one event per
+    school, each seen by that school's territory."""
+    from .models import AuditEvent
+
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action=Action(action),
+            actor=_person(actor),
+            organization=organization,
+            details=details,
+        )
+        for organization, details in events
+    )

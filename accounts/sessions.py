@@ -60,6 +60,13 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+def mark_seen(request):
+    """A sign-in counts as activity: the session starts with its last-seen time."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LAST_SEEN] = int(time.time())
+
+
 def of(user):
     """The user's sessions that have not expired, the latest used first."""
     from django.utils import timezone

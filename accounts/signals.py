@@ -22,6 +22,9 @@ def _actor(request):
 
 
 def signed_in(sender, request, user, **kwargs):
+    from .sessions import mark_seen
+
+    mark_seen(request)
     warn_of_new_browser(request, user)
     audit.record(Action.SIGN_IN, actor=user, target=user, request=request, method=_method(request))
 

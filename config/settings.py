@@ -355,7 +355,7 @@ PAGE_SIZE = env.int("PAGE_SIZE", default=50)
 
 # A session ends SESSION_COOKIE_AGE seconds after sign-in, or after SESSION_IDLE_MINUTES
 # without a request; its row (django-qsessions) lists its browser and address to its person.
-SESSION_ENGINE = "qsessions.backends.db"
+SESSION_ENGINE = "accounts.session_store"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
 # A second factor (TOTP, backup codes) for coordinators, the staff of programs' owners and

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import audit
 from core.bulk import copy_to_history, delete_rows, rows_table
 from core.changes import VALUE_FIGURES, data_changed
 from core.revisions import StaleRevision, claim, create_or_stale
+from schools.models import Organization
 
 from .models import Measurement
 
@@ -103,6 +105,7 @@ def review_measurement(measurement, user, *, approve, comment, seen_revision):
         else:
             measurement.send_back(user, comment)
         measurement.save()
+        _audit_review([measurement], user, approve)
     return measurement
 
 
@@ -137,6 +140,7 @@ def review_sheet(point, school, user, *, approve, comment):
             raise ValidationError("Ничего не сохранено — " + "; ".join(refused))
         for measurement in values:
             measurement.save()
+        _audit_review(values, user, approve)
     return values
 
 
@@ -194,4 +198,32 @@ def decide_sheets(point, schools, user, *, approve, comment=""):
         )
         # An update() writes no change mark by itself: the point's figures must follow.
         data_changed(point.program_id, VALUE_FIGURES)
+        decided_status = Measurement.Status.APPROVED if approve else Measurement.Status.RETURNED
+        by_school = {}
+        for school, pk in chosen.filter(status=decided_status).values_list("organization", "pk"):
+            by_school.setdefault(school, []).append(pk)
+        schools_by_pk = Organization.objects.in_bulk(list(by_school))
+        audit.record_many(
+            audit.Action.VALUE_APPROVED if approve else audit.Action.VALUE_RETURNED,
+            actor=user,
+            events=[
+                (schools_by_pk.get(school), {"point": point.pk, "measurements": pks})
+                for school, pks in by_school.items()
+            ],
+        )
     return decided
+
+
+def _audit_review(values, user, approve):
+    """One audit event per decision (a value, or a school's sheet at a point): who approved or
+    returned which school's values; one row whatever the number of values."""
+    if not values:
+        return
+    first = values[0]
+    audit.record(
+        audit.Action.VALUE_APPROVED if approve else audit.Action.VALUE_RETURNED,
+        actor=user,
+        organization=first.organization,
+        point=first.point_id,
+        measurements=[measurement.pk for measurement in values],
+    )

@@ -17,6 +17,8 @@ from django.test.client import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from api.services import issue_token
@@ -152,6 +154,9 @@ def every_model(world):
     _expertise_rows(w, document, factor)
 
     Group.objects.create(name="Методисты")
+    # The second factor's devices (django-otp's admin pages).
+    TOTPDevice.objects.create(user=w.coordinator, name="Приложение")
+    StaticDevice.objects.create(user=w.coordinator, name="Резервные коды")
     attempt = {
         "username": "school",
         "ip_address": "127.0.0.1",

@@ -124,3 +124,15 @@ def test_reviewing_all_takes_as_many_queries_for_many_values(
     assert Measurement.objects.filter(point=side.point, status="approved").count() == 13
     # Each value is saved (its row, history row and notice): only those writes grow.
     assert len(many.captured_queries) - len(few.captured_queries) <= 11 * 4
+
+
+def test_approving_and_returning_are_in_the_audit_trail(side, world, as_user):
+    from accounts.audit import Action
+    from accounts.models import AuditEvent
+
+    reviewer = as_user(world.curator)
+    reviewer.post(review_url(side), {"action": "approve", "comment": "Принято"})
+    event = AuditEvent.objects.get(action=Action.VALUE_APPROVED)
+    assert event.actor == world.curator and event.organization == side.school
+    approved = Measurement.objects.filter(point=side.point, status=Measurement.Status.APPROVED)
+    assert sorted(event.details["measurements"]) == sorted(approved.values_list("pk", flat=True))
