@@ -16,7 +16,7 @@ def token_list(request):
     issued = None
     if request.method == "POST" and form.is_valid():
         token, issued = services.issue_token(
-            request.user, form.cleaned_data["name"], form.cleaned_data["days"]
+            request.user, form.cleaned_data["name"], form.cleaned_data["days"], request=request
         )
         form = TokenForm()
     response = render(
@@ -36,7 +36,7 @@ def token_list(request):
 @require_POST
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken.objects.of(request.user), pk=pk)
-    if services.revoke_token(request.user, token):
+    if services.revoke_token(request.user, token, request=request):
         messages.success(request, f"Токен «{token.name}» отозван и больше не работает.")
     else:
         messages.info(request, f"Токен «{token.name}» уже был отозван.")

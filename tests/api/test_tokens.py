@@ -186,3 +186,44 @@ def test_issue_token_refuses_a_wrong_person_or_term(world, args):
     with pytest.raises(CommandError):
         call_command("issue_token", *args, stdout=StringIO())
     assert not ApiToken.objects.exists()
+
+
+def test_issuing_and_revoking_a_token_are_in_the_audit_trail_with_the_request(world, as_user):
+    from accounts.models import AuditEvent
+
+    client = as_user(world.coordinator)
+    client.post(reverse("api:tokens"), {"name": "склад данных", "days": 30})
+    token = ApiToken.objects.get(user=world.coordinator)
+    client.post(reverse("api:token_revoke", args=[token.pk]))
+
+    issued, revoked = AuditEvent.objects.filter(
+        target=world.coordinator, action__startswith="token_"
+    ).order_by("pk")
+    assert (issued.action, issued.actor, issued.details["token"]) == (
+        "token_issued",
+        world.coordinator,
+        token.pk,
+    )
+    assert issued.ip_address == "127.0.0.1"
+    assert (revoked.action, revoked.details["name"]) == ("token_revoked", "склад данных")
+    # Neither the token nor its hash is written anywhere in the trail.
+    assert token.key_hash not in str(issued.details)
+
+
+def test_a_token_issued_from_the_command_line_is_audited_with_no_actor(world):
+    from accounts.models import AuditEvent
+
+    call_command("issue_token", world.school.username, stdout=StringIO())
+    event = AuditEvent.objects.get(action="token_issued")
+    assert (event.actor, event.target) == (None, world.school)
+
+
+def test_a_coordinator_who_must_give_a_second_factor_issues_no_token_before_it(
+    world, as_user, settings
+):
+    settings.TWO_FACTOR_REQUIRED = True
+    client = as_user(world.coordinator)
+    response = client.post(reverse("api:tokens"), {"name": "склад", "days": 30})
+    assert response.status_code == 302
+    assert "/accounts/second-factor/" in response["Location"]
+    assert not ApiToken.objects.filter(user=world.coordinator).exists()
