@@ -3,6 +3,7 @@ monitoring point, one indicator per school, and the rows behind an effectiveness
 exports to .xlsx through `core.exports`."""
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 
 from core import numbers, timezones
@@ -273,73 +274,224 @@ def effectiveness_row_table(kind, rows, **kwargs):
     return ROW_TABLES[kind](rows, **kwargs)
 
 
-# --- The dashboard's summary tables, for their Excel files -----------------------------------
+# --- The dashboard's summary tables: each one definition, on the page and in Excel ----------
 
 
-class ModuleTable(tables.Table):
+def _card(label, classes="", cell=None):
+    """Column attrs of a table that turns into cards on a phone: each cell names its column."""
+    td = {"data-label": label, "class": classes}
+    if cell is not None:
+        td["class"] = cell
+    return {"td": td, "th": {"class": "text-end"} if "text-end" in classes else {}}
+
+
+class _Summary(tables.Table):
+    class Meta:
+        attrs = {"class": "table table-sm align-middle table-cards"}
+        orderable = False
+
+    def __init__(self, data, *, scope_query="", **kwargs):
+        # The links of the rows keep the territory the dashboard is narrowed to.
+        self.scope_query = scope_query
+        super().__init__(data, **kwargs)
+
+    def _scoped(self, url, joiner="?"):
+        return f"{url}{joiner}{self.scope_query}" if self.scope_query else url
+
+
+class ModuleTable(_Summary):
     region_label = "По модулям"
-    title = tables.Column("Модуль")
-    total = tables.Column("Пунктов")
-    done = tables.Column("Выполнено")
-    share = tables.Column("Выполнено, %")
-    late = tables.Column("Просрочено")
+    title = tables.Column("Модуль", attrs={"td": {"class": "card-head"}})
+    total = tables.Column("Пунктов", attrs=_card("Пунктов", "text-end card-half"))
+    done = tables.Column("Выполнено", attrs=_card("Выполнено", "text-end card-half"))
+    share = tables.Column(
+        "Выполнено, %", default="—", attrs=_card("Выполнено, %", "text-end card-half")
+    )
+    late = tables.Column(
+        "Просрочено",
+        attrs=_card(
+            "Просрочено",
+            "text-end card-half",
+            cell=lambda record: (
+                "text-end card-half late fw-bold" if record["late"] else "text-end card-half"
+            ),
+        ),
+    )
+
+    class Meta(_Summary.Meta):
+        attrs = {**_Summary.Meta.attrs, "id": "by-module"}
+        empty_text = "Пунктов нет."
 
 
-class EffectivenessTable(tables.Table):
+class EffectivenessTable(_Summary):
     region_label = "Показатели эффективности"
-    code = tables.Column("№", accessor="indicator__code")
-    title = tables.Column("Показатель", accessor="indicator__title")
-    value = tables.Column("Значение", accessor="value_display")
-    basis = tables.Column("Основа расчёта", accessor="basis_display")
-    threshold = tables.Column("Порог", empty_values=())
-    met = tables.Column("Итог", empty_values=())
+    code = tables.Column("№", accessor="indicator__code", attrs=_card("№"))
+    title = tables.Column(
+        "Показатель", accessor="indicator__display_title", attrs={"td": {"class": "card-head"}}
+    )
+    value = tables.Column(
+        "Значение", accessor="value_display", attrs=_card("Значение", "text-end fw-bold")
+    )
+    basis = tables.Column("Основа расчёта", accessor="basis_display", attrs=_card("Основа расчёта"))
+    threshold = tables.Column("Порог", empty_values=(), attrs=_card("Порог", "card-half"))
+    met = tables.Column("Итог", empty_values=(), attrs=_card("Итог", "card-half"))
+
+    class Meta(_Summary.Meta):
+        row_attrs = {"data-method": lambda record: record.indicator.method}
+
+    def render_basis(self, record, value):
+        url = reverse("dashboards:effectiveness", args=[record.indicator.pk])
+        return format_html('<a href="{}">{}</a>', self._scoped(url), value)
+
+    def value_basis(self, value):
+        return value
 
     def value_threshold(self, record):
         return str(record.threshold) if record.threshold else "не задан"
 
+    render_threshold = value_threshold
+
     def value_met(self, record):
         return {None: "нет данных", True: "выполнен", False: "не выполнен"}[record.met]
 
+    def render_met(self, record):
+        color = {None: "secondary", True: "success", False: "danger"}[record.met]
+        return format_html(
+            '<span class="badge text-bg-{}">{}</span>', color, self.value_met(record)
+        )
 
-class CompletenessSummaryTable(tables.Table):
+
+class CompletenessSummaryTable(_Summary):
     region_label = "Полнота мониторинга"
-    point = tables.Column("Точка", accessor="point__title")
-    deadline = tables.Column("Приём до", accessor="point__closes_on")
-    expected = tables.Column("Школ")
-    complete = tables.Column("Сдали полностью")
-    partial = tables.Column("Частично")
-    missing = tables.Column("Не сдали")
-    late = tables.Column("С опозданием")
+    point = tables.Column("Точка", accessor="point__title", attrs={"td": {"class": "card-head"}})
+    deadline = tables.Column("Приём до", accessor="point__closes_on", attrs=_card("Приём до"))
+    expected = tables.Column("Школ", attrs=_card("Школ", "text-end card-half"))
+    complete = tables.Column(
+        "Сдали полностью", attrs=_card("Сдали полностью", "text-end card-half")
+    )
+    partial = tables.Column("Частично", attrs=_card("Частично", "text-end card-half"))
+    missing = tables.Column(
+        "Не сдали",
+        attrs=_card(
+            "Не сдали",
+            "text-end card-half",
+            cell=lambda record: (
+                "text-end card-half late fw-bold" if record["missing"] else "text-end card-half"
+            ),
+        ),
+    )
+    late = tables.Column("С опозданием", attrs=_card("С опозданием", "text-end card-half"))
+    links = tables.Column(
+        "",
+        empty_values=(),
+        exclude_from_export=True,
+        attrs={"td": {"class": "text-nowrap small card-actions"}},
+    )
 
-    def value_deadline(self, value):
+    class Meta(_Summary.Meta):
+        empty_text = "Точек мониторинга нет."
+
+    def render_point(self, record, value):
+        point = record["point"]
+        return format_html(
+            '<a href="{}">{}</a> <span class="small text-muted">{}</span>',
+            point.get_absolute_url(),
+            value,
+            point.date.strftime("%d.%m.%Y"),
+        )
+
+    def value_point(self, value):
+        return value
+
+    def render_deadline(self, value):
         return value.strftime("%d.%m.%Y") if value else ""
 
+    value_deadline = render_deadline
 
-class IndicatorSummaryTable(tables.Table):
-    """Averages point by point, with the targets, and the schools that met the plan."""
+    def render_complete(self, record, value):
+        share = f" ({_number(record['share'])} %)" if record["share"] is not None else ""
+        return f"{value}{share}"
+
+    def value_complete(self, value):
+        return value
+
+    def render_links(self, record):
+        url = reverse("dashboards:completeness", args=[record["point"].pk])
+        return format_html(
+            '<a href="{}">кто не сдал</a> · <a href="{}">с опозданием</a>',
+            self._scoped(f"{url}?show=missing", "&"),
+            self._scoped(f"{url}?show=late", "&"),
+        )
+
+
+class IndicatorSummaryTable(_Summary):
+    """Averages point by point, with the targets, and the schools that met the plan. On the page a
+    point's cell shows its plan under the average; the Excel file has a plan column per point."""
 
     region_label = "Показатели: базовое значение, план и факт"
-    code = tables.Column("№", accessor="indicator__code")
-    title = tables.Column("Показатель", accessor="indicator__title")
+    code = tables.Column("№", accessor="indicator__code", attrs=_card("№"))
+    title = tables.Column(
+        "Показатель", accessor="indicator__display_title", attrs={"td": {"class": "card-head"}}
+    )
 
     def __init__(self, rows, *, points, **kwargs):
         extra = []
         for index, point in enumerate(points):
             extra.append((f"avg{index}", _CellColumn(point.title, index, "average")))
-            extra.append((f"plan{index}", _CellColumn(f"План: {point.title}", index, "target")))
+            extra.append(
+                (
+                    f"plan{index}",
+                    _CellColumn(f"План: {point.title}", index, "target", visible=False),
+                )
+            )
+        number = _card("", "text-end card-half")
         extra += [
-            ("met", tables.Column("Достигли плана", accessor="met")),
-            ("measured", tables.Column("Школ со значением", accessor="measured")),
-            ("improved", tables.Column("Улучшили", accessor="improved")),
-            ("worsened", tables.Column("Ухудшили", accessor="worsened")),
+            ("met", _MetColumn("Достигли плана", accessor="met", attrs=number)),
+            ("measured", tables.Column("Школ со значением", accessor="measured", visible=False)),
+            ("improved", _MovedColumn("Улучшили", "text-success", accessor="improved")),
+            ("worsened", _MovedColumn("Ухудшили", "text-danger", accessor="worsened")),
         ]
         super().__init__(rows, extra_columns=extra, **kwargs)
 
+    def render_title(self, record, value):
+        url = reverse("dashboards:indicator_dashboard", args=[record.indicator.pk])
+        return format_html('<a href="{}">{}</a>', self._scoped(url), shorten(value, 100))
+
+    def value_title(self, value):
+        return value
+
+
+class _MetColumn(tables.Column):
+    """On the page «met of measured»; in Excel the count alone (measured has its own column)."""
+
+    def render(self, record, value):
+        return "—" if value is None else f"{value} из {record.measured}"
+
+    def value(self, value, **kwargs):
+        return value
+
+
+class _MovedColumn(tables.Column):
+    """Schools that improved (or worsened) since the baseline, coloured on the page."""
+
+    def __init__(self, verbose_name, css, **kwargs):
+        self.css = css
+        super().__init__(verbose_name, attrs=_card(verbose_name, "text-end card-half"), **kwargs)
+
+    def render(self, value):
+        return format_html('<span class="{}">{}</span>', self.css, value)
+
+    def value(self, value, **kwargs):
+        return value
+
 
 class _CellColumn(tables.Column):
-    def __init__(self, verbose_name, index, key):
+    """A point's average (or, hidden on the page, its plan) of an indicator's summary row."""
+
+    def __init__(self, verbose_name, index, key, **kwargs):
         self.index, self.key = index, key
-        super().__init__(verbose_name, empty_values=(), orderable=False)
+        attrs = _card(verbose_name, "text-end card-half")
+        super().__init__(verbose_name, empty_values=(), orderable=False, attrs=attrs, **kwargs)
 
     def value(self, record, **kwargs):
         cell = record.cells[self.index][self.key]
@@ -347,4 +499,13 @@ class _CellColumn(tables.Column):
             return _target(cell, record.indicator.unit) if cell else ""
         return numbers.value_text(cell, record.indicator.unit) if cell is not None else ""
 
-    render = value
+    def render(self, record, **kwargs):
+        average = self.value(record)
+        target = record.cells[self.index]["target"]
+        if self.key == "average" and target:
+            return format_html(
+                '{}<div class="small text-muted">план {}</div>',
+                average or "—",
+                _target(target, record.indicator.unit),
+            )
+        return average or "—"

@@ -73,21 +73,26 @@ def dashboard(request, pk):
     )
     roadmap, indicators = figures["roadmap"], figures["indicators"]
     effectiveness, completeness_figures = figures["effectiveness"], figures["completeness"]
+    # Each table is one definition, rendered on the page and into its Excel file alike.
+    scope_query = scope.query()
+    tables = {
+        "modules": ModuleTable(roadmap["by_module"]),
+        "effectiveness": EffectivenessTable(effectiveness, scope_query=scope_query),
+        "completeness": CompletenessSummaryTable(
+            completeness_figures["rows"], scope_query=scope_query
+        ),
+        "indicators": IndicatorSummaryTable(
+            indicators["rows"], points=indicators["points"], scope_query=scope_query
+        ),
+    }
     if wants_xlsx(request):
         exports = {
-            "responsible": lambda: ResponsibleTable(_named(list(roadmap["by_responsible"]))),
-            "modules": lambda: ModuleTable(roadmap["by_module"]),
-            "effectiveness": lambda: EffectivenessTable(effectiveness),
-            "completeness": lambda: CompletenessSummaryTable(completeness_figures["rows"]),
-            "indicators": lambda: IndicatorSummaryTable(
-                indicators["rows"], points=indicators["points"]
-            ),
+            **tables,
+            "responsible": ResponsibleTable(_named(list(roadmap["by_responsible"]))),
         }
         wanted = request.GET.get("table")
         if wanted in exports:
-            return xlsx_response(
-                exports[wanted](), f"{EXPORT_NAMES[wanted]} — {program.short_title}"
-            )
+            return xlsx_response(exports[wanted], f"{EXPORT_NAMES[wanted]} — {program.short_title}")
     # The ten with the most late items; every responsible is in the Excel file.
     responsible = ResponsibleTable(_named(list(roadmap["by_responsible"][:TOP])))
     module_chart = cached(
@@ -105,12 +110,13 @@ def dashboard(request, pk):
         {
             "program": program,
             "scope": scope,
-            "scope_query": scope.query(),
+            "scope_query": scope_query,
             "scope_choices": scope_choices(request, program, scope),
             "overseen": Program.objects.overseen_by(request.user).contains(program),
             "today": today,
             "roadmap": roadmap,
             "responsible": responsible,
+            "tables": tables,
             "module_chart": module_chart,
             "indicators": indicators,
             "completeness": completeness_figures,

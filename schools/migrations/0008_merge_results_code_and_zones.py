@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0007_organization_results_code'),
-        ('schools', '0007_region_timezone_of_russia'),
+        ("schools", "0007_organization_results_code"),
+        ("schools", "0007_region_timezone_of_russia"),
     ]
 
-    operations = [
-    ]
+    operations = []
