@@ -190,6 +190,7 @@ PERIODIC_TASKS = {
         },
         "housekeeping": {"function": "core.tasks.housekeeping", "minutes": 60},
         "report_files": {"function": "reports.tasks.prune_expired_files", "minutes": 60},
+        "forecasts": {"function": "forecasts.tasks.recompute_every_program", "minutes": 24 * 60},
     }.items()
     if spec["minutes"] > 0
 }

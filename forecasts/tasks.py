@@ -31,3 +31,12 @@ def recompute_forecasts(program_id):
     if program is None:
         return 0
     return recompute(program)
+
+
+def recompute_every_program():
+    """`manage.py recompute_forecasts` as a daily periodic job (`PERIODIC_TASKS`): approvals
+    and locked points queue their own recomputation, a point closed by its date alone is taken
+    in here."""
+    from django.core.management import call_command
+
+    call_command("recompute_forecasts")

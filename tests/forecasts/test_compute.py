@@ -4,7 +4,9 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from forecasts.compute import forecast_program, recompute, trend_reason
 from forecasts.models import Forecast
@@ -196,3 +198,11 @@ def test_the_command_recomputes_every_program(world, trajectories):
     call_command("recompute_forecasts", stdout=out)
     assert "прогнозов 2" in out.getvalue()
     assert Forecast.objects.count() == 2
+
+
+def test_the_workers_recompute_every_program_daily(world, trajectories):
+    # A point closed by its date alone queues nothing: the daily job takes it in.
+    job = settings.PERIODIC_TASKS["forecasts"]
+    assert job["minutes"] == 24 * 60
+    import_string(job["function"])()
+    assert stored(trajectories, trajectories.falling).at_risk

@@ -1,7 +1,7 @@
 """Recompute the stored forecasts: of one program, or of every program with monitoring points.
 
-Approvals and locked points queue a recomputation themselves; run this daily (from cron, beside
-`housekeeping`) so that a point closed by its date alone is taken in too."""
+Approvals and locked points queue a recomputation themselves; the workers run this daily
+(`PERIODIC_TASKS`) so that a point closed by its date alone is taken in too."""
 
 from django.core.management.base import BaseCommand, CommandError
 
