@@ -14,6 +14,7 @@ values. Rows are never changed (a trigger refuses it, `accounts/migrations`), on
 organization or the people they concern, and to the administrator.
 """
 
+from django.apps import apps
 from django.db import models
 
 from core.lockout import client_address
@@ -61,7 +62,8 @@ def record(action, *, actor, target=None, request=None, organization=None, **det
     system or an unknown visitor), the person it concerns, the request it came with (for the
     client's address and browser), the organization it concerns (whose territory's
     coordinators see it), and anything else as details (JSON: ids, names, verdicts)."""
-    from .models import AuditEvent
+    # By name: the models import this module's actions.
+    AuditEvent = apps.get_model("accounts", "AuditEvent")
 
     return AuditEvent.objects.create(
         action=Action(action),
@@ -78,7 +80,8 @@ def record_many(action, *, actor, events):
     """Write one event per `(organization, details)` of `events` in one statement: a decision
     taken on many schools at once (a point's sheets approved by list) is still one event per
     school, each seen by that school's territory."""
-    from .models import AuditEvent
+    # By name: the models import this module's actions.
+    AuditEvent = apps.get_model("accounts", "AuditEvent")
 
     return AuditEvent.objects.bulk_create(
         AuditEvent(

@@ -59,7 +59,8 @@ def period(name):
 def _enqueue(name, due, later=True):
     """Queue the run of `name` due at `due`; `later`: held back until then (by RQ's scheduler,
     or the database queue's `run_after`), else ready at once."""
-    from .tasks import periodic_run
+    # Named by its path: the task module imports this one.
+    periodic_run = import_string("core.tasks.periodic_run")
 
     task = periodic_run.using(run_after=due) if later else periodic_run
     task.enqueue(name, due.isoformat())

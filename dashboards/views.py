@@ -124,7 +124,8 @@ def dashboard(request, pk):
             "expertise": figures["expertise"],
             # Figures served while another process recomputes them, with their time on the
             # program region's clock.
-            "as_of": timezones.moment(figures["as_of"], program.timezone_name),
+            "as_of": figures["as_of"]
+            and f"{timezone.localtime(figures['as_of'], timezones.tzinfo(program.timezone_name)):%H:%M}",
             "can_edit": Program.objects.editable_by(request.user).contains(program),
         },
     )

@@ -22,10 +22,10 @@ changes nothing.
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from core import timezones
 from expertise.models import Adoption, Practice
 from monitoring.models import Indicator, Measurement, MonitoringPoint
 from programs.models import Participant
@@ -154,7 +154,7 @@ def load(loader, loaded, day):
 
 
 def _zone(program):
-    return ZoneInfo(program.timezone_name)
+    return timezones.tzinfo(program.timezone_name)
 
 
 def _at(program, day, hour):

@@ -75,6 +75,20 @@ TOP = {"demo", "config"}
 REACHING_UP = {
     ("core/access.py", "schools"): "a person's reach is read from their memberships, and every "
     "app's access rule asks it; the rule is the one thing core knows of the schools",
+    # Accounts sit below every app (each records its events through accounts.audit), yet a
+    # person's account is about where they work and what they may do: these read it by name.
+    ("accounts/models.py", "schools"): "an audit event names the organization whose "
+    "territory's coordinators see it, and a coordinator's list is read from memberships",
+    ("accounts/second_factor.py", "programs"): "who must give a second factor: the staff of a "
+    "program's owner or operator",
+    ("accounts/second_factor.py", "schools"): "who must give a second factor: coordinators, "
+    "read from memberships",
+    ("accounts/second_factor_views.py", "schools"): "a coordinator resets the factor of people "
+    "of the organizations of their territory",
+    ("accounts/personal_data.py", "programs"): "a person's data lists and ends their "
+    "appointments as curator",
+    ("accounts/personal_data.py", "notices"): "deactivating a person ends their pending "
+    "invitations and calendar feeds",
 }
 
 

@@ -132,6 +132,7 @@ def test_the_bank_list_costs_the_same_for_5_and_50_practices(
     client.get(reverse("expertise:bank"))  # sessions and reach warmed up alike
     # session, user, reach (3), may add a card, the contests, count, the filter's choices (2),
     # the page, its factors and subjects, and the base layout's links (2)
-    with django_assert_num_queries(15):
+    # 15, and two for the second factor: the person's TOTP and backup-code devices.
+    with django_assert_num_queries(17):
         client.get(reverse("expertise:bank"))
     assert p.pk

@@ -4,7 +4,6 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -202,7 +201,9 @@ def test_the_command_recomputes_every_program(world, trajectories):
 
 def test_the_workers_recompute_every_program_daily(world, trajectories):
     # A point closed by its date alone queues nothing: the daily job takes it in.
-    job = settings.PERIODIC_TASKS["forecasts"]
+    from config import settings as project
+
+    job = project.PERIODIC_TASKS["forecasts"]
     assert job["minutes"] == 24 * 60
     import_string(job["function"])()
     assert stored(trajectories, trajectories.falling).at_risk
