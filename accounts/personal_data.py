@@ -10,7 +10,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.utils import timezone
+
+from core import timezones
 
 from . import audit, second_factor, sessions
 from .audit import Action
@@ -90,7 +91,7 @@ def collect(user):
 
 
 def _when(moment):
-    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M") if moment else ""
+    return timezones.moment(moment)
 
 
 def _machinery_of(user):

@@ -137,6 +137,12 @@ def moment(value: datetime | None, name: str | None = None) -> str:
     return f"{value:%d.%m.%Y %H:%M}"
 
 
+def time_of_day(value: datetime | None, name: str | None = None) -> str:
+    """«14:05»: the hour and minute of `moment`, on the same clock, where the day goes without
+    saying (figures «по состоянию на 14:05»)."""
+    return moment(value, name)[-5:]
+
+
 def moment_with_clock(value: datetime | None, name: str | None = None) -> str:
     """«15.03.2023 19:15 (время екатеринбургское, UTC+5)»: a moment where no page around it names
     the clock — in a letter, a notice, a file."""

@@ -125,7 +125,7 @@ def dashboard(request, pk):
             # Figures served while another process recomputes them, with their time on the
             # program region's clock.
             "as_of": figures["as_of"]
-            and f"{timezone.localtime(figures['as_of'], timezones.tzinfo(program.timezone_name)):%H:%M}",
+            and timezones.time_of_day(figures["as_of"], program.timezone_name),
             "can_edit": Program.objects.editable_by(request.user).contains(program),
         },
     )
