@@ -41,12 +41,21 @@ def _db_worker():
 
 
 def run_rq_worker():
-    """`manage.py rqworker --burst` with the tasks' job class, in this process."""
+    """`manage.py rqworker --burst` with the tasks' job class, in this process. The worker's
+    command channel (a pub/sub thread waiting up to 60 s for a message) is left out: closing it
+    at the end of a burst can wait out that minute, and a burst in a test takes no commands."""
     import django_rq
     from django_tasks_rq import Job
     from rq import SimpleWorker
 
-    worker = django_rq.get_worker("default", worker_class=SimpleWorker, job_class=Job)
+    class BurstWorker(SimpleWorker):
+        def subscribe(self):
+            pass
+
+        def unsubscribe(self):
+            pass
+
+    worker = django_rq.get_worker("default", worker_class=BurstWorker, job_class=Job)
     worker.work(burst=True)
 
 
