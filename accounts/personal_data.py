@@ -96,7 +96,7 @@ def _when(moment):
 
 def _machinery_of(user):
     """End what lets the account act: sessions, calendar feeds, the second factor's devices,
-    pending invitations, and any access tokens."""
+    pending invitations, any access tokens, and the link to the identity provider's account."""
     sessions.end_all(user)
     for label in ("notices.CalendarFeed", "api.Token", "api.AccessToken"):
         try:
@@ -106,6 +106,8 @@ def _machinery_of(user):
         model._default_manager.filter(user=user).delete()
     Invitation = apps.get_model("notices", "Invitation")
     Invitation.objects.filter(user=user, user__last_login__isnull=True).delete()
+    # The link to the identity provider's account: nobody signs in to the row through it again.
+    apps.get_model("accounts", "ExternalIdentity").objects.filter(user=user).delete()
 
 
 @transaction.atomic
