@@ -73,6 +73,10 @@ def collect(user):
             {"дано": _when(c.given_at), "редакция": c.version, "адрес": c.ip_address or ""}
             for c in user.consents.all()
         ],
+        "Вход через провайдера": [
+            {"провайдер": i.issuer, "идентификатор": i.sub, "привязан": _when(i.linked_at)}
+            for i in user.external_identities.all()
+        ],
         "Сеансы": [
             {"браузер": s.device, "адрес": s.ip or "", "последнее действие": _when(s.updated_at)}
             for s in sessions.of(user)

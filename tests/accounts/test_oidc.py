@@ -3,14 +3,8 @@ real provider in a process of its own (tests/oidc_provider/): the portal under t
 the whole redirect dance driven by one `requests.Session` as a browser would."""
 
 import html
-import os
 import re
-import select
-import subprocess
-import sys
 import uuid
-from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import requests
@@ -23,45 +17,15 @@ from accounts.audit import Action
 from accounts.models import AuditEvent, ExternalIdentity
 from notices.models import Invitation
 from tests import factories as f
-
-ROOT = Path(__file__).resolve().parents[2]
-CLIENT_ID = "portal"
-CLIENT_SECRET = "test-client-secret"
-START_SECONDS = 90
+from tests.oidc_provider.process import running, switch_on
 
 
 @pytest.fixture(scope="session")
 def provider(live_server, tmp_path_factory):
     """The test provider, started once with the portal's callback under the live server as its
     application's only redirect address."""
-    folder = tmp_path_factory.mktemp("oidc_provider")
-    env = {
-        **os.environ,
-        "IDP_DB": str(folder / "provider.sqlite3"),
-        "IDP_CLIENT_ID": CLIENT_ID,
-        "IDP_CLIENT_SECRET": CLIENT_SECRET,
-        "IDP_REDIRECT_URI": f"{live_server.url}/accounts/oidc/callback/",
-    }
-    errors = (folder / "stderr.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.oidc_provider.serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=errors,
-        text=True,
-    )
-    ready, _, _ = select.select([process.stdout], [], [], START_SECONDS)
-    line = process.stdout.readline() if ready else ""
-    if not line.startswith("READY"):
-        process.kill()
-        process.wait()
-        pytest.fail("The test provider did not start:\n" + (folder / "stderr.log").read_text())
-    url = f"http://127.0.0.1:{int(line.split()[1])}"
-    yield SimpleNamespace(url=url, discovery=f"{url}/o/.well-known/openid-configuration")
-    process.terminate()
-    process.wait(timeout=10)
-    errors.close()
+    with running(live_server.url, tmp_path_factory.mktemp("oidc_provider")) as started:
+        yield started
 
 
 @pytest.fixture
@@ -69,10 +33,7 @@ def oidc_on(provider, settings, monkeypatch):
     # The live server answers in a thread of the test process; the ORM calls in between are
     # synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.OIDC_DISCOVERY_URL = provider.discovery
-    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
-    settings.OIDC_BUTTON_LABEL = "Войти через Госуслуги Югры"
+    switch_on(settings, provider)
     return provider
 
 
@@ -396,3 +357,22 @@ def test_a_coordinator_with_a_device_gives_the_portal_s_code_after_the_provider(
 
     assert answer.url.startswith(f"{live_server.url}/accounts/second-factor/?")
     assert 'name="code"' in answer.text
+
+
+# Personal data --------------------------------------------------------------------------------
+
+
+def test_a_person_sees_their_link_to_the_provider_and_erasure_removes_it(world, as_user, superuser):
+    from accounts import personal_data
+
+    ExternalIdentity.objects.create(user=world.school, issuer="https://idp.example", sub="4711")
+    data = as_user(world.school).get("/accounts/my-data/?format=json").json()
+    assert data["Вход через провайдера"][0]["идентификатор"] == "4711"
+    assert (
+        as_user(world.curator).get("/accounts/my-data/?format=json").json()["Вход через провайдера"]
+        == []
+    )
+
+    personal_data.erase(world.school, by=superuser)
+
+    assert not ExternalIdentity.objects.exists()
