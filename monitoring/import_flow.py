@@ -132,16 +132,32 @@ class ResultsImportPlan:
     to replace (their keys) and name matches accepted (the schools' ids). Rows that cannot be
     read and schools not found are shown, not written: they do not stop the rest."""
 
-    def __init__(self, plan, table, replace=(), accept=()):
+    def __init__(self, plan, table, ticks=None):
         self.plan = plan
         self.table = table
-        self.replace = set(replace)
-        self.accept = set(accept)
+        ticks = ticks or {}
+        # «All» ticks stand for every box of their kind: a form of thousands of boxes would
+        # pass Django's bound of fields in a request.
+        self.replace = (
+            {v.key for v in plan.values}
+            if ticks.get("replace_all")
+            else set(ticks.get("replace", ()))
+        )
+        self.accept = (
+            {school.pk for school in plan.name_matched}
+            if ticks.get("accept_all")
+            else set(ticks.get("accept", ()))
+        )
 
     @property
     def proposed(self):
         """Every value the file brings that would change something, ticked or not."""
         return [v for v in self.plan.values if v.action != "same"]
+
+    @property
+    def replaceable(self):
+        """How many approved values the file would change, each only when ticked."""
+        return sum(1 for v in self.plan.values if v.action == "replace")
 
     @property
     def errors(self):
@@ -196,17 +212,24 @@ class ResultsImport(ImportFlow):
             ticks = {
                 "replace": request.POST.getlist("replace"),
                 "accept": [int(v) for v in request.POST.getlist("accept") if v.isdigit()],
+                "replace_all": request.POST.get("replace_all") == "1",
+                "accept_all": request.POST.get("accept_all") == "1",
             }
         ticks = ticks or {}
-        self.replace = sorted(set(ticks.get("replace", ())))[:100_000]
-        self.accept = sorted(set(ticks.get("accept", ())))
+        # What the person ticked in the preview, kept with a job the worker applies.
+        self.ticks = {
+            "replace": sorted(set(ticks.get("replace", ()))),
+            "accept": sorted(set(ticks.get("accept", ()))),
+            "replace_all": bool(ticks.get("replace_all")),
+            "accept_all": bool(ticks.get("accept_all")),
+        }
 
     @classmethod
     def for_job(cls, job):
         return cls(pk=job.params["point"], user=job.requested_by, ticks=job.params)
 
     def job_params(self):
-        return {"point": self.point.pk, "replace": self.replace, "accept": self.accept}
+        return {"point": self.point.pk, **self.ticks}
 
     def jobs(self):
         """This person's results imports at this point (whatever they ticked)."""
@@ -237,7 +260,7 @@ class ResultsImport(ImportFlow):
         )
         if not plan.indicators:
             raise ImportFileError(NO_RESULTS_INDICATORS)
-        return ResultsImportPlan(plan, table, self.replace, self.accept)
+        return ResultsImportPlan(plan, table, self.ticks)
 
     def summary_text(self, summary):
         return "Результаты загружены: записано значений — {written}.".format(**summary)

@@ -229,6 +229,26 @@ def test_ticks_replace_the_approved_value_and_accept_the_name_match_history_keep
     ]
 
 
+def test_the_all_ticks_stand_for_every_box_of_their_kind(world, setup, as_user):
+    # A second approved value, so that the preview offers to replace both at once.
+    f.MeasurementFactory(
+        indicator=setup.quality,
+        point=setup.point,
+        organization=setup.by_code,
+        value=10,
+        status="approved",
+    )
+    client = as_user(world.coordinator)
+    shown = upload(client, setup.point, results_file())
+    assert 'name="replace_all"' in shown.content.decode()
+    confirm(client, setup.point, shown.context["token"], replace_all="1", accept_all="1")
+    assert values(setup.point) == {
+        "МБОУ «Русскинская СОШ»": Decimal("50.00"),
+        "МБОУ «Угутская СОШ»": Decimal("50.00"),
+        "МБОУ «Ляминская СОШ»": Decimal("40.00"),
+    }
+
+
 def test_an_error_on_confirm_leaves_nothing_written(world, setup, as_user, monkeypatch):
     client = as_user(world.coordinator)
     token = upload(client, setup.point, results_file()).context["token"]
