@@ -38,6 +38,7 @@ class ProgramOut(Schema):
     order_date: date | None
     goal: str
     is_public: bool
+    updated_at: datetime = Field(description="Когда запись изменилась (фильтр changed_since)")
 
 
 class StatusOut(Schema):
@@ -98,6 +99,7 @@ class ItemOut(Schema):
     expected_result: str
     target_id: int | None
     executions: list[ExecutionOut] = Field(description="Исполнение каждым ответственным")
+    updated_at: datetime = Field(description="Когда запись изменилась (фильтр changed_since)")
 
     @staticmethod
     def resolve_module(item):
@@ -122,6 +124,7 @@ class EventOut(Schema):
     organizer_id: int | None
     invited: list[int] = Field(description="Приглашённые организации")
     attendance: list[AttendanceOut]
+    updated_at: datetime = Field(description="Когда запись изменилась (фильтр changed_since)")
 
     @staticmethod
     def resolve_invited(event):
@@ -150,6 +153,7 @@ class IndicatorOut(Schema):
     subjects: list[str]
     grades: list[int]
     measure: str = Field(description="share_2, quality, success, mean_mark, mean_score или пусто")
+    updated_at: datetime = Field(description="Когда запись изменилась (фильтр changed_since)")
 
 
 class PointOut(Schema):
@@ -160,6 +164,7 @@ class PointOut(Schema):
     kind: str
     entry_deadline: date | None
     locked: bool
+    updated_at: datetime = Field(description="Когда запись изменилась (фильтр changed_since)")
 
 
 class TargetOut(Schema):

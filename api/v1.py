@@ -128,10 +128,15 @@ def _program(request, pk):
 
 @api.get("/programs", response=list[s.ProgramOut], tags=["Программы"])
 @paginate(PageNumberPagination, **PAGE)
-def programs(request, region: int | None = None, municipality: int | None = None):
+def programs(
+    request,
+    region: int | None = None,
+    municipality: int | None = None,
+    changed_since: str | None = None,
+):
     """Programs the person sees; `region` also takes the municipal programs of its
-    municipalities."""
-    found = Program.objects.visible_to(request.user)
+    municipalities. `changed_since` (ISO date or moment): programs whose record changed since."""
+    found = _changed(Program.objects.visible_to(request.user), changed_since)
     if region is not None:
         found = found.filter(Q(region=region) | Q(municipality__region=region))
     if municipality is not None:
@@ -198,12 +203,17 @@ def schools(
     )
     if program is not None:
         found = found.filter(participations__program=_program(request, program))
-    if changed_since:
-        found = found.filter(updated_at__gte=_moment(changed_since))
-    return _territory(found, region, municipality)
+    return _territory(_changed(found, changed_since), region, municipality)
 
 
-def _moment(text):
+def _changed(queryset, changed_since):
+    """The rows changed since the moment asked (their `updated_at`), all without one."""
+    if not changed_since:
+        return queryset
+    return queryset.filter(updated_at__gte=_moment(changed_since))
+
+
+def _moment(text, name="changed_since"):
     """A date or an aware moment from ISO text; a date means its midnight in the portal's zone."""
     try:
         moment = parse_datetime(text)
@@ -214,7 +224,7 @@ def _moment(text):
             moment = datetime.combine(day, time.min)
     except ValueError as error:
         raise HttpError(
-            422, "changed_since: дата или момент в формате ISO 8601, например 2024-05-31."
+            422, f"{name}: дата или момент в формате ISO 8601, например 2024-05-31."
         ) from error
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
@@ -250,11 +260,13 @@ def items(
     roadmap: int | None = None,
     region: int | None = None,
     municipality: int | None = None,
+    changed_since: str | None = None,
 ):
     """Items of the roadmaps the person sees, with their state, whether they are late and each
     responsible organization's execution. `region`/`municipality`: the items of that territory
-    as the dashboard counts them (`RoadmapItemQuerySet.in_scope`)."""
-    found = RoadmapItem.objects.visible_to(request.user)
+    as the dashboard counts them (`RoadmapItemQuerySet.in_scope`). `changed_since`: items
+    changed since that date or moment."""
+    found = _changed(RoadmapItem.objects.visible_to(request.user), changed_since)
     if program is not None:
         found = found.filter(roadmap__program=program)
     if roadmap is not None:
@@ -284,17 +296,23 @@ def _scope_of(municipality, region):
 
 @api.get("/events", response=list[s.EventOut], tags=["События"])
 @paginate(PageNumberPagination, **PAGE)
-def events(request, program: int | None = None, since: str | None = None):
+def events(
+    request,
+    program: int | None = None,
+    since: str | None = None,
+    changed_since: str | None = None,
+):
     """Events of the programs the person sees, with the invited organizations and the
-    attendance. `since`: events starting from that date or moment."""
-    found = Event.objects.visible_to(request.user).prefetch_related(
+    attendance. `since`: events starting from that date or moment; `changed_since`: events
+    whose record changed since."""
+    found = _changed(Event.objects.visible_to(request.user), changed_since).prefetch_related(
         Prefetch("invited", queryset=Organization.objects.only("pk").order_by("pk")),
         Prefetch("attendances", queryset=Attendance.objects.order_by("organization_id")),
     )
     if program is not None:
         found = found.filter(program=program)
     if since:
-        found = found.filter(starts_at__gte=_moment(since))
+        found = found.filter(starts_at__gte=_moment(since, "since"))
     return found.order_by("starts_at", "pk")
 
 
@@ -303,15 +321,19 @@ def events(request, program: int | None = None, since: str | None = None):
 
 @api.get("/indicators", response=list[s.IndicatorOut], tags=["Мониторинг"])
 @paginate(PageNumberPagination, **PAGE)
-def indicators(request, program: int | None = None):
+def indicators(request, program: int | None = None, changed_since: str | None = None):
+    """Indicators of the programs the person sees; `changed_since`: changed since then."""
     found = Indicator.objects.visible_to(request.user).order_by("program", "order", "pk")
+    found = _changed(found, changed_since)
     return found.filter(program=program) if program is not None else found
 
 
 @api.get("/points", response=list[s.PointOut], tags=["Мониторинг"])
 @paginate(PageNumberPagination, **PAGE)
-def points(request, program: int | None = None):
+def points(request, program: int | None = None, changed_since: str | None = None):
+    """Monitoring points of the programs the person sees; `changed_since`: changed since then."""
     found = MonitoringPoint.objects.visible_to(request.user).order_by("program", "date", "pk")
+    found = _changed(found, changed_since)
     return found.filter(program=program) if program is not None else found
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from .changes import data_changed
 
@@ -47,12 +48,18 @@ def renumber(rows, ids, field="order", program_id=None):
     their order)."""
     by_pk = {row.pk: row for row in rows}
     changed = []
+    # A new position is a change the read API's «changed since» reports; bulk_update skips
+    # `auto_now`, so the stamp is set here on the models that keep one.
+    stamped = any(f.name == "updated_at" for f in rows.model._meta.concrete_fields)
+    now = timezone.now()
     for position, pk in enumerate(ids):
         row = by_pk[pk]
         if getattr(row, field) != position:
             setattr(row, field, position)
+            if stamped:
+                row.updated_at = now
             changed.append(row)
-    rows.model.objects.bulk_update(changed, [field])
+    rows.model.objects.bulk_update(changed, [field, "updated_at"] if stamped else [field])
     if changed and program_id is not None:
         data_changed(program_id)
 

@@ -3,6 +3,7 @@ action), targets, and the values schools enter, approved by an action and kept w
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -44,7 +45,8 @@ class MonitoringPointAdmin(admin.ModelAdmin):
 
     @admin.action(description="Закрыть приём значений", permissions=["change"])
     def close_entry(self, request, queryset):
-        closed = queryset.filter(locked=False).update(locked=True)
+        # `update` skips `auto_now`: the read API's «changed since» needs the stamp.
+        closed = queryset.filter(locked=False).update(locked=True, updated_at=timezone.now())
         self.message_user(request, f"Приём значений закрыт, точек мониторинга: {closed}.")
 
 

@@ -1,7 +1,8 @@
-"""Pages of the import of indicator values: upload → preview → confirm, and the page of an import
-applied in the background (the flow in monitoring/import_flow.py on core/imports.py, the reading
-in monitoring/imports.py). Only the program's coordinators (`Program.objects.editable_by`)
-may import."""
+"""Pages of the imports of indicator values and of assessment results: upload → preview →
+confirm, and the page of an import applied in the background (the flows in
+monitoring/import_flow.py on core/imports.py, the reading in monitoring/imports.py and
+monitoring/results.py). Only the program's coordinators (`Program.objects.editable_by`) may
+import."""
 
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST, require_safe
@@ -11,7 +12,7 @@ from core.xlsx import workbook_response
 from programs.models import Program
 
 from . import results
-from .import_flow import ValuesImport
+from .import_flow import ResultsImport, ValuesImport
 from .imports import values_template
 
 
@@ -33,6 +34,21 @@ def import_values_template(request, pk):
     program = Program.objects.set_up_by(request.user, pk)
     point = get_object_or_404(program.points.all(), pk=read_id(request.GET, "point", required=True))
     return workbook_response(values_template(point, request.user), f"Значения — {point.title}.xlsx")
+
+
+def import_results(request, pk):
+    """Upload and preview of a table of assessment results at the point `pk`."""
+    return ResultsImport(request, pk).upload()
+
+
+@require_POST
+def import_results_confirm(request, pk):
+    return ResultsImport(request, pk).confirm()
+
+
+@require_safe
+def import_results_job(request, pk, job_id):
+    return ResultsImport(request, pk).job_page(job_id)
 
 
 def results_template(request):

@@ -58,13 +58,22 @@ class ResultsPlan:
     name_matches: dict = field(default_factory=dict)  # school → the rows' code, to confirm
     indicators: list = field(default_factory=list)
 
-    def to_write(self, replace=()):
-        """The values confirming writes: new and changed ones, and approved ones ticked."""
+    def to_write(self, replace=(), accept=None):
+        """The values confirming writes: new and changed ones, and approved ones ticked. A
+        school found by its name only is proposed: with `accept` (the ids of the schools whose
+        match the person ticked) the values of the others are left out; None accepts all, as
+        the command line does after its dry run."""
         return [
             v
             for v in self.values
-            if v.action in ("create", "update") or (v.action == "replace" and v.key in replace)
+            if (v.action in ("create", "update") or (v.action == "replace" and v.key in replace))
+            and (accept is None or v.matched_by != "name" or v.school.pk in accept)
         ]
+
+    @property
+    def name_matched(self):
+        """The schools found by their name only: their match waits for the person's tick."""
+        return list({v.school: None for v in self.values if v.matched_by == "name"})
 
 
 class _Schools:
@@ -136,7 +145,7 @@ def plan_results(table, *, program, point, user=None, filename=""):
 
 
 @transaction.atomic
-def apply_results(plan, user, *, replace=()):
+def apply_results(plan, user, *, replace=(), accept=None):
     """Write the plan's values as approved, entered by the import and approved by `user` (None
     from a script) — the one case a value is approved without being sent for approval: the
     confirmation of the preview is the check. History keeps the value replaced. Name matches confirmed here give
@@ -146,7 +155,7 @@ def apply_results(plan, user, *, replace=()):
         raise PermissionDenied("Загружать результаты могут координаторы программы.")
     now = timezone.now()
     written = []
-    for change in plan.to_write(replace):
+    for change in plan.to_write(replace, accept):
         measurement = change.old or Measurement(
             indicator=change.indicator, point=plan.point, organization=change.school
         )
@@ -166,6 +175,8 @@ def apply_results(plan, user, *, replace=()):
         measurement.save()
         written.append(measurement.pk)
     for school, code in plan.name_matches.items():
+        if accept is not None and school.pk not in accept:
+            continue
         # A code another school of the region already holds stays with it (unique in region).
         if not Organization.objects.filter(region=school.region_id, results_code=code).exists():
             Organization.objects.filter(pk=school.pk, results_code="").update(results_code=code)

@@ -43,5 +43,17 @@ urlpatterns = [
         import_views.import_values_template,
         name="import_values_template",
     ),
+    # Import of assessment results at a point (monitoring/import_views.py).
+    path("points/<int:pk>/results/", import_views.import_results, name="import_results"),
+    path(
+        "points/<int:pk>/results/confirm/",
+        import_views.import_results_confirm,
+        name="import_results_confirm",
+    ),
+    path(
+        "points/<int:pk>/results/jobs/<uuid:job_id>/",
+        import_views.import_results_job,
+        name="import_results_job",
+    ),
     path("results/template.xlsx", import_views.results_template, name="results_template"),
 ]

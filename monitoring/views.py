@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.access import require, visible_or_404
 from core.history import grouped_history
 from core.revisions import StaleRevision
+from programs.models import Program
 
 from . import services
 from .forms import EntrySheet, MeasurementReviewForm, SheetReviewForm
@@ -84,6 +85,8 @@ def point_detail(request, pk):
             "schools_count": len(rows),
             "missing_count": sum(1 for r in rows if not r["complete"]),
             "missing_only": missing_only,
+            # The same rule as the imports' own pages (`Program.objects.set_up_by`).
+            "can_import": Program.objects.editable_by(user).contains(point.program),
         },
     )
 

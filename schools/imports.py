@@ -29,6 +29,7 @@ COLUMNS = [
     Column("Муниципалитет", "municipality"),
     Column("ИНН", "inn"),
     Column("Код ОО", "code"),
+    Column("Код ФИС ОКО / РЦОИ", "results_code"),
     Column("Адрес", "address"),
     Column("Головная школа (для филиала)", "parent"),
     Column("Год идентификации", "year"),
@@ -36,6 +37,10 @@ COLUMNS = [
     Column("Основание", "source"),
 ]
 HEADER = {c.key: c.header for c in COLUMNS}
+# Other headers of the code the tables of assessment results use («Логин ФИС ОКО», «Код
+# РЦОИ», «Код в результатах оценочных процедур»): a column is guessed by these stems when the
+# template's own header is absent. «Код ОО» stays the school's own code (`code`).
+_RESULTS_CODE_STEMS = ("фис око", "рцои", "логин", "оценочн")
 
 # What people write in the «Категории» column: the portal's labels and the usual short forms.
 _CATEGORY_WORDS = {
@@ -57,12 +62,13 @@ CATEGORY_HINT = (
     "ШНОР, ШССУ, зона риска, депривированные, несправляющиеся, резильентные, эффективные"
 )
 
-_FIELDS = ("name", "municipality", "inn", "code", "address")
+_FIELDS = ("name", "municipality", "inn", "code", "results_code", "address")
 _FIELD_LABELS = {
     "name": "полное название",
     "municipality": "муниципалитет",
     "inn": "ИНН",
     "code": "код ОО",
+    "results_code": "код ФИС ОКО / РЦОИ",
     "address": "адрес",
     "parent": "головная школа",
 }
@@ -144,7 +150,10 @@ class SchoolImportPlan(ImportPlan):
                 Organization,
                 "id",
                 _FIELDS,
-                [(o.pk, o.name, o.municipality_id, o.inn, o.code, o.address) for o in changed],
+                [
+                    (o.pk, o.name, o.municipality_id, o.inn, o.code, o.results_code, o.address)
+                    for o in changed
+                ],
                 {"updated_at": timezone.now()},
             )
             by_name = {normalize(c.short_name): c.school for c in self.changes}
@@ -189,6 +198,20 @@ class SchoolImportPlan(ImportPlan):
         return summary
 
 
+def _guess_results_code(sheet):
+    """Without the template's «Код ФИС ОКО / РЦОИ», the first column whose header names the
+    code of the results tables in other words gives each row's `results_code`."""
+    index = sheet.headers.get(normalize(HEADER["results_code"]))
+    if index is None:
+        index = next(
+            (i for name, i in sheet.headers.items() if any(s in name for s in _RESULTS_CODE_STEMS)),
+            None,
+        )
+    for _, row in sheet.rows:
+        cells = row.pop("_cells")
+        row["results_code"] = cells[index] if index is not None and index < len(cells) else None
+
+
 def _schools_by_name(region):
     """The region's schools by their short name as people type it (one query)."""
     return {
@@ -199,7 +222,8 @@ def _schools_by_name(region):
 
 def plan_school_import(content, region, user):
     """Read and check the workbook; raises `ImportFileError` when the file as a whole is wrong."""
-    sheet = read_sheet(content, COLUMNS)
+    sheet = read_sheet(content, COLUMNS, allow_extra=True)
+    _guess_results_code(sheet)
     municipalities = {normalize(m.name): m for m in Municipality.objects.filter(region=region)}
     covered = set(
         Municipality.objects.covered_by(user, coordinator=True)
@@ -209,6 +233,7 @@ def plan_school_import(content, region, user):
     may_keep_regional = Region.objects.covered_whole_by(user, coordinator=True).contains(region)
     existing = list(Organization.objects.filter(region=region).select_related("municipality"))
     by_inn = {o.inn: o for o in existing if o.inn}
+    by_results_code = {normalize(o.results_code): o for o in existing if o.results_code}
     by_name = {normalize(o.short_name): o for o in existing}
     editable = set(
         Organization.objects.editable_by(user).filter(region=region).values_list("pk", flat=True)
@@ -222,6 +247,7 @@ def plan_school_import(content, region, user):
     errors = []
     changes = {}  # key -> SchoolChange
     first_row = {}
+    file_codes = {}  # results code -> (school's key, first row)
     file_names = {normalize(cell_text(row["short_name"])) for _, row in sheet.rows}
 
     for number, row in sheet.rows:
@@ -258,6 +284,12 @@ def plan_school_import(content, region, user):
                 values["inn"] = inn
         if text["code"]:
             values["code"] = text["code"][:32]
+        results_code = text["results_code"]
+        if results_code:
+            if len(results_code) > 32:
+                wrong("results_code", "Код ФИС ОКО / РЦОИ длиннее 32 знаков.")
+            else:
+                values["results_code"] = results_code
         if text["address"]:
             values["address"] = text["address"][:500]
         parent_name = text["parent"]
@@ -309,11 +341,31 @@ def plan_school_import(content, region, user):
                     wrong("short_name", "Эта школа вне вашей территории.")
             if school is None and not text["municipality"] and not may_keep_regional:
                 wrong("municipality", "Укажите муниципалитет новой школы.")
+            holder = by_results_code.get(normalize(results_code)) if results_code else None
+            if holder is not None and (school is None or holder.pk != school.pk):
+                # Unique in the region: the results import finds a school by it.
+                wrong(
+                    "results_code",
+                    f"Код «{results_code}» уже у другой школы региона: «{holder.short_name}».",
+                )
         if row_errors:
             errors.extend(row_errors)
             continue
 
         key = school.pk if school else normalize(short_name)
+        if "results_code" in values:
+            other_key, other_row = file_codes.setdefault(
+                normalize(values["results_code"]), (key, number)
+            )
+            if other_key != key:
+                errors.append(
+                    RowError(
+                        number,
+                        HEADER["results_code"],
+                        f"Этот код уже у другой школы файла (строка {other_row}).",
+                    )
+                )
+                continue
         change = changes.get(key)
         if change is None:
             change = SchoolChange(row=number, short_name=short_name, school=school)

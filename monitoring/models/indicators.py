@@ -148,6 +148,9 @@ class Indicator(models.Model):
     )
     grades = models.JSONField("классы", default=list, blank=True, help_text="Пусто — все классы")
     measure = models.CharField("мера", max_length=16, choices=Measure.choices, blank=True)
+    # When the row last changed: the read API's `changed_since` (a queryset `.update()` of
+    # these rows sets it itself).
+    updated_at = models.DateTimeField("изменено", auto_now=True, db_index=True)
 
     # Every indicator read through the manager (and a program's `indicators`) knows whether its
     # title is shared, so `display_title` costs no query of its own.

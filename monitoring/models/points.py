@@ -63,6 +63,9 @@ class MonitoringPoint(models.Model):
         help_text="После этой даты значения меняет только координатор",
     )
     locked = models.BooleanField("закрыт", default=False)
+    # When the row last changed: the read API's `changed_since` (a queryset `.update()` of
+    # these rows sets it itself).
+    updated_at = models.DateTimeField("изменена", auto_now=True, db_index=True)
 
     objects = MonitoringPointQuerySet.as_manager()
 

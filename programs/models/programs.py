@@ -209,6 +209,9 @@ class Program(models.Model):
         help_text="Сколько дней после даты точки мониторинга школы вводят значения, если у "
         "точки не указан свой срок приёма",
     )
+    # When the row last changed: the read API's `changed_since` (a queryset `.update()` of
+    # these rows sets it itself).
+    updated_at = models.DateTimeField("изменена", auto_now=True, db_index=True)
 
     objects = ProgramQuerySet.as_manager()
 

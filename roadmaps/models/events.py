@@ -98,6 +98,9 @@ class Event(models.Model):
     invited = models.ManyToManyField(
         Organization, blank=True, related_name="invitations", verbose_name="приглашены"
     )
+    # When the row last changed: the read API's `changed_since` (a queryset `.update()` of
+    # these rows sets it itself).
+    updated_at = models.DateTimeField("изменено", auto_now=True, db_index=True)
 
     objects = EventQuerySet.as_manager()
 

@@ -330,8 +330,12 @@ class RoadmapItem(RevisionedModel):
         "состояние", max_length=16, choices=Status.choices, default=Status.PLANNED
     )
     completed_on = models.DateField("выполнено", null=True, blank=True)
+    # When the row last changed: the read API's `changed_since` (a queryset `.update()` of
+    # these rows sets it itself).
+    updated_at = models.DateTimeField("изменено", auto_now=True, db_index=True)
 
-    history = HistoricalRecords(m2m_fields=[responsible])
+    # The moment of a change is the history record's own; the stamp would only repeat it.
+    history = HistoricalRecords(m2m_fields=[responsible], excluded_fields=["updated_at"])
     objects = RoadmapItemQuerySet.as_manager()
 
     class Meta:
