@@ -492,11 +492,15 @@ class PracticeQuerySet(models.QuerySet):
     @access_rule
     def visible_to(self, user):
         """Practices in the bank to every signed-in user; cards not yet in it (a contest
-        submission, a draft) to those who see the author school."""
+        submission, a draft) to those who see the author school, and the works of a contest to
+        its jury, who score them from wherever they work."""
         r = reach(user)
         if r.user_id is None:
             return self.none()
-        return self.filter(Q(in_bank=True) | r.sees_organization("author_school"))
+        judged = Submission.objects.filter(contest__jury=r.user_id).values("practice")
+        return self.filter(
+            Q(in_bank=True) | r.sees_organization("author_school") | Q(pk__in=judged)
+        )
 
     @access_rule
     def editable_by(self, user):

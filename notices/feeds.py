@@ -71,9 +71,11 @@ def _deadline(item, stamp):
     # A deadline is a whole day: DTSTART as a date, no time and no zone.
     entry.add("dtstart", item.due_on)
     entry.add("dtend", item.due_on + timedelta(days=1))
+    # The state that counts for the feed's owner (`status_seen`): their school's own part.
     entry.add(
         "description",
-        f"Программа «{item.roadmap.program}», «{item.roadmap}». {item.schedule_text}".strip(),
+        f"Программа «{item.roadmap.program}», «{item.roadmap}». "
+        f"Состояние: {item.get_status_seen_display()}. {item.schedule_text}".strip(),
     )
     entry.add("url", f"{settings.PORTAL_URL.rstrip('/')}{item.get_absolute_url()}")
     return entry
@@ -151,9 +153,13 @@ def personal_feed(user):
     )
     today = timezone.localdate()
     answerable = Q(responsible__in=own | r.curated_schools) | Q(roadmap__pair__in=r.pairs)
+    items = RoadmapItem.objects.visible_to(user)
+    if not r.is_territorial:
+        # A school's and a curator's deadlines are those of their schools' own part of a shared
+        # item, as on their home: a part done leaves the feed, though the item is still open.
+        items = items.as_seen_by(r.schools | r.curated_schools)
     items = list(
-        RoadmapItem.objects.visible_to(user)
-        .open()
+        items.open()
         .filter(answerable, due_on__gte=today - timedelta(days=PAST_DAYS))
         .select_related("roadmap__program")
         .distinct()

@@ -6,12 +6,20 @@ that no page is wider than the screen.
 The sweep is heavy, so it runs on one database leg (SQLite): the markup it checks does not depend
 on the database."""
 
+import datetime
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+
+from expertise import services
+from expertise.models import Assignment, Contest, ExpertiseRound, Practice, Submission
+from programs.models import Document, Participant
+from schools.models import Membership
+from tests import factories as f
 
 from .test_phone import PHONE, busy, pages_of
 
@@ -55,15 +63,21 @@ def public_pages(world):
     return [reverse("home"), reverse("login"), reverse("programs:public", args=[world.program.pk])]
 
 
-def crawl(page, live_server, urls):
-    """Each page at a desktop's width (the header's links are out) and at a phone's."""
+def crawl(page, live_server, urls, shows=None):
+    """Each page at a desktop's width (the header's links are out) and at a phone's. A page
+    must answer 200 — a refusal passing axe says nothing of the page — and show the element
+    `shows` names for its address (a selector), if any: the form a person works in."""
     source = axe_source()
     problems = {}
     for url in urls:
         page.set_viewport_size(DESKTOP)
-        page.goto(live_server.url + url)
+        response = page.goto(live_server.url + url)
         page.wait_for_load_state("networkidle")
-        found = [f"desktop: {v}" for v in violations(page, source)]
+        found = [] if response.status == 200 else [f"answered {response.status}"]
+        selector = (shows or {}).get(url)
+        if selector and not page.locator(selector).count():
+            found.append(f"{selector} is not on the page")
+        found += [f"desktop: {v}" for v in violations(page, source)]
         page.set_viewport_size(PHONE)
         found += [f"phone: {v}" for v in violations(page, source)]
         if wider_than_screen(page):
@@ -89,6 +103,72 @@ def test_every_main_page_passes_axe(person, scene, world, live_server, page, sig
         reverse("expertise:my_sheets"),
     ]
     problems = crawl(page, live_server, urls)
+    assert problems == {}, report(problems)
+
+
+def reviewers(scene, world):
+    """An expert of the methodical centre and a peer reviewer of another school of the program,
+    each with a sheet to score of the school's submitted document; the peer also sits on the
+    jury of a contest with a work of the curator school to score. Their pages by person."""
+    document = scene.inside.document
+    document.status = Document.Status.SUBMITTED
+    document.save()
+    round_ = ExpertiseRound.objects.create(
+        program=world.program,
+        title="Экспертиза среднесрочных программ, первый этап",
+        due_on=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    center = f.OrganizationFactory(
+        municipality=world.municipality,
+        kind="methodical_center",
+        short_name="МКУ «Информационно-методический центр»",
+    )
+    peer_school = f.OrganizationFactory(
+        municipality=world.municipality, short_name="МБОУ «Ляминская СОШ»"
+    )
+    f.ParticipantFactory(
+        program=world.program, organization=peer_school, role=Participant.Role.SUPPORTED
+    )
+    people, users, shows = {}, {}, {}
+    for username, organization, role in (
+        ("expert", center, Assignment.Role.EXPERT),
+        ("peer", peer_school, Assignment.Role.MUTUAL),
+    ):
+        user = f.UserFactory(username=username)
+        f.MembershipFactory(user=user, organization=organization, role=Membership.Role.STAFF)
+        users[username] = user
+        sheet = services.assign(document, user, role=role, round=round_, organization=organization)
+        shows[sheet.get_absolute_url()] = "#sheet-form input[type=number]"
+        people[username] = [
+            reverse("home"),
+            reverse("expertise:my_sheets"),
+            sheet.get_absolute_url(),
+            document.get_absolute_url(),
+            reverse("expertise:bank"),
+        ]
+    practice = Practice.objects.create(
+        title="Математический квест для пятиклассников",
+        author_school=world.curator_school,
+        description="Командная игра по станциям, где каждая станция — задача из ВПР.",
+    )
+    contest = Contest.objects.create(
+        program=world.program,
+        title="Панорама методических кейсов",
+        submissions_until=timezone.localdate() + datetime.timedelta(days=20),
+    )
+    contest.jury.add(users["peer"])
+    Submission.objects.create(contest=contest, practice=practice)
+    people["peer"] += [contest.get_absolute_url(), practice.get_absolute_url()]
+    shows[contest.get_absolute_url()] = "input[name=score]"
+    return people, shows
+
+
+@pytest.mark.parametrize("person", ["expert", "peer"])
+def test_the_reviewers_pages_pass_axe(person, scene, world, live_server, page, sign_in):
+    busy(scene, world)
+    people, shows = reviewers(scene, world)
+    sign_in(person)
+    problems = crawl(page, live_server, people[person], shows)
     assert problems == {}, report(problems)
 
 

@@ -134,6 +134,17 @@ def test_the_jury_scores_and_the_winner_enters_the_bank(world, bank, as_user):
     assert "Черновик школы" in _titles(as_user(world.outsider).get(reverse("expertise:bank")))
 
 
+def test_a_juror_reads_the_works_of_their_contest_wherever_they_work(world, bank, as_user):
+    contest = Contest.objects.create(program=world.program, title="Панорама методических кейсов")
+    Submission.objects.create(contest=contest, practice=bank["draft"])
+    url = bank["draft"].get_absolute_url()
+    # The outsider's school lies in another municipality: a card outside the bank is hidden…
+    assert as_user(world.outsider).get(url).status_code == 404
+    contest.jury.add(world.outsider)
+    # …until they sit on the jury of a contest the card was entered in.
+    assert as_user(world.outsider).get(url).status_code == 200
+
+
 def test_a_coordinator_of_the_authors_territory_takes_a_card_into_the_bank(world, bank, as_user):
     url = reverse("expertise:include_in_bank", args=[bank["draft"].pk])
     assert as_user(world.school).post(url).status_code == 403

@@ -168,3 +168,47 @@ def test_the_feed_holds_the_deadline_of_a_sheet_waiting_for_the_reviewers_verdic
     )
     found = entries(read(client.get(f"/notices/calendar/{CalendarFeed.of(expert).token}.ics")))
     assert "Срок экспертизы: Антирисковая программа" not in found
+
+
+def test_a_schools_feed_reads_its_own_part_of_a_shared_item(people, client):
+    """An item of the program's roadmap carried out by two schools: the one that did its part
+    no longer has the deadline in its feed (nor does its curator), though the item is still
+    under way overall; the other school's feed keeps it, with its own part's state."""
+    from programs.models import Participant
+    from roadmaps.models import ItemExecution, Roadmap, RoadmapItem
+    from schools.models import Membership
+
+    other = f.OrganizationFactory(
+        municipality=people.municipality, short_name="МБОУ «Ляминская СОШ»"
+    )
+    f.ParticipantFactory(
+        program=people.program, organization=other, role=Participant.Role.SUPPORTED
+    )
+    other_staff = f.UserFactory(username="other_staff")
+    f.MembershipFactory(user=other_staff, organization=other, role=Membership.Role.STAFF)
+    roadmap = f.RoadmapFactory(program=people.program, level=Roadmap.Level.PROGRAM)
+    today = people.program.local_today()
+    item = f.RoadmapItemFactory(
+        roadmap=roadmap,
+        title="Верификация факторов риска",
+        starts_on=None,
+        due_on=today + timedelta(days=5),
+    )
+    item.responsible.add(people.supported_school, other)
+    ItemExecution.objects.get(item=item, organization=people.supported_school).set_status(
+        RoadmapItem.Status.DONE, today=today
+    )
+    ItemExecution.objects.get(item=item, organization=other).set_status(RoadmapItem.Status.PLANNED)
+    item.derive_status()
+    item.save()
+    assert item.status == RoadmapItem.Status.IN_PROGRESS
+
+    def feed(user):
+        return entries(read(client.get(f"/notices/calendar/{CalendarFeed.of(user).token}.ics")))
+
+    summary = f"Срок: {item}"
+    assert summary not in feed(people.school)
+    assert summary not in feed(people.curator)
+    behind = feed(other_staff)[summary]
+    assert behind.decoded("dtstart") == item.due_on
+    assert "Состояние: запланировано." in str(behind["description"])
