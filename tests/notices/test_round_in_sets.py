@@ -5,12 +5,15 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.notices_round import build
 from monitoring.models import Measurement, MonitoringPoint
 from notices import recipients
+from notices.mail import send_pending
 from notices.models import Kind, Notification
 from notices.rounds import Round
 from roadmaps.models import Event, RoadmapItem
@@ -68,3 +71,31 @@ def test_asked_in_sets_each_person_gets_what_their_own_rule_gives():
         assert any(answers), model
     # Staff may not approve, a curator and the coordinator may: the comparison tells.
     assert not all(answers)
+
+
+class CountsConnections(EmailBackend):
+    opened = 0
+    calls = 0
+
+    def open(self):
+        CountsConnections.opened += 1
+        return super().open()
+
+    def send_messages(self, messages):
+        CountsConnections.calls += 1
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db
+def test_the_letters_of_a_run_go_in_batches_through_one_connection(settings):
+    settings.EMAIL_BACKEND = "tests.notices.test_round_in_sets.CountsConnections"
+    CountsConnections.opened = CountsConnections.calls = 0
+    build(5)
+    Round().run()
+    waiting = Notification.objects.filter(email_state="pending").count()
+    assert waiting > 10
+    # Batches of 4: every letter of the run still goes, through one connection.
+    assert send_pending(batch=4) == (waiting, 0)
+    assert CountsConnections.opened == 1
+    assert len(mail.outbox) == CountsConnections.calls == waiting
+    assert not Notification.objects.filter(email_state="pending").exists()
