@@ -171,7 +171,9 @@ def home(request):
             "points": [(p, entry_links.get(p.pk, [])) for p in point_rows],
             "points_count": points.count(),
             "awaiting": _values_by_sheet(awaiting),
-            "awaiting_count": count_up_to(awaiting, HOME_COUNT_LIMIT),
+            "awaiting_count": Measurement.objects.awaiting_approval().count_approvable_up_to(
+                user, HOME_COUNT_LIMIT
+            ),
             "returned": _values_by_sheet(returned),
             "returned_count": count_up_to(returned, HOME_COUNT_LIMIT),
             "draft_values": _values_by_sheet(draft_values),
