@@ -3,8 +3,9 @@ every notice passes before it is stored.
 
 Candidates come from where people sit (memberships, curatorships); then each candidate keeps
 only the subjects their own access rule (`visible_to`, `approvable_by`, `reviewable_by`) lets
-them see, so a notice never tells anyone about a thing they could not open. The check is one
-query per person and kind, whatever the number of subjects.
+them see, so a notice never tells anyone about a thing they could not open. The rule is asked
+in sets (`ask_in_sets`): a query per kind of notice and shape of reach (a school's staff, a
+pair's curator, a territory's coordinator), whatever the number of people and subjects.
 """
 
 import copy
