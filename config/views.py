@@ -143,7 +143,7 @@ def home(request):
     point_rows = list(points[:HOME_ROWS])
     entry_links = _entry_links(user, point_rows)
 
-    awaiting = Measurement.objects.approvable_by(user).awaiting_approval()
+    awaiting = Measurement.objects.awaiting_approval().approvable_in_parts(user)
     returned = Measurement.objects.editable_by(user).filter(status=Measurement.Status.RETURNED)
     draft_values = Measurement.objects.drafts_to_finish(user, today)
     draft_profiles = RiskProfile.objects.drafts_to_finish(user).select_related("school")

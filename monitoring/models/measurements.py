@@ -237,14 +237,23 @@ class MeasurementQuerySet(models.QuerySet):
             for way in _alternatives(any_of(*self._approving(user)))
         ]
 
+    def _approvable_union(self, user):
+        parts = [part.order_by().values("pk") for part in self.approvable_parts(user)]
+        if not parts:
+            return None
+        return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+
+    def approvable_in_parts(self, user):
+        """The rows of `approvable_by(user)` among these, picked through the union of
+        `approvable_parts`: what the coordinator's home groups by point and sheet."""
+        union = self._approvable_union(user)
+        return self.none() if union is None else self.filter(pk__in=union)
+
     def count_approvable_up_to(self, user, limit):
         """How many of these values `user` may approve, counting no further than one past
         `limit` (`core.pagination.count_up_to`), the ways of being allowed read as a union."""
-        parts = [part.order_by().values("pk") for part in self.approvable_parts(user)]
-        if not parts:
-            return 0
-        union = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
-        return union[: limit + 1].count()
+        union = self._approvable_union(user)
+        return 0 if union is None else union[: limit + 1].count()
 
     def _approving(self, user):
         """The ways `user` may approve a value they see (see `approvable_by`), as conditions."""

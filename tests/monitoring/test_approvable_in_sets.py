@@ -98,3 +98,12 @@ def test_the_federal_home_costs_the_same_queries_for_5_and_50_schools(schools, a
 
 
 FEDERAL_HOME_QUERIES = 28
+
+
+def test_picked_through_the_parts_are_the_same_rows():
+    build(5)
+    for user in get_user_model().objects.all():
+        waiting = Measurement.objects.awaiting_approval()
+        assert set(waiting.approvable_in_parts(user)) == set(
+            Measurement.objects.approvable_by(user).awaiting_approval()
+        )
