@@ -86,8 +86,8 @@ def approvals_by_point(user):
     """Values waiting for this approver, across schools, one row per point: how many schools
     and values, and the oldest sending. One query."""
     return list(
-        Measurement.objects.approvable_by(user)
-        .awaiting_approval()
+        Measurement.objects.awaiting_approval()
+        .approvable_in_parts(user)
         .order_by()
         .values("point", "point__title", "point__program__short_title")
         .annotate(

@@ -148,7 +148,7 @@ def home(request):
     point_rows = list(points[:HOME_ROWS])
     entry_links = _entry_links(user, point_rows)
 
-    awaiting = Measurement.objects.approvable_by(user).awaiting_approval()
+    awaiting = Measurement.objects.awaiting_approval().approvable_in_parts(user)
     returned = Measurement.objects.editable_by(user).filter(status=Measurement.Status.RETURNED)
     draft_values = Measurement.objects.drafts_to_finish(user, today)
     draft_profiles = RiskProfile.objects.drafts_to_finish(user).select_related("school")
@@ -176,7 +176,9 @@ def home(request):
             "points": [(p, entry_links.get(p.pk, [])) for p in point_rows],
             "points_count": points.count(),
             "awaiting": _values_by_sheet(awaiting),
-            "awaiting_count": count_up_to(awaiting, HOME_COUNT_LIMIT),
+            "awaiting_count": Measurement.objects.awaiting_approval().count_approvable_up_to(
+                user, HOME_COUNT_LIMIT
+            ),
             "returned": _values_by_sheet(returned),
             "returned_count": count_up_to(returned, HOME_COUNT_LIMIT),
             "draft_values": _values_by_sheet(draft_values),

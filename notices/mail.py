@@ -54,40 +54,78 @@ def message(notification):
 
 
 def send_pending(now=None, batch=BATCH):
-    """Send what waits, up to `batch` notices; returns (sent, failed)."""
+    """Send everything that waits, in batches of `batch` notices through one connection to the
+    mail server, opened once and kept open for the whole run; returns (sent, failed).
+
+    Each notice is claimed before its letter goes; a batch's notices are read in one query and
+    marked sent in one. The letters go one `send_messages` call each: a server that fails in the
+    middle of a batch does not say which letters it took, and a letter must go exactly once.
+    A notice that fails waits for the next run; the letters of a batch a dying process sent
+    but did not mark stay claimed, and go again after `Notification.CLAIM_TIMEOUT`."""
     now = now or timezone.now()
     sent = failed = 0
-    ids = list(
-        Notification.objects.mail_due(now).order_by("pk").values_list("pk", flat=True)[:batch]
-    )
-    if not ids:
-        return sent, failed
-    connection = get_connection(fail_silently=False)
-    for pk in ids:
-        if not claim(pk, now):
-            continue
-        notification = Notification.objects.select_related("recipient").get(pk=pk)
-        try:
-            connection.send_messages([message(notification)])
-        except Exception as error:  # any failure of the mail server: keep it for the next round
-            log.warning("Письмо уведомления %s не отправлено: %s", pk, error)
-            Notification.objects.filter(pk=pk).update(
-                email_state=Notification.EmailState.PENDING,
-                claimed_at=None,
-                attempts=F("attempts") + 1,
-                last_error=str(error)[:1000],
-            )
-            failed += 1
-        else:
-            Notification.objects.filter(pk=pk).update(
-                email_state=Notification.EmailState.SENT,
-                sent_at=timezone.now(),
-                attempts=F("attempts") + 1,
-                last_error="",
-            )
-            sent += 1
+    connection = None
+    last = 0
     try:
-        connection.close()
-    except Exception:  # closing a broken connection must not lose the counts
-        log.warning("Соединение с почтовым сервером не закрылось", exc_info=True)
+        while True:
+            ids = list(
+                Notification.objects.mail_due(now)
+                .filter(pk__gt=last)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                break
+            last = ids[-1]
+            claimed = [pk for pk in ids if claim(pk, now)]
+            if not claimed:
+                continue
+            if connection is None:
+                connection = get_connection(fail_silently=False)
+                try:
+                    connection.open()
+                except Exception as error:  # the server is down: everything waits for later
+                    log.warning("Почтовый сервер недоступен: %s", error)
+                    connection = None
+                    Notification.objects.filter(pk__in=claimed).update(
+                        email_state=Notification.EmailState.PENDING,
+                        claimed_at=None,
+                        attempts=F("attempts") + 1,
+                        last_error=str(error)[:1000],
+                    )
+                    failed += len(claimed)
+                    break
+            done = []
+            for notification in (
+                Notification.objects.filter(pk__in=claimed)
+                .select_related("recipient")
+                .order_by("pk")
+            ):
+                try:
+                    connection.send_messages([message(notification)])
+                except Exception as error:  # any failure of the mail server: keep it for later
+                    log.warning("Письмо уведомления %s не отправлено: %s", notification.pk, error)
+                    Notification.objects.filter(pk=notification.pk).update(
+                        email_state=Notification.EmailState.PENDING,
+                        claimed_at=None,
+                        attempts=F("attempts") + 1,
+                        last_error=str(error)[:1000],
+                    )
+                    failed += 1
+                else:
+                    done.append(notification.pk)
+            if done:
+                Notification.objects.filter(pk__in=done).update(
+                    email_state=Notification.EmailState.SENT,
+                    sent_at=timezone.now(),
+                    attempts=F("attempts") + 1,
+                    last_error="",
+                )
+                sent += len(done)
+    finally:
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # closing a broken connection must not lose the counts
+                log.warning("Соединение с почтовым сервером не закрылось", exc_info=True)
     return sent, failed

@@ -3,15 +3,23 @@ every notice passes before it is stored.
 
 Candidates come from where people sit (memberships, curatorships); then each candidate keeps
 only the subjects their own access rule (`visible_to`, `approvable_by`, `reviewable_by`) lets
-them see, so a notice never tells anyone about a thing they could not open. The check is one
-query per person and kind, whatever the number of subjects.
+them see, so a notice never tells anyone about a thing they could not open. The rule is asked
+in sets (`ask_in_sets`): a query per kind of notice and shape of reach (a school's staff, a
+pair's curator, a territory's coordinator), whatever the number of people and subjects.
 """
 
+import copy
+import re
 from collections import defaultdict
+from dataclasses import fields
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import F, Q
 
+from core.access import Reach, reach, reaches
+from core.planner import without_jit
 from programs.models import Curator
 from schools.models import Membership, Organization
 
@@ -157,12 +165,17 @@ def allowed(candidates, rule, people=None, *, by_person=False):
     People who sit in the same places share one question to the rule (the staff of a school
     are asked about once); `by_person` asks each person, for rules that read the person
     themselves (who asked a question). `people` caches users, and with them their `Reach`,
-    across the kinds of one round."""
+    across the kinds of one round.
+
+    The questions are asked in sets (`ask_in_sets`): a few queries for the whole round,
+    whatever the number of schools."""
     people = {} if people is None else people
     by_user = defaultdict(set)
     for subject_id, users in candidates.items():
         for user_id in users:
             by_user[user_id].add(subject_id)
+    if not by_user:
+        return defaultdict(set)
     missing = set(by_user) - set(people)
     if missing:
         people.update(get_user_model().objects.in_bulk(missing))
@@ -172,14 +185,209 @@ def allowed(candidates, rule, people=None, *, by_person=False):
         groups = defaultdict(list)
         for user_id, place in _places(set(by_user)).items():
             groups[place].append(user_id)
-    kept = defaultdict(set)
+    questions = []
     for members in groups.values():
         user = people.get(members[0])
         if user is None:
             continue
         asked = set().union(*(by_user[m] for m in members))
-        seen = set(rule(user).filter(pk__in=asked).values_list("pk", flat=True))
+        questions.append((user, asked, members))
+    reaches([user for user, _, _ in questions])
+    seen = ask_in_sets(rule, [(user, asked) for user, asked, _ in questions])
+    kept = defaultdict(set)
+    for (_, _, members), found in zip(questions, seen, strict=True):
         for member in members:
-            for subject_id in by_user[member] & seen:
+            for subject_id in by_user[member] & found:
                 kept[subject_id].add(member)
     return kept
+
+
+# Ids sent with one query: the people's rows and the subjects asked about.
+PARAMS_PER_QUERY = 10_000
+# Ids written into a rule's template where a person's ids go, far below any real id; and
+# where the asked subjects go.
+_MARK = -(10**15)
+_ASKED = _MARK + 1
+_REACH_SETS = [f.name for f in fields(Reach) if f.name not in ("is_admin", "user_id", "zone")]
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def ask_in_sets(rule, questions):
+    """[{subject ids}] each user of `questions` ([(user, asked subject ids)]) may see of the
+    asked ones, through `rule(user)`.
+
+    An access rule is a filter written from the ids of the person's `Reach`; people with the
+    same shape of reach (a staff member of one school and of another, a curator of one pair
+    and of another) get the same SQL with other ids. So each shape's SQL is made once, from
+    marks standing for the ids, and asked for all the people of the shape at once: a table
+    of their ids (a row a person) and a table of what each is asked about joined to it, each
+    mark read from the person's row. A rule that needs the database to build its filter is
+    asked person by person."""
+    answers = [set() for _ in questions]
+    templates = {}
+    shaped = defaultdict(list)  # shape -> [(question index, {mark: real id}, asked ids)]
+    for index, (user, asked) in enumerate(questions):
+        if not asked:
+            continue
+        shape, values = _shape(reach(user))
+        if shape not in templates:
+            templates[shape] = _template(rule, user, shape)
+        if templates[shape] is None:
+            answers[index] = set(
+                rule(user).filter(pk__in=asked).order_by().values_list("pk", flat=True)
+            )
+        elif templates[shape] is not _EMPTY:
+            shaped[shape].append((index, values, sorted(asked)))
+    if shaped:
+        # The cost estimate of one question for many people crosses `jit_above_cost`: seconds
+        # of compiling for a query that runs in milliseconds.
+        with without_jit():
+            for shape, people in shaped.items():
+                for chunk in _chunks(people, len(templates[shape][2])):
+                    _ask(templates[shape], chunk, answers)
+    return answers
+
+
+def _chunks(people, marks):
+    """The people of a shape in slices whose ids fit one query; one person asked about more
+    than that is split into several rows."""
+    chunk, size = [], 0
+    for index, values, asked in people:
+        for start in range(0, len(asked), PARAMS_PER_QUERY // 2):
+            part = asked[start : start + PARAMS_PER_QUERY // 2]
+            cost = marks + 1 + 2 * len(part)
+            if chunk and size + cost > PARAMS_PER_QUERY:
+                yield chunk
+                chunk, size = [], 0
+            chunk.append((index, values, part))
+            size += cost
+    if chunk:
+        yield chunk
+
+
+def _ask(template, chunk, answers):
+    column, rest, marks, params = template
+    names = "".join(f', "m{n}"' for n in range(len(marks)))
+    row = "(" + ", ".join(["%s"] * (len(marks) + 1)) + ")"
+    values, subjects = [], []
+    for row_number, (_, found, asked) in enumerate(chunk):
+        values.append(row_number)
+        values += [found[m] for m in marks]
+        for pk in asked:
+            subjects += [row_number, pk]
+    sql = (
+        f'WITH "p"("q"{names}) AS (VALUES {", ".join([row] * len(chunk))}), '
+        f'"a"("q", "id") AS (VALUES {", ".join(["(%s, %s)"] * (len(subjects) // 2))}) '
+        f'SELECT "p"."q", {column} FROM "p" INNER JOIN "a" ON ("a"."q" = "p"."q") '
+        f"CROSS JOIN {rest}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values + subjects + list(params))
+        for row_number, pk in cursor.fetchall():
+            answers[chunk[row_number][0]].add(pk)
+
+
+_EMPTY = object()
+
+
+# What each set of a `Reach` holds ids of: equal ids of one kind share a mark (a school's
+# staff have it among their organizations and their schools), equal ids of different kinds
+# do not, so that a coincidence of numbers never changes a person's shape.
+_ID_KINDS = {
+    "regions": "region",
+    "coordinator_regions": "region",
+    "municipalities": "municipality",
+    "coordinator_municipalities": "municipality",
+    "pairs": "pair",
+    "pair_programs": "program",
+}
+
+
+def _shape(r):
+    """The person's reach with every id replaced by a mark, numbered in the order met (sorted
+    within each set), and {mark: id} to put them back."""
+    marks = {}
+
+    def mark(kind, value):
+        if (kind, value) not in marks:
+            marks[(kind, value)] = _MARK - len(marks)
+        return marks[(kind, value)]
+
+    user_mark = mark("user", r.user_id) if r.user_id is not None else None
+    shape = [r.is_admin, r.zone, user_mark]
+    for name in _REACH_SETS:
+        kind = _ID_KINDS.get(name, "organization")
+        shape.append(frozenset(mark(kind, v) for v in sorted(getattr(r, name))))
+    return tuple(shape), {m: v for (_, v), m in marks.items()}
+
+
+def _template(rule, user, shape):
+    """The SQL of `rule` for a person of this shape, the ids left as marks (see
+    `_with_columns`); `_EMPTY` when the rule lets nothing through; None when building the rule
+    queried the database (the marks would have been asked about: the person is asked
+    directly)."""
+    is_admin, zone, user_mark, *sets = shape
+    marked = Reach(
+        is_admin=is_admin, user_id=user_mark, zone=zone, **dict(zip(_REACH_SETS, sets, strict=True))
+    )
+    stand_in = copy.copy(user)
+    stand_in.pk = user_mark
+    stand_in._portal_reach = marked
+
+    def refuse(execute, sql, params, many, context):
+        raise _Queried
+
+    try:
+        with connection.execute_wrapper(refuse):
+            queryset = (
+                rule(stand_in)
+                .filter(pk__in=[_ASKED])
+                .order_by()
+                .annotate(k=F("pk"))
+                .values_list("k")
+            )
+            sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return _EMPTY
+    except _Queried:
+        return None
+    return _with_columns(sql, params)
+
+
+def _with_columns(sql, params):
+    """(column, the rest of the SQL after FROM, marks, other parameters): each placeholder of
+    a mark becomes the column of the people's table holding it, that of the asked subjects
+    the asked table's id; the other parameters stay. None if the SQL is not the plain
+    `SELECT column AS "k" FROM …` expected, or a mark hides in another parameter."""
+    if not sql.startswith("SELECT ") or " FROM " not in sql:
+        return None
+    head, rest = sql.split(" FROM ", 1)
+    column = head.removeprefix("SELECT ")
+    if "(" in column or "%" in head:
+        return None
+    marks, kept, pieces, position = [], [], [], 0
+    params = list(params)
+    for match in _PLACEHOLDER.finditer(rest):
+        if match.group() == "%%":
+            continue
+        param = params[position]
+        position += 1
+        if type(param) is int and param == _ASKED:
+            pieces.append((match.start(), match.end(), '"a"."id"'))
+        elif type(param) is int and param <= _MARK:
+            if param not in marks:
+                marks.append(param)
+            pieces.append((match.start(), match.end(), f'"p"."m{marks.index(param)}"'))
+        elif str(_MARK)[:8] in str(param):
+            return None
+        else:
+            kept.append(param)
+    if position != len(params) or not any(text == '"a"."id"' for _, _, text in pieces):
+        return None
+    for begin, end, text in reversed(pieces):
+        rest = rest[:begin] + text + rest[end:]
+    return column, rest, marks, tuple(kept)
+
+
+class _Queried(Exception):
+    pass

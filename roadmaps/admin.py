@@ -8,6 +8,9 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Attendance, Event, Evidence, ItemExecution, ItemReport, Roadmap, RoadmapItem
+from .services import delete_items
+
+DELETED_IN_ADMIN = "Удалено в администрировании"
 
 
 def derive_dates_if_untyped(form):
@@ -57,6 +60,18 @@ class RoadmapAdmin(admin.ModelAdmin):
     autocomplete_fields = ("organization", "pair")
     inlines = (RoadmapItemInline,)
 
+    def delete_model(self, request, obj):
+        # A roadmap's items go as a set, with their history and the figures' change marks,
+        # instead of a few queries per item; the roadmap itself then goes as usual.
+        delete_items(obj.items.all(), request.user, reason=DELETED_IN_ADMIN)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        delete_items(
+            RoadmapItem.objects.filter(roadmap__in=queryset), request.user, reason=DELETED_IN_ADMIN
+        )
+        super().delete_queryset(request, queryset)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is RoadmapItem:
             for item_form in formset.forms:
@@ -94,6 +109,12 @@ class RoadmapItemAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("roadmap", "module", "target", "risk_factors")
     inlines = (ItemExecutionInline,)
     show_full_result_count = False
+
+    def delete_queryset(self, request, queryset):
+        # Thousands of items (a roadmap's, a school's) in a few statements, with their history
+        # and the figures' change marks, instead of a few queries per item.
+        delete_items(queryset, request.user, reason=DELETED_IN_ADMIN)
+
     fieldsets = (
         (None, {"fields": ("roadmap", "module", "number", "order", "title")}),
         (

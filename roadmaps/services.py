@@ -3,6 +3,7 @@ organization's execution (and so the item's state) and stores the report with it
 files."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.access import reach
 from core.revisions import claim
@@ -92,3 +93,42 @@ def report_progress(item, user, *, status, text, files, seen_revision, completed
             written.append(evidence.file)
             evidence.save()
     return report
+
+
+def delete_items(queryset, user, reason=None):
+    """Delete the roadmap items `queryset` selects — a roadmap's, a school's, thousands — in a
+    fixed number of statements whatever their number, writing what a delete of each would: the
+    events and questions that named an item keep their place without it, the items' executions,
+    progress reports and their evidence go with them, each item's history gets its «-» row
+    (who, when, why) as one set (`core.bulk.delete_rows`), and every program they were of gets
+    the change marks of its roadmap figures. In one transaction; returns how many items were
+    deleted."""
+    from core.bulk import delete_rows
+    from core.changes import data_changed
+    from dashboards.cache import TOUCHES
+    from notices.models import Consultation
+
+    from .models import Event, ItemExecution, RoadmapItem
+
+    moment = timezone.now()
+    with transaction.atomic():
+        # Chosen once: the selection may go through what is deleted first (a school's items
+        # are those of its executions).
+        chosen = list(queryset.order_by().values_list("pk", "roadmap__program_id"))
+        if not chosen:
+            return 0
+        ids = [pk for pk, _ in chosen]
+        items = RoadmapItem.objects.filter(pk__in=ids)
+        Event.objects.filter(item__in=ids).update(item=None)
+        Consultation.objects.filter(item__in=ids).update(item=None)
+        for rows in (
+            Evidence.objects.filter(report__item__in=ids),
+            ItemReport.objects.filter(item__in=ids),
+            ItemExecution.objects.filter(item__in=ids),
+            RoadmapItem.risk_factors.through.objects.filter(roadmapitem__in=ids),
+        ):
+            rows.order_by()._raw_delete(rows.db)
+        deleted = delete_rows(items, user=user, date=moment, reason=reason)
+        for program_id in sorted({program for _, program in chosen}):
+            data_changed(program_id, TOUCHES[RoadmapItem])
+    return deleted

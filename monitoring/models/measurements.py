@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.access import access_rule, any_of, reach
+from core.access import NOTHING, access_rule, any_of, reach
 from core.revisions import RevisionedModel
 from programs.models import Curator, Program
 from schools.models import Organization
@@ -30,14 +30,17 @@ class MeasurementQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Values of organizations the user sees; program-wide values (no organization) to
         those who see the program's territory."""
+        return self._in_visible_programs(user).filter(self._seeing(user))
+
+    def _in_visible_programs(self, user):
+        return self.filter(point__program__in=Program.objects.visible_to(user))
+
+    def _seeing(self, user):
         r = reach(user)
-        programs = Program.objects.visible_to(user)
-        return self.filter(point__program__in=programs).filter(
-            any_of(
-                r.sees_organization("organization"),
-                Q(organization__isnull=True)
-                & r.territory("point__program__region", "point__program__municipality"),
-            )
+        return any_of(
+            r.sees_organization("organization"),
+            Q(organization__isnull=True)
+            & r.territory("point__program__region", "point__program__municipality"),
         )
 
     @access_rule
@@ -207,6 +210,54 @@ class MeasurementQuerySet(models.QuerySet):
         coordinator does not see every school). The supported school's own curator does not
         approve its values, and nobody approves a value they entered themselves."""
         r = reach(user)
+        if not r.user_id:
+            return self.none()
+        return (
+            self.visible_to(user)
+            .filter(any_of(*self._approving(user)))
+            .exclude(entered_by_id=r.user_id)
+        )
+
+    def approvable_parts(self, user):
+        """`approvable_by(user)` as querysets whose union it is: one for each way of seeing a
+        value (its school's territory, the school itself, a program-wide value) and each way of
+        being allowed to approve it (the territory, the program, a pair), each a plain AND an
+        index serves. What a capped count over a national program reads
+        (`count_approvable_up_to`), instead of the ORs that make the database look at every
+        waiting value of the country."""
+        r = reach(user)
+        if r.is_admin:
+            return [self.all()]
+        if not r.user_id:
+            return []
+        seen = self._in_visible_programs(user).exclude(entered_by_id=r.user_id)
+        return [
+            seen.filter(seeing).filter(way)
+            for seeing in _alternatives(self._seeing(user))
+            for way in _alternatives(any_of(*self._approving(user)))
+        ]
+
+    def _approvable_union(self, user):
+        parts = [part.order_by().values("pk") for part in self.approvable_parts(user)]
+        if not parts:
+            return None
+        return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+
+    def approvable_in_parts(self, user):
+        """The rows of `approvable_by(user)` among these, picked through the union of
+        `approvable_parts`: what the coordinator's home groups by point and sheet."""
+        union = self._approvable_union(user)
+        return self.none() if union is None else self.filter(pk__in=union)
+
+    def count_approvable_up_to(self, user, limit):
+        """How many of these values `user` may approve, counting no further than one past
+        `limit` (`core.pagination.count_up_to`), the ways of being allowed read as a union."""
+        union = self._approvable_union(user)
+        return 0 if union is None else union[: limit + 1].count()
+
+    def _approving(self, user):
+        """The ways `user` may approve a value they see (see `approvable_by`), as conditions."""
+        r = reach(user)
         curating = (
             models.Exists(
                 Curator.objects.filter(
@@ -219,14 +270,31 @@ class MeasurementQuerySet(models.QuerySet):
             if r.pairs
             else None
         )
-        approvable = self.visible_to(user).filter(
-            any_of(
-                r.territory("organization__region", "organization__municipality", coordinator=True),
+        territory = r.territory(
+            "organization__region", "organization__municipality", coordinator=True
+        )
+        return [
+            way
+            for way in (
+                None if territory is NOTHING else territory,
                 Q(point__program__in=Program.objects.editable_by(user)),
                 Q(curating) if curating is not None else None,
             )
-        )
-        return approvable.exclude(entered_by_id=r.user_id) if r.user_id else approvable.none()
+            if way is not None
+        ]
+
+
+def _alternatives(condition):
+    """The conditions an OR is made of (those of nested ORs too); any other condition alone.
+    An empty list for a condition nothing meets."""
+    if condition is NOTHING:
+        return []
+    if condition.connector != Q.OR or condition.negated:
+        return [condition]
+    found = []
+    for child in condition.children:
+        found += _alternatives(child if isinstance(child, Q) else Q(child))
+    return found
 
 
 @dataclass(frozen=True)

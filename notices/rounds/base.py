@@ -119,10 +119,6 @@ class RoundBase:
             self.drafts.append(Draft(recipient_id=user_id, **fields))
 
 
-def _user(pk):
-    return get_user_model().objects.get(pk=pk)
-
-
 def store(drafts, now):
     """Save the drafts the database does not already hold; returns how many were new.
 

@@ -7,7 +7,7 @@ from roadmaps.models import Event
 
 from .. import recipients as who
 from ..models import Kind, Notification, content_type_of
-from .base import EVENT_REMINDERS, REMINDER_AFTER_INVITATION, Draft, _user, event_state
+from .base import EVENT_REMINDERS, REMINDER_AFTER_INVITATION, Draft, event_state
 
 
 class EventNotices:
@@ -104,12 +104,20 @@ class EventNotices:
             if kind == Kind.EVENT_CHANGED:
                 changes[key] += 1
         events = Event.objects.select_related("program").in_bulk({o for _, o in latest})
+        changed = {}
         for (recipient, object_id), (state, _, _) in latest.items():
             event = events.get(object_id)
             if event is None or event.starts_at <= self.now or event_state(event) == state:
                 continue
-            if not Event.objects.visible_to(_user(recipient)).filter(pk=event.pk).exists():
+            changed.setdefault(object_id, set()).add(recipient)
+        # Everyone who was told still has to see the event now: asked in sets, per person.
+        seeing = who.allowed(
+            changed, lambda user: Event.objects.visible_to(user), self.people, by_person=True
+        )
+        for (recipient, object_id), _ in latest.items():
+            if recipient not in seeing.get(object_id, ()):
                 continue
+            event = events[object_id]
             self.add(
                 [recipient],
                 kind=Kind.EVENT_CHANGED,
