@@ -12,14 +12,6 @@ def page_size():
     return settings.PAGE_SIZE
 
 
-class PagedList:
-    """A list view's pages of `PAGE_SIZE` rows (django-filter's `FilterView` with
-    django-tables2's `SingleTableMixin` ask `get_paginate_by`)."""
-
-    def get_paginate_by(self, queryset):
-        return page_size()
-
-
 def paginate(request, table):
     """Sort and page a django-tables2 table by the request, `PAGE_SIZE` rows a page."""
     return RequestConfig(request, paginate={"per_page": page_size()}).configure(table)
