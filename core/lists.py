@@ -24,10 +24,9 @@ from contextlib import nullcontext
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic.base import ContextMixin, View
-from django_tables2 import RequestConfig
 
 from .exports import wants_xlsx, xlsx_response
-from .pagination import paginate
+from .pagination import paginate, sort_all
 
 
 class ListPage(ContextMixin, View):
@@ -90,7 +89,7 @@ class ListPage(ContextMixin, View):
                 )
             table = self.get_table(rows)
             if wants_xlsx(request):
-                RequestConfig(request, paginate=False).configure(table)
+                sort_all(request, table)
                 return xlsx_response(table, self.get_export_name())
             paginate(request, table)
             context = self.get_context_data(table=table, filter=self.filterset)

@@ -17,6 +17,12 @@ def paginate(request, table):
     return RequestConfig(request, paginate={"per_page": page_size()}).configure(table)
 
 
+def sort_all(request, table):
+    """Sort a django-tables2 table by the request and keep every row: the table as its Excel
+    file gives it."""
+    return RequestConfig(request, paginate=False).configure(table)
+
+
 def page_of(request, rows, param="page"):
     """The page of `rows` named by `?<param>=` (the first page for a missing or wrong number),
     `PAGE_SIZE` rows, with `param` kept on it for the page links."""

@@ -154,3 +154,35 @@ def test_each_list_pages_excel_file_has_the_columns_of_its_table(listed, as_user
     assert exported == shown
     # Every row of the page's table is in the file, under the head.
     assert sheet.max_row - 1 == table.paginator.count
+
+
+def test_pages_are_cut_by_page_size_in_one_place():
+    """`PAGE_SIZE` is read in `core.pagination` only: no module of an app makes its own
+    paginator, its own RequestConfig or its own page size."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent.parent
+    typed = []
+    for path in sorted(root.glob("*/**/*.py")):
+        relative = path.relative_to(root)
+        if relative.parts[0] in {"tests", "bench", ".venv", "node_modules"}:
+            continue
+        if "migrations" in relative.parts or relative == Path("core/pagination.py"):
+            continue
+        source = path.read_text()
+        if any(word in source for word in ("Paginator(", "RequestConfig(", "paginate_by =")):
+            typed.append(str(relative))
+    assert typed == []
+
+
+def test_a_lists_excel_file_is_filtered_and_sorted_as_the_page(world, as_user):
+    roadmap = f.RoadmapFactory(program=world.program)
+    for title in ("Аудит школ", "Семинар для школ", "Ярмарка практик"):
+        f.RoadmapItemFactory(roadmap=roadmap, title=title)
+    address = reverse("roadmaps:items", args=[world.program.pk])
+    export = as_user(world.coordinator).get(
+        address, {"_export": "xlsx", "sort": "-title", "q": "школ"}
+    )
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["Семинар для школ", "Аудит школ"]
