@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent
+from .models import AuditEvent, ExternalIdentity
 
 
 @admin.register(AuditEvent)
@@ -21,3 +21,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Accounts linked to the region's identity provider: the administrator may link one by hand
+    (a person who came without an invitation) or remove a link."""
+
+    list_display = ["user", "issuer", "sub", "linked_at"]
+    search_fields = ["user__username", "user__email", "sub"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]

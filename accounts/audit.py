@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     SIGN_IN = "sign_in", "вход"
     SIGN_IN_FAILED = "sign_in_failed", "неудачная попытка входа"
     SIGN_OUT = "sign_out", "выход"
+    EXTERNAL_IDENTITY_LINKED = "external_identity_linked", "привязан вход через провайдера"
     NEW_BROWSER = "new_browser", "вход с нового браузера"
     PASSWORD_CHANGED = "password_changed", "смена пароля"
     PASSWORD_RESET_ASKED = "password_reset_asked", "запрос на восстановление пароля"

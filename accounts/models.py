@@ -111,3 +111,31 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.given_at:%d.%m.%Y}"
+
+
+class ExternalIdentity(models.Model):
+    """The account of the region's identity provider (OpenID Connect) a person signs in with:
+    the provider's issuer and its `sub` for the person. Stored at the first sign-in matched by
+    the verified e-mail of an accepted invitation; every later sign-in is matched by it alone
+    (accounts/oidc.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="external_identities",
+        verbose_name="пользователь",
+    )
+    issuer = models.CharField("провайдер (issuer)", max_length=255)
+    sub = models.CharField("идентификатор у провайдера (sub)", max_length=255)
+    linked_at = models.DateTimeField("привязан", default=timezone.now)
+
+    class Meta:
+        verbose_name = "вход через провайдера"
+        verbose_name_plural = "входы через провайдера"
+        ordering = ["-linked_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "sub"], name="externalidentity_issuer_sub")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.issuer}"

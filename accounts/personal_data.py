@@ -73,6 +73,10 @@ def collect(user):
             {"дано": _when(c.given_at), "редакция": c.version, "адрес": c.ip_address or ""}
             for c in user.consents.all()
         ],
+        "Вход через провайдера": [
+            {"провайдер": i.issuer, "идентификатор": i.sub, "привязан": _when(i.linked_at)}
+            for i in user.external_identities.all()
+        ],
         "Сеансы": [
             {"браузер": s.device, "адрес": s.ip or "", "последнее действие": _when(s.updated_at)}
             for s in sessions.of(user)
@@ -96,7 +100,7 @@ def _when(moment):
 
 def _machinery_of(user):
     """End what lets the account act: sessions, calendar feeds, the second factor's devices,
-    pending invitations, and any access tokens."""
+    pending invitations, any access tokens, and the link to the identity provider's account."""
     sessions.end_all(user)
     for label in ("notices.CalendarFeed", "api.Token", "api.AccessToken"):
         try:
@@ -106,6 +110,8 @@ def _machinery_of(user):
         model._default_manager.filter(user=user).delete()
     Invitation = apps.get_model("notices", "Invitation")
     Invitation.objects.filter(user=user, user__last_login__isnull=True).delete()
+    # The link to the identity provider's account: nobody signs in to the row through it again.
+    apps.get_model("accounts", "ExternalIdentity").objects.filter(user=user).delete()
 
 
 @transaction.atomic

@@ -49,6 +49,23 @@ def has_device(user):
     return user_has_device(user, confirmed=True)
 
 
+# Set on a session signed in through the region's identity provider whose token says a second
+# factor was used there (accounts/oidc.py): such a session is not asked for the portal's own.
+AT_PROVIDER = "portal_second_factor_at_provider"
+
+
+def set_passed_at_provider(request, passed):
+    if passed:
+        request.session[AT_PROVIDER] = True
+    else:
+        request.session.pop(AT_PROVIDER, None)
+
+
+def passed_at_provider(request):
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.get(AT_PROVIDER))
+
+
 class SecondFactorMiddleware:
     """After the password: a person with a device gives a code; one who must have a device and
     has none enrols; nothing else is reached until then."""
@@ -63,6 +80,7 @@ class SecondFactorMiddleware:
             and not user.is_verified()
             and not request.path.startswith(OPEN_PATHS)
             and not getattr(request, "second_factor_done", False)
+            and not passed_at_provider(request)
         ):
             step = (
                 "accounts:verify"

@@ -253,6 +253,32 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in through the region's identity provider over OpenID Connect (mozilla-django-oidc,
+# accounts/oidc.py): on when OIDC_RP_CLIENT_ID is set with OIDC_DISCOVERY_URL (the provider's
+# /.well-known/openid-configuration) or with the provider's endpoints; off, the sign-in page has
+# no button and the provider's pages answer 404. Password sign-in stays. Nobody's account is
+# created by it: a person is matched by the provider's `sub` stored at their first sign-in, or
+# then by the verified e-mail of an accepted invitation.
+OIDC_DISCOVERY_URL = env.str("OIDC_DISCOVERY_URL", default="")
+# Endpoints given by hand win over the discovery document's.
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+# Or OIDC_RP_CLIENT_SECRET_FILE=/run/secrets/oidc (FileAwareEnv).
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="Войти через региональный портал")
+# A sign-in there counts as the second factor when the ID token's `amr` lists one of these
+# values or its `acr` is one of them; otherwise the portal's own code follows.
+OIDC_ACR_VALUES_2FA = env.list("OIDC_ACR_VALUES_2FA", default=["mfa", "otp", "hwk"])
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+
 # Sign-in lockout (core/lockout.py): AXES_FAILURE_LIMIT failed attempts for one user name from
 # one address lock that name for that address; AXES_ADDRESS_FAILURE_LIMIT failed attempts from one
 # address over all names lock the address; both for AXES_COOLOFF_MINUTES.

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts import oidc
 from config import home as plan
 from core.access import reach, visible_or_404
 from core.pagination import count_up_to
@@ -57,7 +58,11 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "failure_limit": settings.AXES_FAILURE_LIMIT}
+        return {
+            **super().get_context_data(**kwargs),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "oidc_button": oidc.button_label(),
+        }
 
 
 def _values_by_sheet(measurements):

@@ -5,7 +5,10 @@ The five documents end between 2023 and 2024, so loaded as they are the programs
 museum: every point closed, every item late, no event ahead. The current cycle adds what a
 program under way has — never a school, a pair, an item of a document or an indicator:
 - two monitoring points of its own: one closed twelve weeks ago with every value approved, one
-  open for entry now with some values sent, some approved and some returned;
+  open for entry now with some values sent, some approved and some returned; «Вектор на
+  развитие» also has an entry point half a year back with every value approved and its targets
+  at the open point, so that its schools' forecasts show (two are at risk: one falling, one
+  rising too slowly);
 - an event in the coming days with the program's participants invited;
 - the pairs' and the schools' own roadmaps with items due this week and next, some done, a few
   late;
@@ -27,7 +30,7 @@ from django.utils import timezone
 
 from core import timezones
 from expertise.models import Adoption, Practice
-from monitoring.models import Indicator, Measurement, MonitoringPoint
+from monitoring.models import Indicator, Measurement, MonitoringPoint, Target
 from programs.models import Participant
 from roadmaps.models import Event, ItemExecution, ItemStatus, Roadmap, RoadmapItem
 from schools.models import Membership, RiskFactor, RiskLevel, RiskProfile
@@ -36,10 +39,11 @@ from . import megion, surgut
 
 # The two points of the cycle, keyed by their titles (a title never changes, dates follow the
 # anchor): (title, days from the anchor to the point's date, to its entry deadline, locked).
+ENTRY_POINT = ("Текущий цикл: входной срок мониторинга", -182, -168, True)
 PREVIOUS_POINT = ("Текущий цикл: первый срок мониторинга", -84, -70, True)
 OPEN_POINT = ("Текущий цикл: второй срок мониторинга", 7, 14, False)
 POINT_AHEAD = OPEN_POINT[1]
-POINT_TITLES = (PREVIOUS_POINT[0], OPEN_POINT[0])
+POINT_TITLES = (ENTRY_POINT[0], PREVIOUS_POINT[0], OPEN_POINT[0])
 # The documents' own roadmaps; the cycle adds those of the pairs and the schools.
 DOCUMENT_LEVELS = (Roadmap.Level.PROGRAM, Roadmap.Level.MUNICIPAL)
 
@@ -103,6 +107,19 @@ RETURN_REMARK = (
 ADOPTERS = [("МБОУ «Ляминская СОШ»", -45), ("МБОУ «Высокомысовская СОШ»", -40)]
 ADOPTED_GAIN = 6  # what the adopters gained over the others between the two points
 
+# «Вектор на развитие» at its entry point: how much higher each supported school's values were
+# than at the previous point. Ляминская has fallen since and misses its target at the open point
+# by the forecast («снижение по двум точкам»); Русскинская rises, but too slowly to reach it.
+ENTRY_LEAD = {
+    "МБОУ «Русскинская СОШ»": -3,
+    "МБОУ «Ляминская СОШ»": 5,
+    "МБОУ «Высокомысовская СОШ»": -4,
+    "филиал «Сытоминская СШ»": -2,
+    "филиал «Каюковская НШ»": 3,
+}
+# The program's target at the open point for its indicator at position i: «не менее» this + 4 i.
+OPEN_TARGET = 45
+
 
 def anchor(program, today=None):
     """The cycle's day: found from the open point of `program` when the demo was loaded
@@ -117,9 +134,9 @@ def load(loader, loaded, day):
     """The current cycle of every loaded program, dated from `day` (see `anchor`)."""
     coordinator = Membership.objects.get(user__username="coordinator").user
     school_user = Membership.objects.get(user__username="school").user
-    for part in loaded.values():
+    for name, part in loaded.items():
         program = part["program"]
-        points = _points(loader, program, day)
+        points = _points(loader, program, day, entry=name == "surgut")
         _event(loader, program, day)
         _close_document_items(loader, program, day)
         part["cycle_points"] = points
@@ -162,9 +179,13 @@ def _at(program, day, hour):
     return datetime.combine(day, time(hour), _zone(program))
 
 
-def _points(loader, program, day):
+def _points(loader, program, day, entry=False):
+    """The cycle's points: [previous, open], with the entry point first when `entry`."""
     points = []
-    for title, days, deadline, locked in (PREVIOUS_POINT, OPEN_POINT):
+    for title, days, deadline, locked in ((ENTRY_POINT,) if entry else ()) + (
+        PREVIOUS_POINT,
+        OPEN_POINT,
+    ):
         points.append(
             loader.upsert(
                 MonitoringPoint,
@@ -293,14 +314,32 @@ def _value(school_index, indicator_index, previous=False, gain=0):
 
 def _surgut_values(loader, vector, day, coordinator, school_user):
     program, schools = vector["program"], vector["schools"]
-    previous, current = vector["cycle_points"]
+    entry, previous, current = vector["cycle_points"]
     indicators = list(Indicator.objects.filter(program=program).entered().of_schools())
     adopters = {name for name, _ in ADOPTERS}
     approved_at = _at(program, previous.entry_deadline, 11)
+    for i, indicator in enumerate(indicators):
+        loader.upsert(
+            Target,
+            {"indicator": indicator, "point": current, "organization": None},
+            {"value": Decimal(OPEN_TARGET + 4 * i), "comparison": Target.Comparison.GE},
+        )
     for s, short_name in enumerate(surgut.SUPPORTED_SCHOOLS):
         school = schools[short_name]
         entered_by = school_user if short_name == surgut.SUPPORTED_SCHOOLS[0] else None
         for i, indicator in enumerate(indicators):
+            loader.upsert(
+                Measurement,
+                {"indicator": indicator, "point": entry, "organization": school},
+                {
+                    "value": _value(s, i, previous=True) + ENTRY_LEAD[short_name],
+                    "status": Measurement.Status.APPROVED,
+                    "entered_by": entered_by,
+                    "submitted_at": _at(program, entry.date, 9),
+                    "approved_by": coordinator,
+                    "approved_at": _at(program, entry.entry_deadline, 11),
+                },
+            )
             loader.upsert(
                 Measurement,
                 {"indicator": indicator, "point": previous, "organization": school},

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.models import ExternalIdentity
 from api.services import issue_token
 from core.models import ImportJob, Lock, PeriodicRun
 from monitoring.models import Measurement, MonitoringPoint
@@ -157,6 +158,8 @@ def every_model(world):
     # The second factor's devices (django-otp's admin pages).
     TOTPDevice.objects.create(user=w.coordinator, name="Приложение")
     StaticDevice.objects.create(user=w.coordinator, name="Резервные коды")
+    # A link to the region's identity provider (accounts/oidc.py).
+    ExternalIdentity.objects.create(user=w.school, issuer="https://idp.example", sub="4711")
     attempt = {
         "username": "school",
         "ip_address": "127.0.0.1",

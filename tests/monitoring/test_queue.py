@@ -250,3 +250,29 @@ def test_only_the_programs_coordinators_remind(world, point, sent, as_user, pers
     )
     assert response.status_code == status
     assert not Notification.objects.filter(kind=Kind.VALUES_REMINDER).exists()
+
+
+def test_a_decision_by_list_is_one_audit_event_per_school_with_its_values(world, point, indicators):
+    from accounts.audit import Action
+    from accounts.models import AuditEvent
+
+    schools = [add_school(world, f"Школа {n}") for n in range(3)]
+    for school in schools:
+        send(point, indicators, school)
+    silent = add_school(world, "Школа без значений")
+
+    services.decide_sheets(point, [*schools, silent], world.coordinator, approve=True)
+
+    events = AuditEvent.objects.filter(action=Action.VALUE_APPROVED)
+    assert {event.organization for event in events} == set(schools)
+    for event in events:
+        assert event.actor == world.coordinator
+        assert event.details["point"] == point.pk
+        assert sorted(event.details["measurements"]) == sorted(
+            Measurement.objects.filter(organization=event.organization).values_list("pk", flat=True)
+        )
+
+    # Returning with a remark is recorded the same way, as a return.
+    services.decide_sheets(point, schools[:1], world.coordinator, approve=False, comment="Нет")
+    [returned] = AuditEvent.objects.filter(action=Action.VALUE_RETURNED)
+    assert returned.organization == schools[0]
