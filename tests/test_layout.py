@@ -89,6 +89,8 @@ REACHING_UP = {
     "appointments as curator",
     ("accounts/personal_data.py", "notices"): "deactivating a person ends their pending "
     "invitations and calendar feeds",
+    ("accounts/oidc.py", "notices"): "a sign-in through the identity provider links only an "
+    "account that came through an invitation its person accepted",
 }
 
 
