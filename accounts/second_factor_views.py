@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.access import reach
 from core.formtools import local_next
+from core.pagination import page_of
 
 from . import audit, second_factor
 from .audit import Action
@@ -140,12 +141,10 @@ def enrolled_ids(users):
 
 def people(request):
     """The coordinator's people: whether each has a second factor, and resetting a lost one."""
-    from django.core.paginator import Paginator
-
     if not reach(request.user).is_coordinator:
         raise PermissionDenied("Список людей территории видят координаторы.")
     everyone = people_of_territory(request.user).order_by("last_name", "first_name", "username")
-    page = Paginator(everyone, 50).get_page(request.GET.get("page"))
+    page = page_of(request, everyone)
     return render(
         request,
         "accounts/people.html",

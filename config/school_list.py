@@ -4,11 +4,8 @@ sits above both, as the school's own page does."""
 
 import django_filters
 from django.db.models import Prefetch
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
-from core.exports import XlsxExportMixin
-from core.pagination import PagedList
+from core.lists import ListPage
 from programs.models import Participant, Program
 from schools.filters import SchoolFilter
 from schools.models import Municipality, Organization, SchoolStatus
@@ -36,14 +33,14 @@ class SchoolProgramFilter(SchoolFilter):
         return queryset.filter(pk__in=value.participants.values("organization"))
 
 
-class SchoolListView(PagedList, XlsxExportMixin, SingleTableMixin, FilterView):
+class SchoolListView(ListPage):
     table_class = SchoolTable
     filterset_class = SchoolProgramFilter
     template_name = "schools/organization_list.html"
     export_name = "Школы"
 
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+    def get_filterset_kwargs(self):
+        return {"user": self.request.user}
 
     def get_queryset(self):
         user = self.request.user

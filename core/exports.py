@@ -1,9 +1,9 @@
 """One way to give any table of the portal as an Excel file.
 
 Every list and dashboard table is a django-tables2 `Table`; `?_export=xlsx` on its page returns
-the same rows (all of them, not one page) as .xlsx through tablib. List views take
-`XlsxExportMixin`; pages with several tables call `xlsx_response(table, name)` for the one asked
-for. Columns marked `exclude_from_export=True` (buttons, links) stay out of the file.
+the same rows (all of them, not one page) as .xlsx through tablib. List pages get it from
+`core.lists.ListPage`; pages with several tables call `xlsx_response(table, name)` for the one
+asked for. Columns marked `exclude_from_export=True` (buttons, links) stay out of the file.
 
 Every .xlsx the portal writes — these tables, the reports, the import templates — is saved by
 `workbook_bytes`, which stores every piece of text as text: a school name or a comment that
@@ -18,7 +18,7 @@ import re
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
-from django_tables2.export import ExportMixin, TableExport
+from django_tables2.export import TableExport
 
 from .text import shorten
 
@@ -113,15 +113,3 @@ def xlsx_response(table, name, exclude_columns=()):
         as_attachment=True, filename=f"{name}.xlsx"
     )
     return response
-
-
-class XlsxExportMixin(ExportMixin):
-    """For a `SingleTableMixin` view: `?_export=xlsx` gives the filtered table as .xlsx."""
-
-    export_formats = (XLSX,)
-    export_trigger_param = EXPORT_PARAM
-    export_name = "Таблица"
-
-    def create_export(self, export_format):
-        table = self.get_table(**self.get_table_kwargs())
-        return xlsx_response(table, self.export_name, self.exclude_columns)

@@ -12,17 +12,15 @@ def page_size():
     return settings.PAGE_SIZE
 
 
-class PagedList:
-    """A list view's pages of `PAGE_SIZE` rows (django-filter's `FilterView` with
-    django-tables2's `SingleTableMixin` ask `get_paginate_by`)."""
-
-    def get_paginate_by(self, queryset):
-        return page_size()
-
-
 def paginate(request, table):
     """Sort and page a django-tables2 table by the request, `PAGE_SIZE` rows a page."""
     return RequestConfig(request, paginate={"per_page": page_size()}).configure(table)
+
+
+def sort_all(request, table):
+    """Sort a django-tables2 table by the request and keep every row: the table as its Excel
+    file gives it."""
+    return RequestConfig(request, paginate=False).configure(table)
 
 
 def page_of(request, rows, param="page"):

@@ -10,13 +10,13 @@ app_name = "dashboards"
 urlpatterns = [
     path("program/<int:pk>/", views.dashboard, name="dashboard"),
     path("territory/", views.territory, name="territory"),
-    path("indicators/<int:pk>/", views.indicator_dashboard, name="indicator_dashboard"),
+    path("indicators/<int:pk>/", views.IndicatorSchoolsPage.as_view(), name="indicator_dashboard"),
     path("indicators/<int:pk>/chart/", views.indicator_chart, name="indicator_chart"),
     path(
         "indicators/<int:pk>/effectiveness/",
         views.effectiveness_detail,
         name="effectiveness",
     ),
-    path("points/<int:pk>/completeness/", views.point_completeness, name="completeness"),
+    path("points/<int:pk>/completeness/", views.CompletenessPage.as_view(), name="completeness"),
     path("program/<int:pk>/expertise/", expertise_views.expertise_detail, name="expertise"),
 ]

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from core import timezones
 from core.exports import wants_xlsx, xlsx_response
+from core.lists import ListPage
 from core.middleware import DataWrittenMiddleware
 from core.pagination import paginate
 from core.text import shorten
@@ -38,6 +39,7 @@ from .effectiveness import compute, supported_schools
 from .figures import (
     entry_cutoff,
 )
+from .filters import CompletenessFilter
 from .scope import WHOLE, Scope, object_from_query, program_and_scope, scope_choices
 from .tables import (
     CompletenessSummaryTable,
@@ -185,104 +187,123 @@ def _dynamics(indicator, program, scope, schools=None):
     return {"chart": chart, "points": points, "targets": targets}
 
 
-def indicator_dashboard(request, pk):
+class IndicatorSchoolsPage(ListPage):
     """One indicator per school: value at each point, change since the baseline, target."""
-    indicator = get_object_or_404(
-        Indicator.objects.visible_to(request.user).select_related("program"), pk=pk
-    )
-    program, scope = program_and_scope(request, indicator.program_id)
-    points = list(program.points.order_by("date", "pk"))
-    schools = supported_schools(program, scope).select_related("municipality")
-    counted = Measurement.objects.counted().filter(indicator=indicator)
-    # Change and target are read at the last point that has values, not at one still to come.
-    measured = set(counted.filter(organization__in=schools).values_list("point", flat=True))
-    last = next((p for p in reversed(points) if p.pk in measured), None)
-    baseline = MonitoringPoint.baseline_among(points, last)
-    annotations = {}
-    for point in points:
-        annotations[f"p{point.pk}"] = Subquery(
-            counted.filter(point=point, organization=OuterRef("pk")).values("value")[:1]
+
+    table_class = IndicatorSchoolsTable
+    template_name = "dashboards/indicator.html"
+
+    def get_queryset(self):
+        self.indicator = get_object_or_404(
+            Indicator.objects.visible_to(self.request.user).select_related("program"),
+            pk=self.kwargs["pk"],
         )
-    if last:
-        applying = Target.objects.applying(indicator, last, OuterRef("pk"))
-        annotations["target_value"] = Subquery(applying.values("value")[:1])
-        annotations["target_comparison"] = Subquery(applying.values("comparison")[:1])
-    table = IndicatorSchoolsTable(
-        schools.annotate(**annotations),
-        points=points,
-        baseline=baseline,
-        last=last,
-        indicator=indicator,
-    )
-    if wants_xlsx(request):
-        return xlsx_response(table, f"Показатель {indicator.code} по школам")
-    paginate(request, table)
-    school_lines = None
-    page_rows = list(table.page.object_list.data) if table.page else []
-    if len(page_rows) <= SCHOOL_LINES and table.paginator.count <= SCHOOL_LINES:
-        school_lines = {
-            school.short_name: {p.pk: getattr(school, f"p{p.pk}") for p in points}
-            for school in page_rows
+        self.program, self.scope = program_and_scope(self.request, self.indicator.program_id)
+        self.points = list(self.program.points.order_by("date", "pk"))
+        schools = supported_schools(self.program, self.scope).select_related("municipality")
+        counted = Measurement.objects.counted().filter(indicator=self.indicator)
+        # Change and target are read at the last point that has values, not at one still to
+        # come.
+        measured = set(counted.filter(organization__in=schools).values_list("point", flat=True))
+        self.last = next((p for p in reversed(self.points) if p.pk in measured), None)
+        annotations = {}
+        for point in self.points:
+            annotations[f"p{point.pk}"] = Subquery(
+                counted.filter(point=point, organization=OuterRef("pk")).values("value")[:1]
+            )
+        if self.last:
+            applying = Target.objects.applying(self.indicator, self.last, OuterRef("pk"))
+            annotations["target_value"] = Subquery(applying.values("value")[:1])
+            annotations["target_comparison"] = Subquery(applying.values("comparison")[:1])
+        return schools.annotate(**annotations)
+
+    def get_table_kwargs(self):
+        return {
+            "points": self.points,
+            "baseline": MonitoringPoint.baseline_among(self.points, self.last),
+            "last": self.last,
+            "indicator": self.indicator,
         }
-    dynamics = _dynamics(indicator, program, scope, schools=school_lines)
-    return render(
-        request,
-        "dashboards/indicator.html",
-        {
-            "program": program,
-            "indicator": indicator,
-            "scope": scope,
-            "scope_query": scope.query(),
-            "table": table,
+
+    def get_export_name(self):
+        return f"Показатель {self.indicator.code} по школам"
+
+    def get_context_data(self, *, table, **kwargs):
+        # A line per school while the page's schools are few; the average only beyond that.
+        school_lines = None
+        page_rows = list(table.page.object_list.data) if table.page else []
+        if len(page_rows) <= SCHOOL_LINES and table.paginator.count <= SCHOOL_LINES:
+            school_lines = {
+                school.short_name: {p.pk: getattr(school, f"p{p.pk}") for p in self.points}
+                for school in page_rows
+            }
+        dynamics = _dynamics(self.indicator, self.program, self.scope, schools=school_lines)
+        return {
+            **super().get_context_data(table=table, **kwargs),
+            "program": self.program,
+            "indicator": self.indicator,
+            "scope": self.scope,
+            "scope_query": self.scope.query(),
             "chart": dynamics["chart"],
             "many_schools": school_lines is None,
-        },
-    )
+        }
 
 
-def point_completeness(request, pk):
+class CompletenessPage(ListPage):
     """Who has not submitted a point's values, and who submitted late."""
-    point = get_object_or_404(MonitoringPoint.objects.visible_to(request.user), pk=pk)
-    program, scope = program_and_scope(request, point.program_id)
-    point.program = program  # already loaded; `closes_on` reads its entry window
-    expected = point.sheet_indicators().count()
-    mine = point.sent_sheet_values().filter(organization=OuterRef("pk"))
-    counted = mine.order_by().values("organization").annotate(n=Count("pk")).values("n")
-    schools = (
-        supported_schools(program, scope)
-        .select_related("municipality")
-        .annotate(
-            submitted=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
-            last_submitted=Subquery(
-                mine.order_by().values("organization").annotate(m=Max("submitted_at")).values("m")
-            ),
+
+    table_class = CompletenessTable
+    filterset_class = CompletenessFilter
+    template_name = "dashboards/completeness.html"
+
+    def get_queryset(self):
+        point = get_object_or_404(
+            MonitoringPoint.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
         )
-    )
-    cutoff = entry_cutoff(point, timezones.tzinfo(program.timezone_name))
-    schools = schools.annotate(late=Exists(mine.filter(submitted_at__gte=cutoff)))
-    show = request.GET.get("show", "")
-    if show == "missing":
-        schools = point.not_sent(schools)
-    elif show == "late":
-        schools = schools.filter(late=True)
-    table = CompletenessTable(schools, expected=expected)
-    if wants_xlsx(request):
-        return xlsx_response(table, f"Полнота — {point.title}")
-    paginate(request, table)
-    with timezone.override(program.timezone_name):
-        return render(
-            request,
-            "dashboards/completeness.html",
-            {
-                "program": program,
-                "point": point,
-                "scope": scope,
-                "scope_query": scope.query(),
-                "table": table,
-                "expected": expected,
-                "show": show,
-            },
+        self.program, self.scope = program_and_scope(self.request, point.program_id)
+        point.program = self.program  # already loaded; `closes_on` reads its entry window
+        self.point = point
+        self.expected = point.sheet_indicators().count()
+        mine = point.sent_sheet_values().filter(organization=OuterRef("pk"))
+        counted = mine.order_by().values("organization").annotate(n=Count("pk")).values("n")
+        cutoff = entry_cutoff(point, timezones.tzinfo(self.program.timezone_name))
+        return (
+            supported_schools(self.program, self.scope)
+            .select_related("municipality")
+            .annotate(
+                submitted=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+                last_submitted=Subquery(
+                    mine.order_by()
+                    .values("organization")
+                    .annotate(m=Max("submitted_at"))
+                    .values("m")
+                ),
+                late=Exists(mine.filter(submitted_at__gte=cutoff)),
+            )
         )
+
+    def get_timezone(self):
+        return self.program.timezone_name
+
+    def get_filterset_kwargs(self):
+        return {"point": self.point}
+
+    def get_table_kwargs(self):
+        return {"expected": self.expected}
+
+    def get_export_name(self):
+        return f"Полнота — {self.point.title}"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "program": self.program,
+            "point": self.point,
+            "scope": self.scope,
+            "scope_query": self.scope.query(),
+            "expected": self.expected,
+            "show": self.request.GET.get("show", ""),
+        }
 
 
 def effectiveness_detail(request, pk):

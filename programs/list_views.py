@@ -2,11 +2,8 @@
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
-from core.exports import XlsxExportMixin
-from core.pagination import PagedList
+from core.lists import ListPage
 
 from .filters import ProgramFilter
 from .models import CuratorPair, Participant, Program
@@ -26,14 +23,14 @@ def count_of(queryset, field="program"):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-class ProgramListView(PagedList, XlsxExportMixin, SingleTableMixin, FilterView):
+class ProgramListView(ListPage):
     table_class = ProgramTable
     filterset_class = ProgramFilter
     template_name = "programs/program_list.html"
     export_name = "Программы"
 
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+    def get_filterset_kwargs(self):
+        return {"user": self.request.user}
 
     def get_queryset(self):
         return (

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core import timezones
 from core.access import require, visible_or_404
-from core.exports import wants_xlsx, xlsx_response
-from core.pagination import page_of, paginate
+from core.lists import ListPage
+from core.pagination import page_of
 from core.pickers import form_search_response
 from core.revisions import StaleRevision, create_or_stale
 from programs.models import Program
@@ -60,32 +60,37 @@ def _may_edit(request, program):
     return Program.objects.editable_by(request.user).contains(program)
 
 
-def event_list(request, pk):
-    program = _visible_program(request, pk)
-    with timezone.override(program.timezone_name):
-        events = Event.objects.visible_to(request.user).filter(program=program)
-        filterset = EventFilter(
-            request.GET or None, queryset=_with_counts(events), today=program.local_today()
-        )
-        can_edit = _may_edit(request, program)
-        table = EventTable(
-            filterset.qs.select_related("item"), exclude=() if can_edit else ("manage",)
-        )
-        if wants_xlsx(request):
-            return xlsx_response(table, f"События — {program.short_title}")
-        paginate(request, table)
-        return render(
-            request,
-            "roadmaps/events/event_list.html",
-            {
-                "program": program,
-                "filter": filterset,
-                "table": table,
-                "can_edit": can_edit,
-                "active": "events",
-                "timezone_name": program.timezone_name,
-            },
-        )
+class EventListPage(ListPage):
+    table_class = EventTable
+    filterset_class = EventFilter
+    template_name = "roadmaps/events/event_list.html"
+
+    def get_queryset(self):
+        self.program = _visible_program(self.request, self.kwargs["pk"])
+        self.can_edit = _may_edit(self.request, self.program)
+        events = Event.objects.visible_to(self.request.user).filter(program=self.program)
+        return _with_counts(events).select_related("item")
+
+    def get_timezone(self):
+        return self.program.timezone_name
+
+    def get_filterset_kwargs(self):
+        return {"today": self.program.local_today()}
+
+    def get_table_kwargs(self):
+        return {"exclude": () if self.can_edit else ("manage",)}
+
+    def get_export_name(self):
+        return f"События — {self.program.short_title}"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "program": self.program,
+            "can_edit": self.can_edit,
+            "active": "events",
+            "timezone_name": self.program.timezone_name,
+        }
 
 
 def _with_counts(events):

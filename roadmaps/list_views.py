@@ -1,12 +1,10 @@
 """The items of a program's roadmaps as one list: filters (roadmap, module, status, responsible,
 late), sorting, pages and an Excel export."""
 
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from core.access import visible_or_404
-from core.exports import wants_xlsx, xlsx_response
-from core.pagination import paginate
+from core.lists import ListPage
 from core.pickers import form_search_response
 from programs.models import Program
 
@@ -22,30 +20,32 @@ def _program_and_roadmaps(request, pk):
     return program, Roadmap.objects.visible_to(request.user).filter(program=program)
 
 
-def item_list(request, pk):
-    program, roadmaps = _program_and_roadmaps(request, pk)
-    items = (
-        RoadmapItem.objects.filter(roadmap__in=roadmaps)
-        .select_related(
-            "roadmap__program__region", "roadmap__program__municipality__region", "module"
+class ItemListPage(ListPage):
+    table_class = ItemTable
+    filterset_class = ItemFilter
+    template_name = "roadmaps/list/item_list.html"
+
+    def get_queryset(self):
+        self.program, self.roadmaps = _program_and_roadmaps(self.request, self.kwargs["pk"])
+        return (
+            RoadmapItem.objects.filter(roadmap__in=self.roadmaps)
+            .select_related(
+                "roadmap__program__region", "roadmap__program__municipality__region", "module"
+            )
+            .prefetch_related("responsible")
+            # The roadmap's id between its title and the items' order: two roadmaps of one title
+            # stay apart, and the order is the indexes' (item_in_order, roadmap_by_title).
+            .order_by("roadmap__title", "roadmap_id", "order", "pk")
         )
-        .prefetch_related("responsible")
-        # The roadmap's id between its title and the items' order: two roadmaps of one title
-        # stay apart, and the order is the indexes' (item_in_order, roadmap_by_title).
-        .order_by("roadmap__title", "roadmap_id", "order", "pk")
-    )
-    filterset = ItemFilter(
-        request.GET or None, queryset=items, program=program, roadmaps=roadmaps, user=request.user
-    )
-    table = ItemTable(filterset.qs)
-    if wants_xlsx(request):
-        return xlsx_response(table, f"Мероприятия дорожных карт — {program.short_title}")
-    paginate(request, table)
-    return render(
-        request,
-        "roadmaps/list/item_list.html",
-        {"program": program, "filter": filterset, "table": table},
-    )
+
+    def get_filterset_kwargs(self):
+        return {"program": self.program, "roadmaps": self.roadmaps, "user": self.request.user}
+
+    def get_export_name(self):
+        return f"Мероприятия дорожных карт — {self.program.short_title}"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "program": self.program}
 
 
 @require_safe

@@ -13,7 +13,7 @@ urlpatterns = [
     # Set-up of roadmaps and items (roadmaps/setup_views.py).
     path("program/<int:pk>/setup/", setup_views.roadmaps, name="setup"),
     path("program/<int:pk>/setup/search/", setup_views.setup_search, name="setup_search"),
-    path("program/<int:pk>/items/", list_views.item_list, name="items"),
+    path("program/<int:pk>/items/", list_views.ItemListPage.as_view(), name="items"),
     path("program/<int:pk>/items/search/", list_views.item_search, name="items_search"),
     path("<int:pk>/setup/", setup_views.roadmap_setup, name="setup_roadmap"),
     path("<int:pk>/reorder/", setup_views.reorder, name="reorder"),
@@ -37,7 +37,7 @@ urlpatterns = [
     ),
     path("schedule-preview/", setup_views.schedule_preview, name="schedule_preview"),
     # Events (roadmaps/events.py).
-    path("program/<int:pk>/events/", events.event_list, name="events"),
+    path("program/<int:pk>/events/", events.EventListPage.as_view(), name="events"),
     path("program/<int:pk>/calendar/", events.event_calendar, name="calendar"),
     path("program/<int:pk>/events/new/", events.event_create, name="event_create"),
     path("program/<int:pk>/events/search/", events.event_search, name="event_search"),

@@ -89,6 +89,8 @@ REACHING_UP = {
     "appointments as curator",
     ("accounts/personal_data.py", "notices"): "deactivating a person ends their pending "
     "invitations and calendar feeds",
+    ("accounts/oidc.py", "notices"): "a sign-in through the identity provider links only an "
+    "account that came through an invitation its person accepted",
 }
 
 
@@ -220,3 +222,50 @@ def test_no_import_cycle():
                     seen.add(other)
                     stack.append((other, [*trail, other]))
     assert cycles == []
+
+
+def built_chapter():
+    """The README's «How it is built» chapter, and in it the tree: {entry: its text}, an entry
+    being a line of the first code block that starts with «name/» and the lines under it."""
+    readme = (ROOT / "README.md").read_text()
+    chapter = readme.split("\n## How it is built\n", 1)[1].split("\n## ", 1)[0]
+    tree = chapter.split("```\n", 2)[1]
+    entries, name = {}, None
+    for line in tree.splitlines():
+        if line and not line[0].isspace():
+            name = line.split()[0]
+            entries[name] = ""
+        if name:
+            entries[name] += " " + " ".join(line.split())
+    return chapter, entries
+
+
+def holds_code(folder):
+    """A folder holds code of its own: a module besides an empty `__init__.py`."""
+    return any(path.name != "__init__.py" or path.stat().st_size for path in folder.glob("*.py"))
+
+
+def test_the_readme_names_every_app_and_every_package_of_an_app_where_it_stands():
+    _chapter, entries = built_chapter()
+    missing = []
+    for top in sorted(p for p in ROOT.iterdir() if (p / "__init__.py").exists()):
+        entry = entries.get(f"{top.name}/")
+        if entry is None:
+            missing.append(f"{top.name}/")
+            continue
+        for folder in sorted(p for p in top.rglob("*") if p.is_dir()):
+            parts = folder.relative_to(top).parts
+            if {"migrations", "__pycache__"} & set(parts) or not holds_code(folder):
+                continue
+            if top.name == "tests" and parts[0] in {*MAY_IMPORT, *TOP}:
+                continue  # «a folder per app»
+            if f"{'/'.join(parts)}/" not in entry:
+                missing.append(f"{top.name}/{'/'.join(parts)}/")
+    assert missing == []
+
+
+def test_the_readme_names_every_module_of_core():
+    _chapter, entries = built_chapter()
+    named = entries["core/"]
+    modules = [p.name for p in sorted((ROOT / "core").glob("*.py"))]
+    assert [m for m in modules if m not in ("__init__.py", "apps.py") and m not in named] == []
