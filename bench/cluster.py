@@ -162,10 +162,18 @@ class Cluster:
         return self.processes[name][1].read_text(errors="replace")
 
     def kill_group(self, name, sig=signal.SIGKILL):
+        """Kill a process and everything it started, as the kernel's OOM killer or a deploy
+        would: RQ's work horse runs in a process group of its own, so it is found by its
+        parent."""
         process, _ = self.processes[name]
+        pids = [process.pid, *descendants(process.pid)]
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
         process.wait(timeout=60)
+        return len(pids)
 
     def stop(self):
         for _name, (process, _) in reversed(list(self.processes.items())):
@@ -263,9 +271,11 @@ class Cluster:
         for name in ("DATABASE_URL_FILE", "SECRET_KEY_FILE", "SENTRY_DSN"):
             self.env.pop(name, None)
 
-        _, figures["migrate_s"] = self.manage("migrate", "--noinput")
+        _, seconds = self.manage("migrate", "--noinput")
+        figures["migrate_s"] = round(seconds, 1)
         log(f"migrated in {figures['migrate_s']:.0f} s")
-        _, figures["load_demo_s"] = self.manage("load_demo", "--allow-production")
+        _, seconds = self.manage("load_demo", "--allow-production")
+        figures["load_demo_s"] = round(seconds, 1)
         log(f"demo loaded in {figures['load_demo_s']:.0f} s")
 
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
@@ -316,6 +326,22 @@ class Cluster:
         )
         out, _ = self.manage("shell", "-c", code, timeout=600)
         return json.loads(out.strip().splitlines()[-1])
+
+
+def descendants(pid):
+    """The ids of every process below `pid` (from /proc)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # The command name in brackets may hold spaces; the parent's id follows it.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, waiting = [], [pid]
+    while waiting:
+        for child in parents.get(waiting.pop(), []):
+            found.append(child)
+            waiting.append(child)
+    return found
 
 
 def wait_for_http(url, cluster, name, timeout=300):
@@ -600,6 +626,7 @@ def check_periodic(cluster, watch, window_end):
         len(rounds) >= 3
         and all(0.8 * period <= gap <= period + 45 for gap in gaps)
         and not twice
+        and all(count == 1 for count in runs.values())
         and not watch.errors.get("notification_round")
     )
     return {
@@ -638,7 +665,9 @@ def check_killed_worker(cluster, subjects):
             status, progress = cluster.rows(
                 f"SELECT status, progress FROM reports_reportfile WHERE id = '{file_id}'"
             )[0]
-            if status != "queued":
+            # Killed once the worker has got into the report (its first stage), not while it
+            # only claims it.
+            if status not in ("queued", "running") or int(progress) > 0:
                 break
             time.sleep(0.05)
         victim = None
@@ -648,7 +677,7 @@ def check_killed_worker(cluster, subjects):
                 break
             time.sleep(0.02)
         if status == "running" and victim:
-            cluster.kill_group(victim)
+            killed = cluster.kill_group(victim)
             killed_at = time.monotonic()
             after = cluster.rows(
                 f"SELECT status, progress, stage FROM reports_reportfile WHERE id = '{file_id}'"
@@ -665,6 +694,7 @@ def check_killed_worker(cluster, subjects):
         "file": file_id,
         "report": f"{slug} {fmt}",
         "killed": victim,
+        "processes_killed": killed,
         "killed_at_stage": after[2],
         "killed_at_progress": int(after[1]),
         "stale_after_s": STALE_SECONDS,
