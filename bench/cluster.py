@@ -30,7 +30,9 @@ The checks, each a boolean with its figures in the JSON:
       here), and the same person's new request is accepted and made at once.
 
 Only the standard library and requests (plus `psql`, `redis-server` and `weed` as programs).
-The exit code is 1 if any check failed. On a shared 2-core machine it takes 8–12 minutes.
+The exit code is 1 if any check failed. On a shared 2-core machine it takes 6–8 minutes;
+`--wait-for-rounds 720` adds the wait for the first notification round after the kill (a figure,
+not a check: when the killed worker ran RQ's scheduler, that is up to 10 minutes).
 """
 
 import argparse
