@@ -77,11 +77,10 @@ def log(message):
 
 class Cluster:
     """The processes of the rehearsal and what they need; `stop` ends every one of them and
-    removes the database and the folder."""
+    drops the database (the folder is removed by `main`)."""
 
-    def __init__(self, folder, keep=False):
+    def __init__(self, folder):
         self.folder = Path(folder)
-        self.keep = keep
         self.processes = {}  # name → (Popen, log path)
         self.database = f"cluster_bench_{os.getpid()}"
         self.pg = {
@@ -770,7 +769,7 @@ def main(argv=None):
     options = parser.parse_args(argv)
 
     folder = tempfile.mkdtemp(prefix="cluster_bench_")
-    cluster = Cluster(folder, keep=options.keep)
+    cluster = Cluster(folder)
     results = {"checks": {}, "figures": {}}
     started = time.monotonic()
     watch = None
