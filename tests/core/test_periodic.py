@@ -192,3 +192,23 @@ def test_an_abandoned_import_ends_as_failed_and_a_live_one_stays(world, settings
     )
     alive.advance(50, "запись")
     assert alive.end_if_stale().status == ImportJob.Status.RUNNING
+
+
+def test_the_rq_worker_takes_over_a_dead_scheduler_within_minutes(monkeypatch):
+    """RQ starts the scheduler of a dead worker only at another worker's maintenance (every ten
+    minutes by default); the portal's worker has it every minute."""
+    from core.workers import Worker
+
+    chosen = {}
+    monkeypatch.setattr(
+        "django_rq.management.commands.rqworker.Command.handle",
+        lambda self, *a, **options: chosen.update(options),
+    )
+    monkeypatch.setattr(periodic, "register", lambda: None)
+    call_command("rqworker", "default", stdout=io.StringIO())
+    assert chosen["worker_class"] == "core.workers.Worker"
+
+    import redis
+
+    worker = Worker(["default"], connection=redis.Redis())
+    assert worker.maintenance_interval == 60
