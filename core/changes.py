@@ -31,6 +31,8 @@ KINDS = ("roadmap", "indicators", "effectiveness", "completeness", "expertise")
 WHOLE = "w"
 # The kinds a school's values are read by.
 VALUE_FIGURES = ("indicators", "completeness")
+# The kinds roadmap items and their executions are read by.
+ROADMAP_FIGURES = ("roadmap", "effectiveness", "expertise")
 
 _written = contextvars.ContextVar("data_changes_written", default=None)
 

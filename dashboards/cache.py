@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from core.changes import (
     KINDS,
+    ROADMAP_FIGURES,
     VALUE_FIGURES,
     data_changed,
     scope_territory,
@@ -192,7 +193,7 @@ PROGRAM_OF = {
 }
 # The kinds of figure each model's rows are read by (dashboards/figures.py, effectiveness.py);
 # a model not named here changes every kind (participants and pairs: the supported schools).
-ROADMAP = ("roadmap", "effectiveness", "expertise")
+ROADMAP = ROADMAP_FIGURES
 TOUCHES = {
     RoadmapItem: ROADMAP,
     ItemExecution: ROADMAP,

@@ -103,12 +103,12 @@ def delete_items(queryset, user, reason=None):
     (who, when, why) as one set (`core.bulk.delete_rows`), and every program they were of gets
     the change marks of its roadmap figures. In one transaction; returns how many items were
     deleted."""
-    from core.bulk import delete_rows
-    from core.changes import data_changed
-    from dashboards.cache import TOUCHES
-    from notices.models import Consultation
+    from django.db.models import SET_NULL
 
-    from .models import Event, ItemExecution, RoadmapItem
+    from core.bulk import delete_rows
+    from core.changes import ROADMAP_FIGURES, data_changed
+
+    from .models import ItemExecution, RoadmapItem
 
     moment = timezone.now()
     with transaction.atomic():
@@ -119,8 +119,13 @@ def delete_items(queryset, user, reason=None):
             return 0
         ids = [pk for pk, _ in chosen]
         items = RoadmapItem.objects.filter(pk__in=ids)
-        Event.objects.filter(item__in=ids).update(item=None)
-        Consultation.objects.filter(item__in=ids).update(item=None)
+        # What names an item and outlives it (events, questions — some in apps above this
+        # one): the same SET_NULL a delete of each would cascade, found from the relations.
+        for relation in RoadmapItem._meta.related_objects:
+            if relation.on_delete is SET_NULL:
+                relation.related_model._base_manager.filter(
+                    **{f"{relation.field.name}__in": ids}
+                ).update(**{relation.field.name: None})
         for rows in (
             Evidence.objects.filter(report__item__in=ids),
             ItemReport.objects.filter(item__in=ids),
@@ -130,5 +135,5 @@ def delete_items(queryset, user, reason=None):
             rows.order_by()._raw_delete(rows.db)
         deleted = delete_rows(items, user=user, date=moment, reason=reason)
         for program_id in sorted({program for _, program in chosen}):
-            data_changed(program_id, TOUCHES[RoadmapItem])
+            data_changed(program_id, ROADMAP_FIGURES)
     return deleted
