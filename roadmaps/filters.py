@@ -9,10 +9,10 @@ from core.formtools import SEARCH_MAX_LENGTH
 from core.periods import Period, period_range, period_widget
 from core.pickers import use_picker
 from core.search import matches
-from programs.models import Participant
 from schools.models import Organization
 
 from .models import Event, ItemExecution, RoadmapItem
+from .setup_forms import program_organizations
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -115,13 +115,11 @@ class ItemFilter(django_filters.FilterSet):
         self.filters["roadmap"].queryset = roadmaps.order_by("title")
         self.filters["module"].queryset = program.modules.all()
         self.program = program
-        # The program's participants and owner, among the organizations the user sees.
+        # Whom an item may name as responsible (the item form's choices), among the
+        # organizations the user sees.
         self.filters["responsible"].queryset = (
             Organization.objects.visible_to(user)
-            .filter(
-                Q(pk__in=Participant.objects.filter(program=program).values("organization"))
-                | Q(pk=program.owner_id)
-            )
+            .filter(pk__in=program_organizations(program, user).values("pk"))
             .order_by("short_name")
         )
         search_url = reverse("roadmaps:items_search", args=[program.pk])

@@ -9,7 +9,6 @@ from core.formtools import ConstraintFieldErrorsMixin
 from core.pickers import use_picker
 from core.revisions import RevisionFormMixin
 from core.text import shorten
-from programs.models import Participant
 from schools.models import Organization
 
 from .models import Roadmap, RoadmapItem
@@ -27,7 +26,7 @@ def program_organizations(program, user, roadmap=None):
     elif roadmap is not None and roadmap.level == Roadmap.Level.PAIR:
         taking_part = Q(pk__in=[roadmap.pair.curator_school_id, roadmap.pair.supported_school_id])
     else:
-        taking_part = Q(pk__in=Participant.objects.filter(program=program).values("organization"))
+        taking_part = Q(pk__in=program.organizations_taking_part().values("pk"))
     return Organization.objects.filter(
         taking_part
         | Q(pk__in=[program.owner_id, program.operator_id or 0])

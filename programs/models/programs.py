@@ -296,6 +296,16 @@ class Program(models.Model):
         region = self.region or (self.municipality.region if self.municipality else None)
         return region.timezone if region else settings.TIME_ZONE
 
+    def organizations_taking_part(self):
+        """The organizations a roadmap item of the program may name as responsible and its
+        lists filter by: its participants (schools and curators, in any role), its owner and
+        its operator."""
+        Participant = _related("participants")
+        return Organization.objects.filter(
+            Q(pk__in=Participant.objects.filter(program=self).values("organization"))
+            | Q(pk__in=[self.owner_id, self.operator_id or 0])
+        )
+
     def local_today(self, now=None):
         """Today in the program region's date: the day deadlines of the program are measured
         against («просрочено» when the deadline is before it). `now` is an aware moment,

@@ -2,11 +2,7 @@
 
 import re
 
-from django.db.models import Q
-
 from core.xlsx import normalize
-from programs.models import Participant
-from schools.models import Organization
 
 from ..setup_forms import program_organizations
 
@@ -22,10 +18,7 @@ def matchable_organizations(program, user=None, roadmap=None):
     participants, owner and operator."""
     if user is not None:
         return program_organizations(program, user, roadmap)
-    return Organization.objects.filter(
-        Q(pk__in=Participant.objects.filter(program=program).values("organization"))
-        | Q(pk__in=[program.owner_id, program.operator_id or 0])
-    )
+    return program.organizations_taking_part()
 
 
 def _part(raw):
