@@ -16,26 +16,6 @@ def _statuses(as_user, people, url):
     return {name: as_user(people[name]).get(url).status_code for name in EVERYONE}
 
 
-def test_program_expertise_and_criteria_are_for_the_programs_coordinators(world, as_user):
-    expected = {
-        "region": 200,
-        "coordinator": 200,
-        "other_coordinator": 404,
-        "curator": 403,
-        "school": 403,
-        "outsider": 404,
-    }
-    for url in (
-        reverse("expertise:program", args=[world.program.pk]),
-        reverse("expertise:criteria", args=[world.program.pk, "anti_risk_program"]),
-        reverse("expertise:contest_create", args=[world.program.pk]),
-    ):
-        assert _statuses(as_user, world.people, url) == expected, url
-    assert (
-        as_user(None).get(reverse("expertise:program", args=[world.program.pk])).status_code == 302
-    )
-
-
 def test_the_coordinator_edits_the_programs_checklist(world, as_user):
     client = as_user(world.coordinator)
     url = reverse("expertise:criteria", args=[world.program.pk, "anti_risk_program"])
