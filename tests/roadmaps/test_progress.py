@@ -30,7 +30,7 @@ def test_a_report_with_several_files_sets_the_status(scene, world, as_user, medi
     assert response.status_code == 302 and response.url == item.get_absolute_url()
     item.refresh_from_db()
     assert item.status == RoadmapItem.Status.DONE
-    assert item.completed_on == scene.today
+    assert item.completed_on == item.roadmap.program.local_today()  # the region's date
     new = ItemReport.objects.filter(item=item).exclude(pk=scene.inside.report.pk).get()
     assert (new.author, new.organization, new.status) == (
         world.school,
