@@ -183,6 +183,15 @@ def build_places(world, scene):
         content=b"PK",
         requested_by=world.coordinator,
     )
+    results_job = ImportJob.objects.create(
+        kind="results",
+        token="perm-results",
+        title="Результаты",
+        params={"point": inside.point.pk},
+        rows=1,
+        content=b"PK",
+        requested_by=world.coordinator,
+    )
     schools_job = ImportJob.objects.create(
         kind="schools",
         token="perm-schools",
@@ -207,6 +216,7 @@ def build_places(world, scene):
         public_practice=public_practice,
         report_file=report_file,
         values_job=values_job,
+        results_job=results_job,
         schools_job=schools_job,
         school_token=world.school.api_tokens.get(name="Хранилище"),
         tokens=tokens,
@@ -271,6 +281,11 @@ route("sign-in page", "login")(lambda p, s: url("login"))
 route("sign out", "logout")(lambda p, s: (url("logout"), _empty))
 route("password change", "password_change")(lambda p, s: url("password_change"))
 route("password changed", "password_change_done")(lambda p, s: url("password_change_done"))
+# Sign-in through the region's identity provider is off unless configured: nobody reaches it.
+route("identity provider sign-in", "accounts:oidc_start")(lambda p, s: url("accounts:oidc_start"))
+route("identity provider callback", "accounts:oidc_callback")(
+    lambda p, s: url("accounts:oidc_callback")
+)
 route("password recovery", "password_reset")(lambda p, s: url("password_reset"))
 route("recovery mail sent", "password_reset_done")(lambda p, s: url("password_reset_done"))
 route("recovery link, wrong", "password_reset_confirm")(
@@ -558,6 +573,18 @@ route("values import job of the coordinator", "monitoring:import_values_job")(
 )
 route("values import template", "monitoring:import_values_template")(
     lambda p, s: url("monitoring:import_values_template", s.program.pk, query=f"point={s.point.pk}")
+)
+route("results import", "monitoring:import_results")(
+    lambda p, s: url("monitoring:import_results", s.point.pk)
+)
+route("results import confirm", "monitoring:import_results_confirm")(
+    lambda p, s: (
+        url("monitoring:import_results_confirm", s.point.pk),
+        lambda: {"token": "нет-такого"},
+    )
+)
+route("results import job of the coordinator", "monitoring:import_results_job")(
+    lambda p, s: url("monitoring:import_results_job", p.inside.point.pk, p.results_job.pk)
 )
 route("results template", "monitoring:results_template")(
     lambda p, s: url("monitoring:results_template")
