@@ -26,6 +26,19 @@ def read_id(data, name, *, required=False):
     return int(value)
 
 
+def read_ids(data, name):
+    """The ids of the list `data[name]` (ticked boxes of a form) that are whole numbers within a
+    database key's range, in their order, each once; anything else in the list is left out, as
+    a box naming nothing would be."""
+    values = data.getlist(name) if hasattr(data, "getlist") else data.get(name, [])
+    ids = {}
+    for value in values:
+        value = str(value).strip()
+        if value.isascii() and value.isdecimal() and 0 < int(value) <= MAX_ID:
+            ids[int(value)] = None
+    return list(ids)
+
+
 def read_text(data, name, default="", *, max_length=None):
     """The text `data[name]` with its surrounding spaces removed, cut at `max_length`; NUL bytes
     never reach here (the middleware refuses them), and are dropped should one."""

@@ -12,6 +12,7 @@ from django.urls import reverse
 from core.access import visible_or_404
 from core.imports import ImportFlow, ImportRefused
 from core.models import ImportJob
+from core.requests import read_ids
 from core.xlsx import MAX_IMPORT_MB, ImportFileError, RowError, UploadForm, normalize
 from programs.models import Program
 
@@ -210,8 +211,9 @@ class ResultsImport(ImportFlow):
         self.program = Program.objects.set_up_by(self.user, self.point.program_id)
         if ticks is None and request is not None and request.method == "POST":
             ticks = {
-                "replace": request.POST.getlist("replace"),
-                "accept": [int(v) for v in request.POST.getlist("accept") if v.isdigit()],
+                # Keys of values, compared with the plan's own: what names nothing is ignored.
+                "replace": [v[:100] for v in request.POST.getlist("replace")],
+                "accept": read_ids(request.POST, "accept"),
                 "replace_all": request.POST.get("replace_all") == "1",
                 "accept_all": request.POST.get("accept_all") == "1",
             }

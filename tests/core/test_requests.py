@@ -71,3 +71,14 @@ def test_read_text_strips_and_bounds():
     assert read_text(QueryDict("q=%20слово%20"), "q") == "слово"
     assert read_text({"q": "a\x00b"}, "q") == "ab"
     assert read_text({"q": "abcdef"}, "q", max_length=3) == "abc"
+
+
+def test_ticked_ids_keep_the_whole_numbers_of_a_key_s_range_each_once():
+    from django.http import QueryDict
+
+    from core.requests import MAX_ID, read_ids
+
+    data = QueryDict(mutable=True)
+    data.setlist("box", ["3", " 7 ", "3", "²", "NaN", "1e309", "-1", "0", str(MAX_ID + 1), "5"])
+    assert read_ids(data, "box") == [3, 7, 5]
+    assert read_ids(data, "other") == []
