@@ -128,6 +128,10 @@ class ResultsFile:
         return self.point.title
 
 
+# The most rows of each list the results preview shows; the rest are counted.
+PREVIEW_ROWS = 300
+
+
 class ResultsImportPlan:
     """A `ResultsPlan` as `core.imports` applies it, with the person's ticks: approved values
     to replace (their keys) and name matches accepted (the schools' ids). Rows that cannot be
@@ -154,6 +158,28 @@ class ResultsImportPlan:
     def proposed(self):
         """Every value the file brings that would change something, ticked or not."""
         return [v for v in self.plan.values if v.action != "same"]
+
+    @property
+    def shown_values(self):
+        """The values the preview lists: those waiting for a tick (approved ones to replace)
+        and name matches first, at most `PREVIEW_ROWS` — a region's table of thousands of rows
+        is confirmed as a whole, not read line by line."""
+        attention = sorted(
+            self.plan.values, key=lambda v: (v.action != "replace", v.matched_by != "name")
+        )
+        return attention[:PREVIEW_ROWS]
+
+    @property
+    def hidden_values(self):
+        return max(len(self.plan.values) - PREVIEW_ROWS, 0)
+
+    @property
+    def shown_unmatched(self):
+        return self.plan.unmatched[:PREVIEW_ROWS]
+
+    @property
+    def shown_errors(self):
+        return self.plan.errors[:PREVIEW_ROWS]
 
     @property
     def replaceable(self):

@@ -176,6 +176,28 @@ def test_the_preview_shows_every_value_beside_the_one_it_replaces_and_writes_not
     assert not ImportJob.objects.exists()
 
 
+def test_a_long_preview_shows_the_values_waiting_for_a_tick_first_and_counts_the_rest(
+    world, setup, as_user, monkeypatch
+):
+    monkeypatch.setattr("monitoring.import_flow.PREVIEW_ROWS", 2)
+    client = as_user(world.coordinator)
+    response = upload(client, setup.point, results_file())
+    page = response.content.decode()
+    rows = page[
+        page.index('id="results-values"') : page.index(
+            "</table>", page.index('id="results-values"')
+        )
+    ]
+    # Of the three values: the approved one to replace, then the name match; the third counted.
+    assert rows.count("<tr>") == 1 + 2
+    assert f'name="replace" value="{setup.quality.pk}:{setup.by_inn.pk}"' in rows
+    assert setup.by_name.short_name in rows and setup.by_code.short_name not in rows
+    assert "…и ещё 1 знач." in page
+    # The whole file is still what a confirmation writes.
+    confirm(client, setup.point, response.context["token"])
+    assert setup.by_code.short_name in values(setup.point)
+
+
 def test_confirming_without_ticks_writes_neither_name_matches_nor_over_approved_values(
     world, setup, as_user
 ):
