@@ -98,12 +98,8 @@ def reach(user) -> Reach:
     Django builds anew for every request, so a change of membership counts from the next one."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
-    cached = getattr(user, "_portal_reach", None)
-    if cached is not None:
-        return cached
-    result = Reach(is_admin=True, user_id=user.pk) if user.is_superuser else _compute(user)
-    user._portal_reach = result
-    return result
+    reaches([user])
+    return user._portal_reach
 
 
 def reaches(users):
@@ -125,10 +121,6 @@ def reaches(users):
     if missing:
         for user, result in zip(missing, _compute_many(missing), strict=True):
             user._portal_reach = result
-
-
-def _compute(user) -> Reach:
-    return _compute_many([user])[0]
 
 
 def _compute_many(users) -> list[Reach]:
