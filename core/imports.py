@@ -38,6 +38,9 @@ CHANGED = "Данные изменились после проверки: исп
 NO_ACCESS = "Загрузка отменена: у вас больше нет доступа к её данным. Ничего не сохранено."
 BROKEN = "Загрузка не удалась, ничего не сохранено. Попробуйте ещё раз или сообщите администратору."
 _ROWS = "_rows"  # the previewed plan's size, kept beside the subject's params
+# The most rows of each list a preview shows; the rest are counted: a region's file of thousands
+# of rows is confirmed as a whole, not read line by line.
+PREVIEW_ROWS = 300
 
 
 class ImportRefused(Exception):

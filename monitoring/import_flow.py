@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from core import imports as core_imports
 from core.access import visible_or_404
 from core.imports import ImportFlow, ImportRefused
 from core.models import ImportJob
@@ -128,10 +129,6 @@ class ResultsFile:
         return self.point.title
 
 
-# The most rows of each list the results preview shows; the rest are counted.
-PREVIEW_ROWS = 300
-
-
 class ResultsImportPlan:
     """A `ResultsPlan` as `core.imports` applies it, with the person's ticks: approved values
     to replace (their keys) and name matches accepted (the schools' ids). Rows that cannot be
@@ -162,24 +159,23 @@ class ResultsImportPlan:
     @property
     def shown_values(self):
         """The values the preview lists: those waiting for a tick (approved ones to replace)
-        and name matches first, at most `PREVIEW_ROWS` — a region's table of thousands of rows
-        is confirmed as a whole, not read line by line."""
+        and name matches first, at most `core.imports.PREVIEW_ROWS`."""
         attention = sorted(
             self.plan.values, key=lambda v: (v.action != "replace", v.matched_by != "name")
         )
-        return attention[:PREVIEW_ROWS]
+        return attention[: core_imports.PREVIEW_ROWS]
 
     @property
     def hidden_values(self):
-        return max(len(self.plan.values) - PREVIEW_ROWS, 0)
+        return max(len(self.plan.values) - core_imports.PREVIEW_ROWS, 0)
 
     @property
     def shown_unmatched(self):
-        return self.plan.unmatched[:PREVIEW_ROWS]
+        return self.plan.unmatched[: core_imports.PREVIEW_ROWS]
 
     @property
     def shown_errors(self):
-        return self.plan.errors[:PREVIEW_ROWS]
+        return self.plan.errors[: core_imports.PREVIEW_ROWS]
 
     @property
     def replaceable(self):

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core import imports as core_imports
 from core.bulk import copy_to_history, insert_rows, rows_table, update_rows
 from core.changes import VALUE_FIGURES, data_changed
 from core.imports import ImportRefused
@@ -100,6 +101,17 @@ class ValuesImportPlan(ImportPlan):
     point: object
     changes: list
     errors: list
+
+    @property
+    def shown_changes(self):
+        """The values the preview lists: those the file adds or changes, at most
+        `core.imports.PREVIEW_ROWS`; `hidden_changes` counts the rest."""
+        return [c for c in self.changes if c.action != "same"][: core_imports.PREVIEW_ROWS]
+
+    @property
+    def hidden_changes(self):
+        changing = sum(1 for c in self.changes if c.action != "same")
+        return max(changing - core_imports.PREVIEW_ROWS, 0)
 
     def apply(self, user):
         """Write the plan in one transaction, with one history row per created or changed

@@ -74,6 +74,28 @@ def test_good_values_are_previewed_then_saved_as_submitted(world, setup, as_user
     assert value.history.count() == 1
 
 
+def test_a_long_preview_lists_its_first_rows_and_counts_the_rest(
+    world, setup, as_user, monkeypatch
+):
+    monkeypatch.setattr("core.imports.PREVIEW_ROWS", 1)
+    point, share, yes_no = setup
+    client = as_user(world.coordinator)
+    content = xlsx(
+        [header(share, yes_no), [world.supported_school.short_name, "", "", "12,5", "да"]]
+    )
+    preview = upload(world, client, point, content)
+    page = preview.content.decode()
+    table = page[page.index('aria-label="Значения из файла"') : page.index("</table>")]
+    assert table.count("<tr>") == 1 + 1
+    assert "…и ещё 1 знач." in page
+    # Confirmed, the whole file is written.
+    client.post(
+        reverse("monitoring:import_values_confirm", args=[world.program.pk]),
+        {"token": preview.context["token"]},
+    )
+    assert Measurement.objects.filter(point=point).count() == 2
+
+
 def test_one_wrong_cell_saves_nothing_and_is_named_with_its_row_and_column(world, setup, as_user):
     point, share, yes_no = setup
     content = xlsx(

@@ -179,7 +179,7 @@ def test_the_preview_shows_every_value_beside_the_one_it_replaces_and_writes_not
 def test_a_long_preview_shows_the_values_waiting_for_a_tick_first_and_counts_the_rest(
     world, setup, as_user, monkeypatch
 ):
-    monkeypatch.setattr("monitoring.import_flow.PREVIEW_ROWS", 2)
+    monkeypatch.setattr("core.imports.PREVIEW_ROWS", 2)
     client = as_user(world.coordinator)
     response = upload(client, setup.point, results_file())
     page = response.content.decode()
