@@ -9,6 +9,8 @@ from accounts.models import ExternalIdentity
 from notices.models import Invitation
 from tests.oidc_provider.process import running, switch_on
 
+from .test_accessibility import axe_source, violations
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -31,6 +33,8 @@ def test_an_invited_person_signs_in_through_the_provider(
     )
 
     page.goto(f"{live_server.url}/accounts/login/")
+    # The sign-in page with the provider's button passes axe as the page without it does.
+    assert violations(page, axe_source()) == []
     page.get_by_role("link", name="Войти через Госуслуги Югры").click()
     page.wait_for_url(f"{provider.url}/login/**")
     page.locator("input[name=username]").fill("curator-at-provider")
