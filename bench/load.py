@@ -379,7 +379,9 @@ def main():
         connection.settings_dict["TEST"]["NAME"] = str(Path("/tmp") / "portal_load.sqlite3")
     if args.keepdb:
         copy_kept_program(args.scale)
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keepdb)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=args.keepdb
+    )
     server = None
     try:
         program, school, people, _event, point = national.built_or_build(args.scale)

@@ -99,7 +99,9 @@ def open_database(scale, keepdb):
         connection.settings_dict["TEST"]["NAME"] = str(
             Path(tempfile.gettempdir()) / "portal_bench.sqlite3"
         )
-    return connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keepdb)
+    return connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=keepdb
+    )
 
 
 def close_database(old_name, keepdb):
