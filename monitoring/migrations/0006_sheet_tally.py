@@ -75,6 +75,8 @@ def recount(points):
     ]
 
 
+# Run after the triggers are created: on PostgreSQL, CREATE TRIGGER locks the values against
+# writes until the migration commits, so no value written meanwhile is missed by the fill.
 FILL = recount(f"SELECT id FROM {POINTS}")
 
 
@@ -366,7 +368,7 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(
             per_vendor(
-                {"sqlite": FILL + SQLITE_FORWARD, "postgresql": FILL + POSTGRES_FORWARD},
+                {"sqlite": SQLITE_FORWARD + FILL, "postgresql": POSTGRES_FORWARD + FILL},
                 "sheet tally triggers",
             ),
             per_vendor(
