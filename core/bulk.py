@@ -52,8 +52,8 @@ def rows_table(columns, rows, alias="v"):
 def _array(values):
     """One column of a `rows_table` for PostgreSQL. Numbers and text go as the array's text
     form, one string: the driver would write a list as ARRAY[…] of one literal per value, which
-    the server parses for longer than it writes 45,000 rows. Values of any other type (dates,
-    booleans) go as the list, adapted by the driver."""
+    took half a second more to quote and parse for 45,000 rows of three columns. Values of any
+    other type (dates, booleans) go as the list, adapted by the driver."""
     kinds = {value.__class__ for value in values}
     if kinds <= _NUMBERS:
         return "{" + ",".join(map(str, values)) + "}"

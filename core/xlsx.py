@@ -362,9 +362,9 @@ class _RootReached(Exception):
 
 class _Prolog:
     """Watches the beginning of a part for a document type declaration. The Open Packaging
-    Conventions forbid one in a package's XML (Excel refuses such a file), and only a DTD can
-    declare the entities of «billion laughs» or read a file of the server (XXE): a part with
-    one is not read at all, as defusedxml refuses the parts openpyxl reads."""
+    Conventions (ECMA-376 part 2, [M1.18]) tell a reader to treat one as an error, and only a
+    DTD can declare the entities of «billion laughs» or read a file of the server (XXE): a part
+    with one is refused before it is read, as defusedxml refuses such parts for openpyxl."""
 
     def __init__(self):
         self.parser = expat.ParserCreate()

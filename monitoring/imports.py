@@ -153,7 +153,7 @@ class ValuesImportPlan(ImportPlan):
             raise ValueError("A plan with errors is never applied.")
         now = timezone.now()
         creates, updates = self.creates, self.updates
-        with transaction.atomic():
+        with transaction.atomic(), core_imports.without_cycle_collection():
             write_values(self.point, creates, updates, user, now)
             # Values: the figures of indicators and completeness, in every territory.
             data_changed(self.point.program_id, VALUE_FIGURES)
@@ -283,6 +283,11 @@ def plan_values_import(content, point, user):
     """The plan of a values file at `point` for `user`. Its queries do not grow with the file
     (each lookup is a dict filled by one query), nor does its Python per cell: a value seen
     before in the same column is not parsed again."""
+    with core_imports.without_cycle_collection():
+        return _plan(content, point, user)
+
+
+def _plan(content, point, user):
     program = point.program
     indicators = entered_indicators(program)
     sheet = read_sheet(content, FIXED, allow_extra=True)
