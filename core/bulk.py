@@ -4,17 +4,20 @@ Django's `bulk_create` and `bulk_update` prepare every field of every row in Pyt
 `bulk_update` sends a CASE per column and row that PostgreSQL plans for minutes at tens of
 thousands of rows; simple-history's bulk history builds a model instance per row besides. An
 import of 45,000 values spent most of its time there. Here the rows go to the database as one
-derived table (`rows_table`): on PostgreSQL an `unnest` of one array per column, on SQLite a
-`json_each` of one JSON list — a fixed number of parameters however many rows there are, so the
-number of statements of a write does not grow with the file. The database then inserts, updates
-and copies the history rows from the table itself (`insert_rows`, `update_rows`,
-`copy_to_history`).
+derived table (`rows_table`): on PostgreSQL an `unnest` of one array per column, each array
+sent as its text (one string), on SQLite a `json_each` of one JSON list — a fixed number of
+parameters however many rows there are, so the number of statements of a write does not grow
+with the file. The database then inserts, updates and copies the history rows from the table
+itself (`insert_rows`, `update_rows`, `copy_to_history`); on PostgreSQL a write with `history`
+copies the rows it returns in the same statement.
 
 Only the project's code builds these statements: column names come from the models, values go
 as parameters.
 """
 
 import json
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
 
@@ -29,7 +32,7 @@ def rows_table(columns, rows, alias="v"):
     `rows`, tuples of values ready for the database (ids for foreign keys)."""
     names = [name for name, _ in columns]
     if connection.vendor == "postgresql":
-        arrays = [list(values) for values in zip(*rows, strict=True)] if rows else []
+        arrays = [_array(values) for values in zip(*rows, strict=True)] if rows else []
         arrays = arrays or [[] for _ in columns]
         casts = ", ".join(f"%s::{field.db_type(connection)}[]" for _, field in columns)
         quoted = ", ".join(_quote(name) for name in names)
@@ -46,6 +49,32 @@ def rows_table(columns, rows, alias="v"):
     raise NotImplementedError(f"rows_table() knows PostgreSQL and SQLite, not {connection.vendor}")
 
 
+def _array(values):
+    """One column of a `rows_table` for PostgreSQL. Numbers and text go as the array's text
+    form, one string: the driver would write a list as ARRAY[…] of one literal per value, which
+    took half a second more to quote and parse for 45,000 rows of three columns. Values of any
+    other type (dates, booleans) go as the list, adapted by the driver."""
+    kinds = {value.__class__ for value in values}
+    if kinds <= _NUMBERS:
+        return "{" + ",".join(map(str, values)) + "}"
+    if kinds <= _NUMBERS | _TEXT:
+        return "{" + ",".join(map(_element, values)) + "}"
+    return list(values)
+
+
+_NUMBERS = frozenset({int, Decimal})
+_TEXT = frozenset({str, type(None)})
+
+
+def _element(value):
+    if value is None:
+        return "NULL"
+    if value.__class__ is str:
+        # Quoted, so that «NULL», commas, braces and spaces stay text.
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
 def _column(model, name):
     return model._meta.get_field(name).column
 
@@ -54,11 +83,12 @@ def _prepared(model, name, value):
     return model._meta.get_field(name).get_db_prep_save(value, connection)
 
 
-def insert_rows(model, columns, rows, constants, now=None):
+def insert_rows(model, columns, rows, constants, now=None, *, history=None):
     """Insert `rows` (values of the fields named in `columns`, in that order) into `model`'s
     table, every other field taking its value from `constants` (field name → value), else
     `now` for `auto_now`/`auto_now_add`, else its default as Django's own insert would. The
-    primary key is the database's: returns the keys of the rows inserted."""
+    primary key is the database's: returns the keys of the rows inserted. With `history` (a
+    `History`), each row inserted gets its history row too (`copy_to_history`)."""
     if not rows:
         return []
     meta = model._meta
@@ -87,22 +117,30 @@ def insert_rows(model, columns, rows, constants, now=None):
     source, source_params = rows_table([(n, meta.get_field(n)) for n in columns], rows)
     sql = (
         f"INSERT INTO {_quote(meta.db_table)} ({', '.join(targets)}) "
-        f"SELECT {', '.join(selected)} FROM {source} RETURNING {_quote(meta.pk.column)}"
+        f"SELECT {', '.join(selected)} FROM {source}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params + source_params)
-        return [pk for (pk,) in cursor.fetchall()]
+    return _written(model, sql, params + source_params, history)
 
 
 def update_rows(
-    model, key, columns, rows, constants=None, *, read=(), extra_set="", extra_where=""
+    model,
+    key,
+    columns,
+    rows,
+    constants=None,
+    *,
+    read=(),
+    extra_set="",
+    extra_where="",
+    history=None,
 ):
     """Set, on the rows of `model` whose field `key` matches the first value of each row, the
     fields named in `columns` (the next values of each row, in that order) and the fields of
     `constants` (field name → value). The last values of each row are the fields named in
     `read`, not written: `extra_set` and `extra_where`, SQL of the caller's own over the table
     `m` and the rows `v`, may use them (a revision that grows, a condition on the old state).
-    Returns how many rows the database changed."""
+    Returns how many rows the database changed. With `history` (a `History`), each row changed
+    gets its history row too, copied from the row as written (`copy_to_history`)."""
     if not rows:
         return 0
     meta = model._meta
@@ -124,9 +162,58 @@ def update_rows(
         f"UPDATE {_quote(meta.db_table)} AS m SET {', '.join(assignments)} "
         f"FROM {source} WHERE {where}"
     )
+    if history is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params + source_params)
+            return cursor.rowcount
+    return len(_written(model, sql, params + source_params, history, alias="m"))
+
+
+@dataclass(frozen=True)
+class History:
+    """The history rows a bulk write records (django-simple-history): how (`type`: «+»
+    created, «~» changed), who (`user`), when (`date`) and why (`reason`)."""
+
+    type: str
+    user: object
+    date: object
+    reason: str | None = None
+
+
+def _written(model, sql, params, history, alias=""):
+    """Run `sql` — an INSERT, or an UPDATE of `model`'s table named `alias` — and return the
+    keys of the rows it wrote; with `history`, copy those rows to the history as written. On
+    PostgreSQL the history is copied by the same statement, from the rows the write returns;
+    elsewhere by a second statement joined by the keys."""
+    pk = _quote(model._meta.pk.column)
+    postgresql = connection.vendor == "postgresql"
+    # PostgreSQL's UPDATE … FROM returns the columns of its FROM too, unless named by the
+    # table's alias; SQLite's RETURNING names only the table written, and never by its alias.
+    prefix = f"{alias}." if alias and postgresql else ""
+    if history is not None and postgresql:
+        copy, stamps = _history_sql(model, "written AS m", history)
+        sql = (
+            f"WITH written AS ({sql} RETURNING {prefix}*), copied AS ({copy}) "
+            f"SELECT {pk} FROM written"
+        )
+        params = [*params, *stamps]
+    else:
+        sql = f"{sql} RETURNING {prefix}{pk}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + source_params)
-        return cursor.rowcount
+        cursor.execute(sql, params)
+        keys = [key for (key,) in cursor.fetchall()]
+    if history is not None and not postgresql and keys:
+        source, source_params = rows_table([("id", model._meta.pk)], [(key,) for key in keys])
+        copy_to_history(
+            model,
+            f"JOIN {source} ON m.{pk} = v.id",
+            source_params,
+            history_type=history.type,
+            user=history.user,
+            date=history.date,
+            reason=history.reason,
+        )
+    return keys
 
 
 HISTORY_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type"}
@@ -137,29 +224,40 @@ def copy_to_history(model, join, join_params, *, history_type, user, date, reaso
     that follows `FROM <table> AS m`, e.g. a JOIN to a `rows_table` — copied from the row as it
     now is, with who (`user`), when (`date`), why (`reason`) and how (`history_type`: «+»
     created, «~» changed), as simple-history would record a save of each. Returns how many."""
-    history = model.history.model
+    sql, stamps = _history_sql(
+        model,
+        f"{_quote(model._meta.db_table)} AS m {join}",
+        History(history_type, user, date, reason),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, stamps + list(join_params))
+        return cursor.rowcount
+
+
+def _history_sql(model, source, history):
+    """The INSERT of a history row per row of `source` (SQL after FROM, naming the rows `m`)
+    and the parameters of its stamps, which come first."""
+    record = model.history.model
     targets, selected = [], []
-    for field in history._meta.concrete_fields:
+    for field in record._meta.concrete_fields:
         if field.name in HISTORY_FIELDS or field.name == "history_user":
             continue
         targets.append(_quote(field.column))
         selected.append(f"m.{_quote(_column(model, field.name))}")
     stamps = {
-        "history_date": _prepared(history, "history_date", date),
-        "history_change_reason": reason,
-        "history_type": history_type,
-        "history_user": user.pk if user is not None else None,
+        "history_date": _prepared(record, "history_date", history.date),
+        "history_change_reason": history.reason,
+        "history_type": history.type,
+        "history_user": history.user.pk if history.user is not None else None,
     }
     for name in stamps:
-        targets.append(_quote(history._meta.get_field(name).column))
+        targets.append(_quote(record._meta.get_field(name).column))
         selected.append("%s")
     sql = (
-        f"INSERT INTO {_quote(history._meta.db_table)} ({', '.join(targets)}) "
-        f"SELECT {', '.join(selected)} FROM {_quote(model._meta.db_table)} AS m {join}"
+        f"INSERT INTO {_quote(record._meta.db_table)} ({', '.join(targets)}) "
+        f"SELECT {', '.join(selected)} FROM {source}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(stamps.values()) + list(join_params))
-        return cursor.rowcount
+    return sql, list(stamps.values())
 
 
 def delete_rows(queryset, *, user, date, reason=None):

@@ -15,6 +15,9 @@ sent them: approval stays with the curator or coordinator. An approved value is 
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from itertools import islice
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,7 +25,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from core import imports as core_imports
-from core.bulk import copy_to_history, insert_rows, rows_table, update_rows
+from core.bulk import History, insert_rows, update_rows
 from core.changes import VALUE_FIGURES, data_changed
 from core.imports import ImportRefused
 from core.xlsx import (
@@ -60,10 +63,9 @@ def _code_of(header):
     return normalize(match.group(1) if match else text)
 
 
-@dataclass(frozen=True)
-class SavedValue:
+class SavedValue(NamedTuple):
     """What the plan needs of a value already saved: enough to compare and to update it only
-    if nobody changed it meanwhile (its revision)."""
+    if nobody changed it meanwhile (its revision). A tuple: a national point holds 45,000."""
 
     pk: int
     value: Decimal | None
@@ -71,10 +73,19 @@ class SavedValue:
     revision: int
 
 
-@dataclass
+class PlanSchool(NamedTuple):
+    """What the plan needs of a school of the program: its name and INN to find its row, its
+    name for the preview."""
+
+    pk: int
+    short_name: str
+    inn: str
+
+
+@dataclass(slots=True)
 class ValueChange:
     row: int
-    school: Organization
+    school: PlanSchool
     indicator: Indicator
     old: Decimal | None
     new: Decimal
@@ -102,16 +113,36 @@ class ValuesImportPlan(ImportPlan):
     changes: list
     errors: list
 
+    @cached_property
+    def _by_action(self):
+        """The changes by action, sorted once: the preview, the size and the write each ask."""
+        by_action = {"create": [], "update": [], "same": []}
+        for change in self.changes:
+            by_action[change.action].append(change)
+        return by_action
+
+    @property
+    def creates(self):
+        return self._by_action["create"]
+
+    @property
+    def updates(self):
+        return self._by_action["update"]
+
+    @property
+    def unchanged(self):
+        return self._by_action["same"]
+
     @property
     def shown_changes(self):
         """The values the preview lists: those the file adds or changes, at most
         `core.imports.PREVIEW_ROWS`; `hidden_changes` counts the rest."""
-        return [c for c in self.changes if c.action != "same"][: core_imports.PREVIEW_ROWS]
+        changing = (c for c in self.changes if c.action != "same")
+        return list(islice(changing, core_imports.PREVIEW_ROWS))
 
     @property
     def hidden_changes(self):
-        changing = sum(1 for c in self.changes if c.action != "same")
-        return max(changing - core_imports.PREVIEW_ROWS, 0)
+        return max(self.size - core_imports.PREVIEW_ROWS, 0)
 
     def apply(self, user):
         """Write the plan in one transaction, with one history row per created or changed
@@ -122,7 +153,7 @@ class ValuesImportPlan(ImportPlan):
             raise ValueError("A plan with errors is never applied.")
         now = timezone.now()
         creates, updates = self.creates, self.updates
-        with transaction.atomic():
+        with transaction.atomic(), core_imports.without_cycle_collection():
             write_values(self.point, creates, updates, user, now)
             # Values: the figures of indicators and completeness, in every territory.
             data_changed(self.point.program_id, VALUE_FIGURES)
@@ -150,33 +181,22 @@ class ImportStale(ImportRefused):
 
 def write_values(point, creates, updates, user, now):
     """The write of a values import: the new values inserted and the changed ones updated —
-    each from one derived table of the file's values (`core.bulk`) — and their history copied
-    from the rows as written. Four statements whatever the number of values. Must run inside a
-    transaction: on `ImportStale` the caller's rollback undoes the rest."""
-    fields = Measurement._meta
+    each from one derived table of the file's values (`core.bulk`) — with their history copied
+    from the rows as written. Two statements on PostgreSQL (each write copies its own history),
+    four elsewhere, whatever the number of values. Must run inside a transaction: on
+    `ImportStale` the caller's rollback undoes the rest."""
     submitted = {
         "status": Measurement.Status.SUBMITTED,
         "submitted_at": now,
         "entered_by": user.pk,
     }
     if creates:
-        created = insert_rows(
+        insert_rows(
             Measurement,
             ["indicator", "organization", "value"],
             [(c.indicator.pk, c.school.pk, c.new) for c in creates],
             {**submitted, "point": point.pk, "comment": IMPORTED},
-        )
-        # Joined by the primary key, which every database looks up by its index (SQLite would
-        # scan the file's rows once per row of the point on any other column).
-        source, params = rows_table([("id", fields.pk)], [(pk,) for pk in created])
-        copy_to_history(
-            Measurement,
-            f"JOIN {source} ON m.id = v.id",
-            params,
-            history_type="+",
-            user=user,
-            date=now,
-            reason=HISTORY_REASON,
+            history=History("+", user, now, HISTORY_REASON),
         )
     if updates:
         rows = [(c.saved.pk, c.new, c.saved.revision) for c in updates]
@@ -191,19 +211,10 @@ def write_values(point, creates, updates, user, now):
             # the plan read, or that was approved meanwhile, is left alone and counted missing.
             extra_set="revision = m.revision + 1",
             extra_where="m.revision = v.revision AND m.status <> 'approved'",
+            history=History("~", user, now, HISTORY_REASON),
         )
         if written != len(rows):
             raise ImportStale()
-        source, params = rows_table([("id", fields.pk)], [row[:1] for row in rows])
-        copy_to_history(
-            Measurement,
-            f"JOIN {source} ON m.id = v.id",
-            params,
-            history_type="~",
-            user=user,
-            date=now,
-            reason=HISTORY_REASON,
-        )
 
 
 def entered_indicators(program):
@@ -212,14 +223,21 @@ def entered_indicators(program):
 
 def program_schools(program):
     """The organizations taking part in the program, in any role (a row of another one gets
-    its own message)."""
-    return (
-        Organization.objects.filter(
-            pk__in=Participant.objects.filter(program=program).values("organization")
-        )
-        .select_related("municipality")
+    its own message), as `PlanSchool`s: one query, no model instances."""
+    return [
+        PlanSchool(*row)
+        for row in Organization.objects.filter(pk__in=_participants(program))
         .order_by("municipality__name", "short_name")
-    )
+        .values_list("pk", "short_name", "inn")
+    ]
+
+
+def _participants(program):
+    return Participant.objects.filter(program=program).values("organization")
+
+
+_CENT = Decimal("0.01")
+_TOO_BIG = Decimal(10) ** 10
 
 
 def parse_value(raw, indicator):
@@ -229,7 +247,9 @@ def parse_value(raw, indicator):
         if indicator.unit != Indicator.Unit.YES_NO:
             raise ValidationError(f"«{'ИСТИНА' if raw else 'ЛОЖЬ'}» — не число.")
         value = Decimal(int(raw))
-    elif isinstance(raw, int | float):
+    elif isinstance(raw, int):
+        value = Decimal(raw)  # the same Decimal as of its text, without the text
+    elif isinstance(raw, float):
         value = Decimal(str(raw))
     else:
         text = cell_text(raw).replace("\u00a0", "").replace(" ", "")
@@ -244,20 +264,35 @@ def parse_value(raw, indicator):
     if not value.is_finite():
         raise ValidationError("Значение должно быть числом.")
     # Before rounding: quantize() cannot hold «1e400» and would raise.
-    if abs(value) >= Decimal(10) ** 10:
+    if abs(value) >= _TOO_BIG:
         raise ValidationError("Слишком большое число.")
-    if value != value.quantize(Decimal("0.01")):
+    rounded = value.quantize(_CENT)
+    if value != rounded:
         raise ValidationError("Не больше двух знаков после запятой.")
     indicator.check_value(value)
-    return value.quantize(Decimal("0.01"))
+    return rounded
+
+
+class _Refused(NamedTuple):
+    """A cell `parse_value` refused, with its message."""
+
+    message: str
 
 
 def plan_values_import(content, point, user):
+    """The plan of a values file at `point` for `user`. Its queries do not grow with the file
+    (each lookup is a dict filled by one query), nor does its Python per cell: a value seen
+    before in the same column is not parsed again."""
+    with core_imports.without_cycle_collection():
+        return _plan(content, point, user)
+
+
+def _plan(content, point, user):
     program = point.program
     indicators = entered_indicators(program)
     sheet = read_sheet(content, FIXED, allow_extra=True)
     by_code = {normalize(i.code): i for i in indicators}
-    columns = {}  # cell index -> indicator
+    columns = []  # (cell index, indicator, its id, its header for messages)
     unknown = []
     for header, index in sheet.headers.items():
         if header in _FIXED_HEADERS:
@@ -266,7 +301,7 @@ def plan_values_import(content, point, user):
         if indicator is None:
             unknown.append(header)
         else:
-            columns[index] = indicator
+            columns.append((index, indicator, indicator.pk, indicator_header(indicator)))
     if unknown:
         raise ImportFileError(
             "Столбцы не соответствуют показателям программы: "
@@ -276,12 +311,12 @@ def plan_values_import(content, point, user):
     if not columns:
         raise ImportFileError("В файле нет столбцов показателей. Скачайте шаблон заново.")
 
-    schools = list(program_schools(program))
+    schools = program_schools(program)
     by_inn = {s.inn: s for s in schools if s.inn}
     by_name = {normalize(s.short_name): s for s in schools}
     editable = set(
         Organization.objects.data_editable_by(user)
-        .filter(pk__in=[s.pk for s in schools])
+        .filter(pk__in=_participants(program))
         .values_list("pk", flat=True)
     )
     # One query, tuples rather than model instances: a national point holds 45,000 values.
@@ -291,6 +326,8 @@ def plan_values_import(content, point, user):
             point=point, indicator__in=indicators
         ).values_list("pk", "organization_id", "indicator_id", "value", "status", "revision")
     }
+    approved = Measurement.Status.APPROVED
+    parsed = {}  # (cell index, type, cell) -> Decimal or _Refused
     errors, changes, seen = [], [], {}
     for number, row in sheet.rows:
         name, inn = cell_text(row["school"]), cell_text(row["inn"])
@@ -313,19 +350,27 @@ def plan_values_import(content, point, user):
             continue
         seen[school.pk] = number
         cells = row["_cells"]
-        for index, indicator in columns.items():
-            raw = cells[index] if index < len(cells) else None
-            if cell_text(raw) == "":
+        width = len(cells)
+        for index, indicator, indicator_id, header in columns:
+            raw = cells[index] if index < width else None
+            # Only text can be blank (numbers, dates and booleans never are).
+            if raw is None or (isinstance(raw, str) and cell_text(raw) == ""):
                 continue
-            header = indicator_header(indicator)
-            try:
-                value = parse_value(raw, indicator)
-            except ValidationError as error:
-                errors.append(RowError(number, header, " ".join(error.messages)))
+            # The type is part of the key: True == 1 == 1.0 are three different cells.
+            key = (index, raw.__class__, raw)
+            value = parsed.get(key)
+            if value is None:
+                try:
+                    value = parse_value(raw, indicator)
+                except ValidationError as error:
+                    value = _Refused(" ".join(error.messages))
+                parsed[key] = value
+            if value.__class__ is _Refused:
+                errors.append(RowError(number, header, value.message))
                 continue
-            known = saved.get((school.pk, indicator.pk))
+            known = saved.get((school.pk, indicator_id))
             old = known.value if known else None
-            if known is not None and known.status == Measurement.Status.APPROVED and old != value:
+            if known is not None and known.status == approved and old != value:
                 errors.append(
                     RowError(
                         number,
