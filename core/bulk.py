@@ -14,6 +14,8 @@ Only the project's code builds these statements: column names come from the mode
 as parameters.
 """
 
+import datetime
+import decimal
 import json
 
 from django.db import connection
@@ -30,7 +32,7 @@ def rows_table(columns, rows, alias="v"):
     names = [name for name, _ in columns]
     if connection.vendor == "postgresql":
         arrays = [list(values) for values in zip(*rows, strict=True)] if rows else []
-        arrays = arrays or [[] for _ in columns]
+        arrays = [_array(values) for values in arrays] or [[] for _ in columns]
         casts = ", ".join(f"%s::{field.db_type(connection)}[]" for _, field in columns)
         quoted = ", ".join(_quote(name) for name in names)
         return f"unnest({casts}) AS {alias} ({quoted})", arrays
@@ -44,6 +46,27 @@ def rows_table(columns, rows, alias="v"):
         content = json.dumps([list(row) for row in rows], default=str)
         return f"(SELECT {picks} FROM json_each(%s) AS {alias}_row) AS {alias}", [content]
     raise NotImplementedError(f"rows_table() knows PostgreSQL and SQLite, not {connection.vendor}")
+
+
+# Values written into an array's text as they print; anything else goes as a list.
+_PRINTABLE = (str, int, float, decimal.Decimal, datetime.date, datetime.time)
+
+
+def _array(values):
+    """A column's values for PostgreSQL: one array literal (`{"a","b",NULL}`), read by the
+    server as a single value. A list would reach it as `ARRAY[…]` of as many constants, each
+    parsed and planned: at the 90,000 notices of a round that was a second of the server's
+    time, and as much of the driver's."""
+    if not all(value is None or isinstance(value, _PRINTABLE) for value in values):
+        return values
+    items = []
+    for value in values:
+        if value is None:
+            items.append("NULL")
+        else:
+            text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+            items.append(f'"{text}"')
+    return "{" + ",".join(items) + "}"
 
 
 def _column(model, name):

@@ -275,7 +275,7 @@ def ask_in_sets(rule, questions):
     for index, (user, asked) in enumerate(questions):
         if not asked:
             continue
-        shape, values = _shape(reach(user))
+        shape, values = _shape_of(user)
         if shape not in templates:
             templates[shape] = _template(rule, user, shape)
         if templates[shape] is None:
@@ -347,6 +347,17 @@ _ID_KINDS = {
     "pairs": "pair",
     "pair_programs": "program",
 }
+
+
+def _shape_of(user):
+    """`_shape` of the user's `Reach`, kept on the user beside it: a round asks the same
+    people about events, deadlines and values."""
+    r = reach(user)
+    kept = getattr(user, "_reach_shape", None)
+    if kept is None or kept[0] is not r:
+        kept = (r, *_shape(r))
+        user._reach_shape = kept
+    return kept[1], kept[2]
 
 
 def _shape(r):

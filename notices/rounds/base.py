@@ -137,6 +137,9 @@ class RoundBase:
             self.drafts.append(Draft(recipient_id=user_id, **fields))
 
 
+# Notices written by one statement: a first round of 9,000 schools makes 90,000, and one
+# statement of them all took the server longer than ten of a tenth each.
+STORE_BATCH = 10_000
 # What each notice of a round brings; the other fields take their defaults.
 STORED = (
     "recipient",
@@ -211,4 +214,15 @@ def store(drafts, now):
                 moment(now) if draft.quiet else None,
             )
         )
-    return len(insert_rows(Notification, STORED, rows, {"created_at": now}, skip_conflicts=True))
+    created = 0
+    for start in range(0, len(rows), STORE_BATCH):
+        created += len(
+            insert_rows(
+                Notification,
+                STORED,
+                rows[start : start + STORE_BATCH],
+                {"created_at": now},
+                skip_conflicts=True,
+            )
+        )
+    return created
