@@ -134,7 +134,7 @@ def _compute_many(users) -> list[Reach]:
     ids = [u.pk for u in users]
     rows = defaultdict(list)
     memberships = (
-        Membership.objects.filter(user_id__in=ids)
+        Membership.objects.filter(user_id__among=ids)
         .values_list(
             "user_id",
             "organization_id",
@@ -154,12 +154,12 @@ def _compute_many(users) -> list[Reach]:
     branches = defaultdict(set)
     if all_schools:
         for branch_id, parent_id in Organization.objects.filter(
-            parent_id__in=all_schools
+            parent_id__among=all_schools
         ).values_list("id", "parent_id"):
             branches[parent_id].add(branch_id)
     curated = defaultdict(list)
     for user_id, school_id, pair_id, program_id in Organization.objects.filter(
-        supported_pairs__curators__user__in=ids
+        supported_pairs__curators__user__among=ids
     ).values_list(
         "supported_pairs__curators__user",
         "id",

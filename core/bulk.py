@@ -83,12 +83,16 @@ def _prepared(model, name, value):
     return model._meta.get_field(name).get_db_prep_save(value, connection)
 
 
-def insert_rows(model, columns, rows, constants, now=None, *, history=None):
+def insert_rows(model, columns, rows, constants, now=None, *, history=None, skip_conflicts=False):
     """Insert `rows` (values of the fields named in `columns`, in that order) into `model`'s
     table, every other field taking its value from `constants` (field name → value), else
     `now` for `auto_now`/`auto_now_add`, else its default as Django's own insert would. The
     primary key is the database's: returns the keys of the rows inserted. With `history` (a
-    `History`), each row inserted gets its history row too (`copy_to_history`)."""
+    `History`), each row inserted gets its history row too (`copy_to_history`).
+
+    `skip_conflicts`: a row that a unique constraint already holds (or another writer inserts
+    meanwhile) is left out, not an error — `bulk_create(ignore_conflicts=True)` as one
+    statement; the keys returned are those of the rows actually inserted."""
     if not rows:
         return []
     meta = model._meta
@@ -115,9 +119,11 @@ def insert_rows(model, columns, rows, constants, now=None, *, history=None):
         selected.append("%s")
         params.append(field.get_db_prep_save(value, connection))
     source, source_params = rows_table([(n, meta.get_field(n)) for n in columns], rows)
+    # SQLite reads `ON` after a bare `FROM` as the start of a join: a WHERE tells it apart.
+    conflicts = " WHERE true ON CONFLICT DO NOTHING" if skip_conflicts else ""
     sql = (
         f"INSERT INTO {_quote(meta.db_table)} ({', '.join(targets)}) "
-        f"SELECT {', '.join(selected)} FROM {source}"
+        f"SELECT {', '.join(selected)} FROM {source}{conflicts}"
     )
     return _written(model, sql, params + source_params, history)
 

@@ -1,7 +1,8 @@
 """Sending the e-mail of stored notices, each exactly once.
 
-A sender claims a notice by moving it from «ждёт отправки» to «отправляется» with a
-conditional update; only the process whose update changed the row sends it, so two senders
+A sender claims notices by moving them from «ждёт отправки» to «отправляется» with a
+conditional update, a batch at a time; only the process whose update changed a row sends it
+(the update returns the rows it changed), so two senders
 (two cron runs overlapping, two servers) never send one notice twice. A failing mail server
 puts the notice back to «ждёт отправки» with the error, and the next round tries again; a claim
 left by a process that died is taken over after `Notification.CLAIM_TIMEOUT`.
@@ -11,7 +12,9 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import F, Q
+from django.db import connection as database
+from django.db.models import F
+from django.db.models.sql import UpdateQuery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,19 +24,23 @@ log = logging.getLogger(__name__)
 BATCH = 200
 
 
-def claim(pk, now):
-    """Take the notice for sending; False if another process has it or it is done."""
-    return bool(
-        Notification.objects.filter(pk=pk)
-        .filter(
-            Q(email_state=Notification.EmailState.PENDING)
-            | Q(
-                email_state=Notification.EmailState.SENDING,
-                claimed_at__lt=now - Notification.CLAIM_TIMEOUT,
-            )
-        )
-        .update(email_state=Notification.EmailState.SENDING, claimed_at=now)
-    )
+def claim(pks, now):
+    """Take these notices for sending: the ids of those this process got, leaving out any
+    another process holds or has sent. One conditional update of the batch (`mail_due`), each
+    row taken by exactly one writer, which learns which rows were its own from the update
+    itself (`RETURNING`): a run of tens of thousands of letters no longer writes, and commits,
+    a claim per letter."""
+    pks = list(pks)
+    if not pks:
+        return set()
+    rows = Notification.objects.mail_due(now).filter(pk__among=pks).order_by()
+    query = rows.query.chain(UpdateQuery)
+    query.add_update_values({"email_state": Notification.EmailState.SENDING, "claimed_at": now})
+    sql, params = query.get_compiler(rows.db).as_sql()
+    pk = database.ops.quote_name(Notification._meta.pk.column)
+    with database.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {pk}", params)
+        return {found for (found,) in cursor.fetchall()}
 
 
 def message(notification):
@@ -57,11 +64,13 @@ def send_pending(now=None, batch=BATCH):
     """Send everything that waits, in batches of `batch` notices through one connection to the
     mail server, opened once and kept open for the whole run; returns (sent, failed).
 
-    Each notice is claimed before its letter goes; a batch's notices are read in one query and
-    marked sent in one. The letters go one `send_messages` call each: a server that fails in the
-    middle of a batch does not say which letters it took, and a letter must go exactly once.
-    A notice that fails waits for the next run; the letters of a batch a dying process sent
-    but did not mark stay claimed, and go again after `Notification.CLAIM_TIMEOUT`."""
+    Each notice is claimed before its letter goes; a batch's notices are claimed in one update,
+    read in one query and marked sent in one. The letters go one `send_messages` call each,
+    through the connection already open (SMTP sends a list letter by letter all the same): a
+    server that fails in the middle of a batch does not say which letters it took, and a letter
+    must go exactly once. A notice that fails waits for the next run; the letters of a batch a
+    dying process sent but did not mark stay claimed, and go again after
+    `Notification.CLAIM_TIMEOUT`."""
     now = now or timezone.now()
     sent = failed = 0
     connection = None
@@ -77,7 +86,7 @@ def send_pending(now=None, batch=BATCH):
             if not ids:
                 break
             last = ids[-1]
-            claimed = [pk for pk in ids if claim(pk, now)]
+            claimed = claim(ids, now)
             if not claimed:
                 continue
             if connection is None:

@@ -27,9 +27,13 @@ from schools.models import Membership, Organization
 def staff_of(organization_ids):
     """{organization id: {user ids}} of everyone working there, active accounts only."""
     found = defaultdict(set)
-    rows = Membership.objects.filter(
-        organization_id__in=set(organization_ids), user__is_active=True
-    ).values_list("organization_id", "user_id")
+    rows = (
+        Membership.objects.filter(
+            organization_id__among=set(organization_ids), user__is_active=True
+        )
+        .order_by()
+        .values_list("organization_id", "user_id")
+    )
     for org_id, user_id in rows:
         found[org_id].add(user_id)
     return found
@@ -43,9 +47,13 @@ def curators_of(pairs):
     if not pairs:
         return found
     schools = {school for _, school in pairs}
-    rows = Curator.objects.filter(
-        pair__supported_school_id__in=schools, user__isnull=False, user__is_active=True
-    ).values_list("pair__program_id", "pair__supported_school_id", "user_id")
+    rows = (
+        Curator.objects.filter(
+            pair__supported_school_id__among=schools, user__isnull=False, user__is_active=True
+        )
+        .order_by()
+        .values_list("pair__program_id", "pair__supported_school_id", "user_id")
+    )
     for program_id, school_id, user_id in rows:
         if (program_id, school_id) in pairs:
             found[(program_id, school_id)].add(user_id)
@@ -55,9 +63,13 @@ def curators_of(pairs):
 def pair_curators(pair_ids):
     """{pair id: {user ids}}."""
     found = defaultdict(set)
-    rows = Curator.objects.filter(
-        pair_id__in=set(pair_ids), user__isnull=False, user__is_active=True
-    ).values_list("pair_id", "user_id")
+    rows = (
+        Curator.objects.filter(
+            pair_id__among=set(pair_ids), user__isnull=False, user__is_active=True
+        )
+        .order_by()
+        .values_list("pair_id", "user_id")
+    )
     for pair_id, user_id in rows:
         found[pair_id].add(user_id)
     return found
@@ -85,13 +97,17 @@ def territory_coordinators(schools):
     schools = list(schools)
     regions = {region for _, region, _ in schools}
     municipalities = {m for _, _, m in schools if m}
-    rows = Membership.objects.filter(
-        Q(organization__municipality__isnull=True, organization__region_id__in=regions)
-        | Q(organization__municipality_id__in=municipalities),
-        role=Membership.Role.COORDINATOR,
-        organization__kind__in=Organization.TERRITORIAL_KINDS,
-        user__is_active=True,
-    ).values_list("user_id", "organization__region_id", "organization__municipality_id")
+    rows = (
+        Membership.objects.filter(
+            Q(organization__municipality__isnull=True, organization__region_id__in=regions)
+            | Q(organization__municipality_id__in=municipalities),
+            role=Membership.Role.COORDINATOR,
+            organization__kind__in=Organization.TERRITORIAL_KINDS,
+            user__is_active=True,
+        )
+        .order_by()
+        .values_list("user_id", "organization__region_id", "organization__municipality_id")
+    )
     by_region, by_municipality = defaultdict(set), defaultdict(set)
     for user_id, region_id, municipality_id in rows:
         if municipality_id is None:
@@ -117,9 +133,13 @@ def program_coordinators(program_ids):
         by_org[owner].add(pk)
         if operator:
             by_org[operator].add(pk)
-    rows = Membership.objects.filter(
-        organization_id__in=by_org, role=Membership.Role.COORDINATOR, user__is_active=True
-    ).values_list("organization_id", "user_id")
+    rows = (
+        Membership.objects.filter(
+            organization_id__in=by_org, role=Membership.Role.COORDINATOR, user__is_active=True
+        )
+        .order_by()
+        .values_list("organization_id", "user_id")
+    )
     for org_id, user_id in rows:
         for pk in by_org[org_id]:
             found[pk].add(user_id)
@@ -133,19 +153,24 @@ def _places(user_ids):
     from programs.models import Review
 
     places = defaultdict(lambda: [set(), set()])
-    for user_id, org_id, role in Membership.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "organization_id", "role"
+    # Unordered: the models' default orderings join other tables for nothing here.
+    for user_id, org_id, role in (
+        Membership.objects.filter(user_id__among=user_ids)
+        .order_by()
+        .values_list("user_id", "organization_id", "role")
     ):
         places[user_id][0].add((org_id, role))
-    for user_id, pair_id in Curator.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "pair_id"
+    for user_id, pair_id in (
+        Curator.objects.filter(user_id__among=user_ids).order_by().values_list("user_id", "pair_id")
     ):
         places[user_id][1].add(pair_id)
     personal = set(
-        Review.objects.filter(reviewer_id__in=user_ids).values_list("reviewer_id", flat=True)
+        Review.objects.filter(reviewer_id__among=user_ids)
+        .order_by()
+        .values_list("reviewer_id", flat=True)
     ) | set(
         get_user_model()
-        .objects.filter(pk__in=user_ids, is_superuser=True)
+        .objects.filter(pk__among=user_ids, is_superuser=True)
         .values_list("pk", flat=True)
     )
     return {
@@ -158,36 +183,57 @@ def _places(user_ids):
     }
 
 
+class People:
+    """The people one round meets, each read once for all its kinds: their user, with the
+    `Reach` kept on it, and where they sit (`_places`). A round of thousands of schools asks
+    about the same staff for events, deadlines and values."""
+
+    def __init__(self):
+        self.users = {}
+        self.places = {}
+
+    def load(self, user_ids):
+        missing = set(user_ids) - self.users.keys()
+        if missing:
+            self.users.update(
+                (user.pk, user) for user in get_user_model().objects.filter(pk__among=missing)
+            )
+
+    def places_of(self, user_ids):
+        missing = set(user_ids) - self.places.keys()
+        if missing:
+            self.places.update(_places(missing))
+        return {user_id: self.places[user_id] for user_id in user_ids}
+
+
 def allowed(candidates, rule, people=None, *, by_person=False):
     """Keep, of `candidates` ({subject id: {user ids}}), only the pairs the access rule lets
     through. `rule(user)` is a queryset of the subjects that user may see (or approve…).
 
     People who sit in the same places share one question to the rule (the staff of a school
     are asked about once); `by_person` asks each person, for rules that read the person
-    themselves (who asked a question). `people` caches users, and with them their `Reach`,
-    across the kinds of one round.
+    themselves (who asked a question). `people` (`People`) keeps users, their `Reach` and
+    their places across the kinds of one round; only the one who asks for a group is loaded.
 
     The questions are asked in sets (`ask_in_sets`): a few queries for the whole round,
     whatever the number of schools."""
-    people = {} if people is None else people
+    people = People() if people is None else people
     by_user = defaultdict(set)
     for subject_id, users in candidates.items():
         for user_id in users:
             by_user[user_id].add(subject_id)
     if not by_user:
         return defaultdict(set)
-    missing = set(by_user) - set(people)
-    if missing:
-        people.update(get_user_model().objects.in_bulk(missing))
     if by_person:
         groups = {(user_id,): [user_id] for user_id in by_user}
     else:
         groups = defaultdict(list)
-        for user_id, place in _places(set(by_user)).items():
+        for user_id, place in people.places_of(by_user).items():
             groups[place].append(user_id)
+    people.load(members[0] for members in groups.values())
     questions = []
     for members in groups.values():
-        user = people.get(members[0])
+        user = people.users.get(members[0])
         if user is None:
             continue
         asked = set().union(*(by_user[m] for m in members))
@@ -229,7 +275,7 @@ def ask_in_sets(rule, questions):
     for index, (user, asked) in enumerate(questions):
         if not asked:
             continue
-        shape, values = _shape(reach(user))
+        shape, values = _shape_of(user)
         if shape not in templates:
             templates[shape] = _template(rule, user, shape)
         if templates[shape] is None:
@@ -301,6 +347,17 @@ _ID_KINDS = {
     "pairs": "pair",
     "pair_programs": "program",
 }
+
+
+def _shape_of(user):
+    """`_shape` of the user's `Reach`, kept on the user beside it: a round asks the same
+    people about events, deadlines and values."""
+    r = reach(user)
+    kept = getattr(user, "_reach_shape", None)
+    if kept is None or kept[0] is not r:
+        kept = (r, *_shape(r))
+        user._reach_shape = kept
+    return kept[1], kept[2]
 
 
 def _shape(r):

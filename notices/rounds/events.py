@@ -25,23 +25,28 @@ class EventNotices:
 
     def events(self):
         """Invitations to invited organizations' staff; reminders 7 days and 1 day before."""
-        events = list(
-            Event.objects.filter(starts_at__gt=self.now)
-            .select_related("program")
-            .prefetch_related("invited")
-        )
+        events = list(Event.objects.filter(starts_at__gt=self.now).select_related("program"))
+        # Ids only: an event inviting every school of a region would load them all as objects
+        # in every round, though only who works there matters.
+        invited = defaultdict(set)
+        for event_id, org_id in Event.invited.through.objects.filter(
+            event_id__in=[e.pk for e in events]
+        ).values_list("event_id", "organization_id"):
+            invited[event_id].add(org_id)
         invited_at = {
             (r, o): created
             for r, o, created in Notification.objects.filter(
                 kind=Kind.EVENT_INVITATION,
                 content_type=content_type_of(Event),
                 object_id__in=[e.pk for e in events],
-            ).values_list("recipient_id", "object_id", "created_at")
+            )
+            .order_by()
+            .values_list("recipient_id", "object_id", "created_at")
         }
-        staff = who.staff_of(o.pk for e in events for o in e.invited.all())
+        staff = who.staff_of(o for orgs in invited.values() for o in orgs)
         candidates = {}
         for event in events:
-            users = set().union(*(staff.get(o.pk, set()) for o in event.invited.all()))
+            users = set().union(*(staff.get(o, set()) for o in invited[event.pk]))
             if not self._reminder_due(event):
                 # Those already invited need nothing until a reminder is due.
                 users = {u for u in users if (u, event.pk) not in invited_at}
@@ -91,11 +96,15 @@ class EventNotices:
     def event_changes(self):
         """A changed start, end, place or link is told to everyone who was told of the event."""
         event_type = content_type_of(Event)
-        told = Notification.objects.filter(
-            content_type=event_type,
-            kind__in=[Kind.EVENT_INVITATION, Kind.EVENT_CHANGED],
-            happens_at__gt=self.now - timedelta(days=1),
-        ).values_list("recipient_id", "object_id", "kind", "state", "created_at", "pk")
+        told = (
+            Notification.objects.filter(
+                content_type=event_type,
+                kind__in=[Kind.EVENT_INVITATION, Kind.EVENT_CHANGED],
+                happens_at__gt=self.now - timedelta(days=1),
+            )
+            .order_by()
+            .values_list("recipient_id", "object_id", "kind", "state", "created_at", "pk")
+        )
         latest, changes = {}, defaultdict(int)
         for recipient, object_id, kind, state, created, pk in told:
             key = (recipient, object_id)
@@ -104,10 +113,11 @@ class EventNotices:
             if kind == Kind.EVENT_CHANGED:
                 changes[key] += 1
         events = Event.objects.select_related("program").in_bulk({o for _, o in latest})
+        states = {pk: event_state(event) for pk, event in events.items()}
         changed = {}
         for (recipient, object_id), (state, _, _) in latest.items():
             event = events.get(object_id)
-            if event is None or event.starts_at <= self.now or event_state(event) == state:
+            if event is None or event.starts_at <= self.now or states[object_id] == state:
                 continue
             changed.setdefault(object_id, set()).add(recipient)
         # Everyone who was told still has to see the event now: asked in sets, per person.

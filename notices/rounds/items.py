@@ -3,6 +3,8 @@
 from collections import defaultdict
 from datetime import timedelta
 
+from django.db.models import F
+
 from programs.models import Program
 from roadmaps.models import ItemExecution, RoadmapItem
 
@@ -15,40 +17,49 @@ class ItemNotices:
     def items(self):
         """Items due in 7 days and in 1 day, and items that have just become late, to the
         responsible organizations' staff and the pair's curators."""
-        due, late = [], []
+        due, late = [], []  # (item id, its deadline, today in its program's region)
         # Programs grouped by their region's date (`Program.local_today`), so that each item's
         # occasion is named by the day its own people are living.
         for today, program_ids in Program.objects.local_dates(self.now).items():
             items = RoadmapItem.objects.filter(roadmap__program_id__in=program_ids)
-            due += [(i, today) for i in items.due_within(max(ITEM_REMINDERS), self.now)]
-            late += [
-                (i, today)
-                for i in items.late(self.now).filter(
-                    due_on__gte=today - self.lookback.days * timedelta(days=1)
+            due += [
+                (pk, due_on, today)
+                for pk, due_on in items.due_within(max(ITEM_REMINDERS), self.now).values_list(
+                    "pk", "due_on"
                 )
             ]
-        told_due = self.told(Kind.ITEM_DUE, RoadmapItem, (i.pk for i, _ in due))
-        due = [(i, t) for i, t in due if (i.pk, _due_occasion(i, t)) not in told_due]
-        told_late = self.told(Kind.ITEM_LATE, RoadmapItem, (i.pk for i, _ in late))
-        late = [(i, t) for i, t in late if (i.pk, i.due_on.isoformat()) not in told_late]
+            late += [
+                (pk, due_on, today)
+                for pk, due_on in items.late(self.now)
+                .filter(due_on__gte=today - self.lookback.days * timedelta(days=1))
+                .values_list("pk", "due_on")
+            ]
+        # Ids and dates first: a round that finds them told loads no item.
+        told_due = self.told(Kind.ITEM_DUE, RoadmapItem, (pk for pk, _, _ in due))
+        due = [d for d in due if (d[0], _due_occasion(*d[1:])) not in told_due]
+        told_late = self.told(Kind.ITEM_LATE, RoadmapItem, (pk for pk, _, _ in late))
+        late = [d for d in late if (d[0], d[1].isoformat()) not in told_late]
         if not due and not late:
             return
-        all_items = {i.pk: i for i, _ in due + late}
+        all_items = {
+            item.pk: item
+            for item in RoadmapItem.objects.filter(pk__among={pk for pk, _, _ in due + late})
+            .annotate(program_of=F("roadmap__program_id"), pair_of=F("roadmap__pair_id"))
+            .order_by()
+        }
+        due = [(all_items[pk], today) for pk, _, today in due if pk in all_items]
+        late = [(all_items[pk], today) for pk, _, today in late if pk in all_items]
         # Each responsible organization is reminded by its own part: a school that has done its
         # share of a shared item is told nothing about the others' delay.
         responsible = defaultdict(set)
         for pk, org_id in (
-            ItemExecution.objects.filter(item__in=all_items)
+            ItemExecution.objects.filter(item__among=all_items)
             .exclude(status__in=RoadmapItem.CLOSED)
+            .order_by()
             .values_list("item", "organization")
         ):
             responsible[pk].add(org_id)
-        meta = {
-            pk: (program_id, pair_id)
-            for pk, program_id, pair_id in RoadmapItem.objects.filter(pk__in=all_items).values_list(
-                "pk", "roadmap__program_id", "roadmap__pair_id"
-            )
-        }
+        meta = {pk: (item.program_of, item.pair_of) for pk, item in all_items.items()}
         staff = who.staff_of(o for orgs in responsible.values() for o in orgs)
         curators = who.curators_of(
             (meta[pk][0], org) for pk, orgs in responsible.items() for org in orgs
@@ -71,7 +82,7 @@ class ItemNotices:
                 allowed.get(item.pk, set()),
                 kind=Kind.ITEM_DUE,
                 subject=item,
-                occasion=_due_occasion(item, today),
+                occasion=_due_occasion(item.due_on, today),
                 title=f"Срок {when}: {item}",
                 body=f"Мероприятие дорожной карты «{item.title}» нужно выполнить до "
                 f"{day_text(item.due_on)}.",
@@ -90,7 +101,7 @@ class ItemNotices:
             )
 
 
-def _due_occasion(item, today):
+def _due_occasion(due_on, today):
     """«7:…» until the day before the deadline, «1:…» from then: each told once per date."""
-    days = 1 if item.due_on <= today + timedelta(days=1) else 7
-    return f"{days}:{item.due_on.isoformat()}"
+    days = 1 if due_on <= today + timedelta(days=1) else 7
+    return f"{days}:{due_on.isoformat()}"

@@ -75,8 +75,12 @@ class ValueNotices:
         keys = {key for found in groups.values() for key in found}
         if not keys:
             return
-        orgs = Organization.objects.in_bulk({o for _, o in keys})
-        school_staff = who.staff_of(o for _, o in keys)
+        orgs = _organizations(o for _, o in keys)
+        # Returned and approved values are told to the school; the others to their approvers.
+        to_school = {
+            key for kind in (Kind.VALUES_RETURNED, Kind.VALUES_APPROVED) for key in groups[kind]
+        }
+        school_staff = who.staff_of(o for _, o in to_school)
         approvers = self._approvers(
             {
                 key: pk
@@ -88,7 +92,7 @@ class ValueNotices:
         # The school sees its values; a returned value may since have been deleted, so the
         # check runs on the point, which the school sees with its program.
         schools_at = defaultdict(set)
-        for point_id, org_id in keys:
+        for point_id, org_id in to_school:
             schools_at[point_id] |= school_staff.get(org_id, set())
         school_side = who.allowed(
             schools_at,
@@ -137,7 +141,7 @@ class ValueNotices:
     def _approvers(self, representatives, points):
         """{(point, org): {user ids}} who may approve the school's values at the point, checked
         on one value of each (`representatives`: {(point, org): measurement id})."""
-        orgs = Organization.objects.in_bulk({o for _, o in representatives})
+        orgs = _organizations(o for _, o in representatives)
         territorial = who.territory_coordinators(
             (o.pk, o.region_id, o.municipality_id) for o in orgs.values()
         )
@@ -155,6 +159,11 @@ class ValueNotices:
             candidates, lambda user: Measurement.objects.approvable_by(user), self.people
         )
         return {key: allowed.get(pk, set()) for key, pk in representatives.items()}
+
+
+def _organizations(ids):
+    """{id: organization} of these ids (one per school with values: thousands in a round)."""
+    return {o.pk: o for o in Organization.objects.filter(pk__among=set(ids)).order_by()}
 
 
 def _remarks(returned):
