@@ -219,6 +219,21 @@ def run_mixed(roles, clients, seconds, per_client):
     }
 
 
+def copy_kept_program(scale):
+    """Make test_<name> a copy of the program `bench/national.py --keepdb` kept at `scale`
+    (`CREATE DATABASE … TEMPLATE`, a copy of its files: seconds instead of a build)."""
+    if connection.vendor != "postgresql":
+        raise SystemExit("--keepdb needs PostgreSQL: a copy is made from a template database.")
+    source = national.kept_name(scale)
+    target = connection.creation._get_test_db_name()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [source])
+        if cursor.fetchone() is None:
+            raise SystemExit(f"No kept program: run bench/national.py --scale {scale} --keepdb.")
+        cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
+        cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
 def open_deadline_week(program, writers, per_writer):
     """The program's final point open for entry until three days from now, and the values of
     `writers × per_writer` supported schools (of different municipalities) at it not entered
@@ -342,6 +357,12 @@ def main():
     )
     parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE as JSON")
     parser.add_argument(
+        "--keepdb",
+        action="store_true",
+        help="PostgreSQL: run on a copy of the program `bench/national.py --keepdb` kept at this "
+        "--scale (the deadline week writes into the copy, which is dropped at the end)",
+    )
+    parser.add_argument(
         "--cache-url",
         default=os.environ.get("CACHE_URL", "locmemcache://"),
         help="gunicorn's cache, as production sets CACHE_URL (redis://… to share the figures "
@@ -356,10 +377,14 @@ def main():
     vendor = connection.vendor
     if vendor == "sqlite":
         connection.settings_dict["TEST"]["NAME"] = str(Path("/tmp") / "portal_load.sqlite3")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    if args.keepdb:
+        copy_kept_program(args.scale)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=args.keepdb
+    )
     server = None
     try:
-        program, school, people, _event, point = national.build(args.scale)
+        program, school, people, _event, point = national.built_or_build(args.scale)
         final, writer_schools = open_deadline_week(program, max(DEADLINE_CLIENTS) // 2, 60)
         if vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -25,7 +25,10 @@ Run it against each database by DATABASE_URL (from the project folder):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal python bench/national.py
 
 It creates test_<name> (PostgreSQL) or a temporary SQLite file and drops it at the end; the
-database named in DATABASE_URL is not touched. `--runs N` sets the number of timed runs.
+database named in DATABASE_URL is not touched. `--keepdb` keeps the built program instead, in
+test_bench_scale_<K> (or a SQLite file of that name), and a later run with `--keepdb` migrates
+it and measures it without building again (`--scale 3` takes about 15–25 minutes to build); the
+imports and deletes it times are rolled back, so a kept program stays as built. `--runs N` sets the number of timed runs.
 `--only delete` adds the delete of 10,000 values of a point as the admin does it (with history
 and change marks). `--only import` times only the values import of every school at one point: the plan and the
 write of 45,000 changed values, then of 45,000 new ones (the point's first import).
@@ -76,6 +79,70 @@ urlpatterns = [
     path("bench/one-query/", one_query, name="bench_one_query"),
     path("", include("config.urls")),
 ]
+
+
+def kept_name(scale):
+    """The database a `--keepdb` run keeps the program of `--scale K` in."""
+    return f"test_bench_scale_{scale}"
+
+
+def open_database(scale, keepdb):
+    """Create the throw-away database, or with `keepdb` open (and migrate) the kept one of this
+    scale; returns the name to restore at the end."""
+    if keepdb:
+        name = kept_name(scale)
+        if connection.vendor == "sqlite":
+            name = str(Path(tempfile.gettempdir()) / f"{name}.sqlite3")
+        connection.settings_dict["TEST"]["NAME"] = name
+    elif connection.vendor == "sqlite":
+        # A file, like the embedded run, not an in-memory database.
+        connection.settings_dict["TEST"]["NAME"] = str(
+            Path(tempfile.gettempdir()) / "portal_bench.sqlite3"
+        )
+    return connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=keepdb
+    )
+
+
+def close_database(old_name, keepdb):
+    if keepdb:
+        connection.close()
+        settings.DATABASES[connection.alias]["NAME"] = old_name
+        connection.settings_dict["NAME"] = old_name
+    else:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def built_or_build(scale):
+    """The program of a kept database (`--keepdb`), found as `build` returns it, or a new one."""
+    from monitoring.models import Measurement, MonitoringPoint
+    from programs.models import Program
+    from roadmaps.models import Event
+    from schools.models import Organization
+
+    program = Program.objects.filter(short_title="500+").first()
+    if program is None:
+        return build(scale)
+    expected = INDICATORS * SUPPORTED * scale * 3
+    if Measurement.objects.filter(point__program=program).count() < expected:
+        # A build stopped half-way: measuring it would time another program.
+        raise SystemExit(
+            f"{connection.settings_dict['NAME']} holds an unfinished build: drop it and run again."
+        )
+    home = Organization.objects.get(short_name="Управление образования района").municipality
+    school = (
+        Organization.objects.filter(short_name__startswith="СОШ", municipality=home)
+        .order_by("pk")
+        .first()
+    )
+    people = {
+        user.username: user
+        for user in get_user_model().objects.filter(username__in=["federal", "municipal", "admin"])
+    }
+    event = Event.objects.filter(program=program).order_by("pk").first()
+    point = MonitoringPoint.objects.filter(program=program).order_by("date", "pk")[1]
+    print(f"The kept program of --scale {scale}: {connection.settings_dict['NAME']}.")
+    return program, school, people, event, point
 
 
 def build(scale=1):
@@ -700,6 +767,11 @@ def main():
         default=1,
         help="build K times the «500+» program: 3,000 × K supported and 2,000 × K curator schools",
     )
+    parser.add_argument(
+        "--keepdb",
+        action="store_true",
+        help="keep the built program for the next --keepdb run of the same --scale, and reuse it",
+    )
     parser.add_argument("--explain", action="store_true", help="print the slowest queries")
     parser.add_argument("--profile", action="store_true", help="print where Python spends time")
     parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE as JSON")
@@ -724,15 +796,10 @@ def main():
     # can keep a copy of every context, which is not what a server does and costs much here.
     settings.DEBUG = False
     vendor = connection.vendor
-    if vendor == "sqlite":
-        # A file, like the embedded run, not an in-memory database.
-        connection.settings_dict["TEST"]["NAME"] = str(
-            Path(tempfile.gettempdir()) / "portal_bench.sqlite3"
-        )
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    old_name = open_database(args.scale, args.keepdb)
     try:
         with override_settings(ROOT_URLCONF=__name__):
-            program, school, people, event, point = build(args.scale)
+            program, school, people, event, point = built_or_build(args.scale)
             if vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
@@ -879,7 +946,7 @@ def main():
             if args.json:
                 Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        close_database(old_name, args.keepdb)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from .scope import program_and_scope
 
 def expertise_detail(request, pk):
     program, scope = program_and_scope(request, pk)
-    shares = pass_shares(program, supported_schools(program, scope))
+    # The page lists the kinds' schools, not the territories' table: it is not built.
+    shares = pass_shares(program, supported_schools(program, scope), territories=False)
     kind = request.GET.get("kind")
     rows = [row for row in shares["kinds"] if kind is None or row.kind == kind] or shares["kinds"]
     # A national program has thousands of schools per kind: each kind's list is paged on its

@@ -203,8 +203,9 @@ def entry_cutoff(point, zone):
 
 def completeness(program, scope, points):
     """For each point: schools whose sheet is complete (`MonitoringPoint.complete_schools`),
-    those that sent some of it, none, and those that sent a value after the deadline. One
-    query per point, whatever the number of schools."""
+    those that sent some of it (`MonitoringPoint.sending_schools`), none, and those that sent a
+    value after the deadline. The first two are read from the schools' tallies (`SheetTally`),
+    the late ones from the values. One query per point, whatever the number of schools."""
     entered = program.indicators.entered().of_schools().count()
     schools = supported_schools(program, scope)
     total = schools.count()
@@ -212,11 +213,14 @@ def completeness(program, scope, points):
     rows = []
     for point in points:
         point.program = program  # already loaded; `closes_on` reads its entry window
-        sent = point.sent_sheet_values().values("organization")
-        late = sent.filter(submitted_at__gte=entry_cutoff(point, zone))
+        late = (
+            point.sent_sheet_values()
+            .filter(submitted_at__gte=entry_cutoff(point, zone))
+            .values("organization")
+        )
         figures = schools.aggregate(
-            complete=Count("pk", filter=Q(pk__in=point.complete_schools())),
-            rows=Count("pk", filter=Q(pk__in=sent)),
+            complete=Count("pk", filter=Q(pk__in=point.complete_schools(entered))),
+            rows=Count("pk", filter=Q(pk__in=point.sending_schools())),
             late=Count("pk", filter=Q(pk__in=late)),
         )
         rows.append(

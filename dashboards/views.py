@@ -265,7 +265,8 @@ class CompletenessPage(ListPage):
         self.point = point
         self.expected = point.sheet_indicators().count()
         mine = point.sent_sheet_values().filter(organization=OuterRef("pk"))
-        counted = mine.order_by().values("organization").annotate(n=Count("pk")).values("n")
+        # How many the school sent is its tally (`SheetTally`): no grouping of its values.
+        counted = point.sheet_tallies.filter(organization=OuterRef("pk")).values("sent")
         cutoff = entry_cutoff(point, timezones.tzinfo(self.program.timezone_name))
         return (
             supported_schools(self.program, self.scope)

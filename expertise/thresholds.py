@@ -15,6 +15,7 @@ counted and not counted, with their documents, so that every figure can be trace
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from programs.models import Document
 
@@ -30,7 +31,8 @@ class SchoolRow:
     municipality: str
     documents: list = field(default_factory=list)
 
-    @property
+    # Asked by every count, share and list of its kind's row: worked out once.
+    @cached_property
     def passed(self):
         return bool(self.documents) and all(
             d["status"] == Document.Status.APPROVED for d in self.documents
@@ -59,7 +61,7 @@ class KindRow:
     def total(self):
         return len(self.schools)
 
-    @property
+    @cached_property
     def passed(self):
         return sum(1 for s in self.schools if s.passed)
 
@@ -77,11 +79,11 @@ class KindRow:
             return None
         return self.share >= self.threshold.share
 
-    @property
+    @cached_property
     def counted(self):
         return [s for s in self.schools if s.passed]
 
-    @property
+    @cached_property
     def not_counted(self):
         return [s for s in self.schools if not s.passed]
 
@@ -90,12 +92,13 @@ def kind_label(kind):
     return Document.Kind(kind).label if kind else "концептуальные документы"
 
 
-def pass_shares(program, schools):
+def pass_shares(program, schools, territories=True):
     """{"kinds": [KindRow], "territories": [(name, [KindRow])]} for the participants
     `schools` (a queryset of organizations) of `program`. The kinds shown are those with a
     threshold, then every concept kind that has documents. The territories are the schools'
     municipalities, or their regions when the schools lie in more than one region: a national
-    program's table has a row per region, not hundreds of municipalities."""
+    program's table has a row per region, not hundreds of municipalities. `territories=False`
+    leaves them out (an empty list) for a page that lists only the kinds' schools."""
     thresholds = {t.kind: t for t in PassThreshold.objects.filter(program=program)}
     school_rows = list(
         schools.order_by(
@@ -141,7 +144,7 @@ def pass_shares(program, schools):
         return result
 
     by_territory = defaultdict(list)
-    for row in school_rows:
+    for row in school_rows if territories else ():
         by_territory[(row[3] if several_regions else row[2]) or ""].append(row)
     return {
         "kinds": rows_for(school_rows),

@@ -1,5 +1,6 @@
 """Admin of the numbers: indicators with their targets, monitoring points (closed for entry by an
-action), targets, and the values schools enter, approved by an action and kept with history."""
+action), targets, the values schools enter, approved by an action and kept with history, and
+the schools' tallies of sent values (read only)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Indicator, Measurement, MonitoringPoint, Target
+from .models import Indicator, Measurement, MonitoringPoint, SheetTally, Target
 from .services import delete_values
 
 
@@ -109,3 +110,25 @@ class MeasurementAdmin(SimpleHistoryAdmin):
         self.message_user(request, f"Утверждено значений: {approved}.")
         for reason, count in refused.items():
             self.message_user(request, f"Не утверждены ({count}): {reason}", messages.WARNING)
+
+
+@admin.register(SheetTally)
+class SheetTallyAdmin(admin.ModelAdmin):
+    """Read only: the database's triggers write these rows as the values change; a row changed
+    or deleted by hand would no longer count the values."""
+
+    list_display = ("point", "organization", "sent")
+    list_filter = ("point__program",)
+    list_select_related = ("point", "organization")
+    search_fields = ("organization__short_name", "point__title")
+    ordering = ("point", "organization__short_name")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -107,8 +107,13 @@ def every_model(world):
     indicator = f.IndicatorFactory(program=w.program, title="Доля обучающихся с отметкой «2»")
     point = f.MonitoringPointFactory(program=w.program, title="Мониторинг 31.05.2023")
     target = f.TargetFactory(indicator=indicator, point=point, organization=w.supported_school)
+    # Sent: the school's tally at the point (`SheetTally`) has a row.
     f.MeasurementFactory(
-        indicator=indicator, point=point, organization=w.supported_school, entered_by=w.school
+        indicator=indicator,
+        point=point,
+        organization=w.supported_school,
+        entered_by=w.school,
+        status=Measurement.Status.SUBMITTED,
     )
 
     roadmap = f.RoadmapFactory(

@@ -1,9 +1,10 @@
 """Rules that must never break are refused by the database itself, whatever code writes."""
 
 import datetime
+from importlib import import_module
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from monitoring.models import Measurement, Target
 from programs.models import CuratorPair
@@ -156,3 +157,34 @@ def test_an_organization_is_not_its_own_branch():
 
 def test_an_approved_measurement_has_a_value():
     refused(lambda: f.MeasurementFactory(value=None, status=Measurement.Status.APPROVED))
+
+
+# The triggers the migrations write, per database. SQLite drops a table's triggers when a later
+# migration rebuilds the table (schools/migrations/0009 had to write the branch rules again):
+# this fails when a migration forgot to.
+TRIGGERS = {
+    "sqlite": {
+        "auditevent_append_only",
+        "organization_branch_parent_insert",
+        "organization_branch_parent_update",
+        "pair_not_mutual_insert",
+        "pair_not_mutual_update",
+        *import_module("monitoring.migrations.0006_sheet_tally").TRIGGERS["sqlite"],
+    },
+    "postgresql": {
+        "auditevent_append_only",
+        "organization_branch_parent",
+        "pair_not_mutual",
+        *import_module("monitoring.migrations.0006_sheet_tally").TRIGGERS["postgresql"],
+    },
+}
+
+
+def test_every_trigger_is_there_after_all_migrations():
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        installed = {name for (name,) in cursor.fetchall()}
+    assert TRIGGERS[connection.vendor] <= installed

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Count
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -120,23 +119,26 @@ class MonitoringPoint(models.Model):
             status__in=self.measurements.model.SENT,
         )
 
-    def complete_schools(self):
+    def complete_schools(self, expected=None):
         """The schools whose sheet at this point is complete, as a subquery of their ids: a
         school's sheet is complete when every school-level entered indicator
         (`sheet_indicators`) has a submitted or approved value. Where the schools enter nothing
         there is no sheet, and no school is complete (nor has not sent, `not_sent`). Every
-        page, report and notice that says who has sent asks this, and nothing else."""
-        expected = self.sheet_indicators().count()
+        page, report and notice that says who has sent asks this, and nothing else.
+
+        Read from the schools' tallies (`SheetTally`, the count of `sent_sheet_values` the
+        database keeps per school), not by grouping the point's values. `expected`, the number
+        of sheet indicators, when the caller has counted them already."""
+        if expected is None:
+            expected = self.sheet_indicators().count()
         if not expected:
-            return self.measurements.none().values("organization")
-        return (
-            self.sent_sheet_values()
-            .order_by()
-            .values("organization")
-            .annotate(n=Count("pk"))
-            .filter(n__gte=expected)
-            .values("organization")
-        )
+            return self.sheet_tallies.none().values("organization")
+        return self.sheet_tallies.filter(sent__gte=expected).values("organization")
+
+    def sending_schools(self):
+        """The schools that have sent at least one value of their sheet at this point
+        (`sent_sheet_values`), as a subquery of their ids: complete or not."""
+        return self.sheet_tallies.filter(sent__gt=0).values("organization")
 
     def not_sent(self, schools):
         """Of `schools` (organizations), those who have not sent all their values at this
