@@ -209,6 +209,8 @@ def _written(model, sql, params, history, alias=""):
         cursor.execute(sql, params)
         keys = [key for (key,) in cursor.fetchall()]
     if history is not None and not postgresql and keys:
+        # Joined by the primary key, which every database looks up by its index (SQLite would
+        # scan the file's rows once per row of the table on any other column).
         source, source_params = rows_table([("id", model._meta.pk)], [(key,) for key in keys])
         copy_to_history(
             model,

@@ -115,7 +115,7 @@ class ValuesImportPlan(ImportPlan):
 
     @cached_property
     def _by_action(self):
-        """The changes by action, sorted once: the preview, the size and the write each ask."""
+        """The changes grouped by action once: the preview, the size and the write each ask."""
         by_action = {"create": [], "update": [], "same": []}
         for change in self.changes:
             by_action[change.action].append(change)
