@@ -6,8 +6,8 @@ still reaches SQLite's driver, which raises OverflowError — a server error fro
 Values out of the column's range can match no row, so they are dropped before the query is
 built.
 
-`__among` on integer columns and foreign keys: the column is one of many ids, sent as one
-parameter (see `Among`).
+`__among` on integer columns and foreign keys to integer keys: the column is one of many ids,
+sent as one parameter (see `Among`).
 """
 
 import json

@@ -3,6 +3,9 @@
 from collections import defaultdict
 from datetime import timedelta
 
+from django.db.models import Q
+
+from core.access import any_of
 from roadmaps.models import Event
 
 from .. import recipients as who
@@ -96,11 +99,30 @@ class EventNotices:
     def event_changes(self):
         """A changed start, end, place or link is told to everyone who was told of the event."""
         event_type = content_type_of(Event)
+        # Only an event still ahead is told of a change.
+        events = {
+            event.pk: event
+            for event in Event.objects.filter(starts_at__gt=self.now).select_related("program")
+        }
+        states = {pk: event_state(event) for pk, event in events.items()}
+        notices = Notification.objects.filter(
+            content_type=event_type,
+            kind__in=[Kind.EVENT_INVITATION, Kind.EVENT_CHANGED],
+            happens_at__gt=self.now - timedelta(days=1),
+            object_id__among=states,
+        )
+        # The notices of a person and an event are read only when one of them promised other
+        # than the event now says: when all promised what it says, so did the latest, and
+        # nothing changed — a steady round reads none of the thousands of invitations.
+        differ = set(
+            notices.exclude(any_of(*(Q(object_id=pk, state=state) for pk, state in states.items())))
+            .order_by()
+            .values_list("recipient_id", "object_id")
+            .distinct()
+        )
         told = (
-            Notification.objects.filter(
-                content_type=event_type,
-                kind__in=[Kind.EVENT_INVITATION, Kind.EVENT_CHANGED],
-                happens_at__gt=self.now - timedelta(days=1),
+            notices.filter(
+                recipient_id__among={r for r, _ in differ}, object_id__among={o for _, o in differ}
             )
             .order_by()
             .values_list("recipient_id", "object_id", "kind", "state", "created_at", "pk")
@@ -108,16 +130,15 @@ class EventNotices:
         latest, changes = {}, defaultdict(int)
         for recipient, object_id, kind, state, created, pk in told:
             key = (recipient, object_id)
+            if key not in differ:
+                continue
             if key not in latest or (created, pk) > latest[key][1:]:
                 latest[key] = (state, created, pk)
             if kind == Kind.EVENT_CHANGED:
                 changes[key] += 1
-        events = Event.objects.select_related("program").in_bulk({o for _, o in latest})
-        states = {pk: event_state(event) for pk, event in events.items()}
         changed = {}
         for (recipient, object_id), (state, _, _) in latest.items():
-            event = events.get(object_id)
-            if event is None or event.starts_at <= self.now or states[object_id] == state:
+            if states[object_id] == state:
                 continue
             changed.setdefault(object_id, set()).add(recipient)
         # Everyone who was told still has to see the event now: asked in sets, per person.
