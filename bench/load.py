@@ -271,12 +271,26 @@ def open_deadline_week(program, writers, per_writer):
 
 def deadline_week(results, yardstick, args, port, poster, token, writer_schools, final, readers):
     """Half the clients fill in and submit the sheets of their own schools at the open final
-    point (the sheet, a draft, then the submission: each a request), the other half read the
+    point (the sheet; a draft, with the sheet it redirects to; the submission), the other half read the
     national and a municipality's dashboard, the point's page and the coordinator's home — the
     figures those read are the ones the writers' saves touch."""
     pools = [iter(schools) for schools in writer_schools]
     # What each failed writer's request answered, to say why in the figures.
     failures = []
+
+    def fill(fields, n):
+        """The sheet's fields with the session's token and a value typed into each value box."""
+        return [
+            (
+                name,
+                token
+                if name == "csrfmiddlewaretoken"
+                else str((len(name) * 7 + n) % 100)
+                if name.endswith("-value")
+                else value,
+            )
+            for name, value in fields
+        ]
 
     def writer(n):
         pool = pools[(n // 2) % len(pools)]
@@ -289,14 +303,7 @@ def deadline_week(results, yardstick, args, port, poster, token, writer_schools,
                     return False
                 state["url"] = reverse("monitoring:entry", args=[final.pk, school])
                 status, page, _ = poster.request("GET", state["url"])
-                fields = [
-                    (name, token if name == "csrfmiddlewaretoken" else value)
-                    for name, value in form_of(page.decode())
-                ]
-                state["fields"] = [
-                    (name, str((len(name) * 7 + n) % 100) if name.endswith("-value") else value)
-                    for name, value in fields
-                ]
+                state["fields"] = fill(form_of(page.decode()), n)
                 state["step"] = "draft"
                 if status != 200:
                     failures.append(f"лист: {status}")
@@ -315,7 +322,17 @@ def deadline_week(results, yardstick, args, port, poster, token, writer_schools,
             # A sheet saved or submitted redirects to itself; a sheet shown again has errors.
             if status != 302:
                 failures.append(f"{action}: {status}")
-            return status == 302
+                return False
+            if action == "draft":
+                # The browser follows the redirect: the sheet it shows carries each value's new
+                # revision, which the submission must send back (an older one is refused as
+                # changed meanwhile).
+                status, page, _ = poster.request("GET", state["url"])
+                if status != 200:
+                    failures.append(f"лист после черновика: {status}")
+                    return False
+                state["fields"] = fill(form_of(page.decode()), n)
+            return True
 
         return request
 
