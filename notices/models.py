@@ -128,6 +128,9 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["email_state"], name="notification_mail_state"),
+            # What a round asks first: which occasions of these subjects were told of, read by
+            # the subjects asked, not by every notice of their kind ever stored.
+            models.Index(fields=["content_type", "kind", "object_id"], name="notification_told"),
         ]
 
     def __str__(self):
