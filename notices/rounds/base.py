@@ -50,6 +50,7 @@ class Zones:
 
     now: datetime
     names: dict = field(default_factory=dict)
+    zone_of: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, now):
@@ -63,6 +64,12 @@ class Zones:
 
     def zone(self, program_id):
         return timezones.tzinfo(self.names.get(program_id, settings.TIME_ZONE))
+
+    def day(self, value, program_id):
+        # Asked for every school's values of a round: each program's zone looked up once.
+        if program_id not in self.zone_of:
+            self.zone_of[program_id] = self.zone(program_id)
+        return timezone.localtime(value, self.zone_of[program_id]).date()
 
     def today(self, program_id):
         return timezone.localtime(self.now, self.zone(program_id)).date()
@@ -78,9 +85,6 @@ class Zones:
         """A time as people of the program's region read it, its clock named:
         «05.12.2026 10:00 (время екатеринбургское, UTC+5)»."""
         return timezones.moment_with_clock(value, self.names.get(program_id, settings.TIME_ZONE))
-
-    def day(self, value, program_id):
-        return timezone.localtime(value, self.zone(program_id)).date()
 
 
 def day_text(day):

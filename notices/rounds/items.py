@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import timedelta
+from functools import lru_cache
 
 from django.db.models import F
 
@@ -38,7 +39,7 @@ class ItemNotices:
         told_due = self.told(Kind.ITEM_DUE, RoadmapItem, (pk for pk, _, _ in due))
         due = [d for d in due if (d[0], _due_occasion(*d[1:])) not in told_due]
         told_late = self.told(Kind.ITEM_LATE, RoadmapItem, (pk for pk, _, _ in late))
-        late = [d for d in late if (d[0], d[1].isoformat()) not in told_late]
+        late = [d for d in late if (d[0], _late_occasion(d[1])) not in told_late]
         if not due and not late:
             return
         all_items = {
@@ -93,7 +94,7 @@ class ItemNotices:
                 allowed.get(item.pk, set()),
                 kind=Kind.ITEM_LATE,
                 subject=item,
-                occasion=item.due_on.isoformat(),
+                occasion=_late_occasion(item.due_on),
                 title=f"Просрочено: {item}",
                 body=f"Срок мероприятия дорожной карты «{item.title}» — "
                 f"{day_text(item.due_on)} — прошёл, а оно не выполнено.",
@@ -101,7 +102,15 @@ class ItemNotices:
             )
 
 
+# Thousands of items of a round share a few deadlines: each occasion is written once.
+@lru_cache(maxsize=4096)
 def _due_occasion(due_on, today):
     """«7:…» until the day before the deadline, «1:…» from then: each told once per date."""
     days = 1 if due_on <= today + timedelta(days=1) else 7
     return f"{days}:{due_on.isoformat()}"
+
+
+@lru_cache(maxsize=4096)
+def _late_occasion(due_on):
+    """The deadline missed: told once per date."""
+    return due_on.isoformat()
