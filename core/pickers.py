@@ -11,7 +11,7 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import render
 
-from .requests import read_text
+from .requests import as_id, read_text
 from .search import matching
 
 SEARCH_LIMIT = 20
@@ -30,9 +30,10 @@ class SearchSelect(forms.Select):
         self.search_url = search_url
 
     def _values(self, value):
-        # Only what could be an id is looked up: a posted « » or «abc» shows as nothing chosen
+        # Only what could be an id is looked up: a posted « », «abc» or a number past a key's
+        # range shows as nothing chosen
         # (the field itself says it is not a valid choice), never as a server error.
-        return [str(v).strip() for v in (value or []) if str(v).strip().isdecimal()]
+        return [str(v).strip() for v in (value or []) if as_id(v) is not None]
 
     def _chosen(self, values):
         """(pk, label) of the chosen rows among `values` that the field's queryset holds."""

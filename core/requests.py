@@ -13,6 +13,16 @@ MAX_ID = 2**63 - 1
 NUL = "\x00"
 
 
+def as_id(value):
+    """`value` as a database key when it is one — a whole number within a key's range — else
+    None. A number past the range would reach the database as an error of its own (SQLite's
+    OverflowError for a foreign key), not as «no such row»."""
+    value = str(value or "").strip()
+    if value.isascii() and value.isdecimal() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    return None
+
+
 def read_id(data, name, *, required=False):
     """The id `data[name]` (a QueryDict or dict) as an int; None when absent or empty (404 when
     `required`), 404 when it is not a whole number within a database key's range."""
@@ -21,9 +31,10 @@ def read_id(data, name, *, required=False):
         if required:
             raise Http404(f"Не указан параметр «{name}».")
         return None
-    if not (value.isascii() and value.isdecimal()) or not 0 < int(value) <= MAX_ID:
+    key = as_id(value)
+    if key is None:
         raise Http404(f"Параметр «{name}» должен быть номером.")
-    return int(value)
+    return key
 
 
 def read_ids(data, name):
@@ -33,9 +44,9 @@ def read_ids(data, name):
     values = data.getlist(name) if hasattr(data, "getlist") else data.get(name, [])
     ids = {}
     for value in values:
-        value = str(value).strip()
-        if value.isascii() and value.isdecimal() and 0 < int(value) <= MAX_ID:
-            ids[int(value)] = None
+        key = as_id(value)
+        if key is not None:
+            ids[key] = None
     return list(ids)
 
 

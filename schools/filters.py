@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from core.formtools import SEARCH_MAX_LENGTH, YEAR_MAX, YEAR_MIN
+from core.requests import as_id
 from core.search import matches
 
 from .models import Municipality, Organization, Region, SchoolStatus
@@ -18,12 +19,12 @@ MANY_MUNICIPALITIES = 150
 def municipality_choices(user, data):
     """Municipalities to offer in a filter: those the user covers, within the chosen region."""
     covered = Municipality.objects.covered_by(user).select_related("region")
-    region = (data or {}).get("region", "")
-    if region.isdecimal():
-        return covered.filter(region_id=int(region))
+    region = as_id((data or {}).get("region"))
+    if region is not None:
+        return covered.filter(region_id=region)
     if covered.count() > MANY_MUNICIPALITIES:
-        chosen = (data or {}).get("municipality", "")
-        return covered.filter(pk=int(chosen)) if chosen.isdecimal() else covered.none()
+        chosen = as_id((data or {}).get("municipality"))
+        return covered.filter(pk=chosen) if chosen is not None else covered.none()
     return covered
 
 

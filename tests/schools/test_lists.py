@@ -123,3 +123,16 @@ def test_list_pages_cost_the_same_queries_for_5_and_50_rows(world, as_user):
     grow(45)
     many = [count_queries(client, url) for url in urls]
     assert few == many
+
+
+@pytest.mark.parametrize("name", ["region", "municipality"])
+def test_a_territory_past_a_keys_range_is_an_invalid_choice_not_a_server_error(
+    world, as_user, django_user_model, name
+):
+    # An administrator covers every municipality: the choices depend on the region asked for.
+    admin = django_user_model.objects.create_superuser("root-lists", password="x")
+    for user in (world.coordinator, admin):
+        response = as_user(user).get(reverse("schools:list"), {name: "9" * 20})
+        assert response.status_code == 200
+        assert name in response.context["filter"].form.errors
+        assert listed(response) == []
