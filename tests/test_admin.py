@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.messages import get_messages
 from django.core import checks
 from django.db import connection
 from django.test.client import RequestFactory
@@ -444,10 +445,16 @@ def test_closing_entry_locks_the_selected_points_only(admin_client):
     program = f.ProgramFactory()
     first, second, other = (f.MonitoringPointFactory(program=program) for _ in range(3))
 
-    response = select(admin_client, MonitoringPoint, "close_entry", [first, second])
+    response = admin_client.post(
+        url(MonitoringPoint, "changelist"),
+        {"action": "close_entry", "_selected_action": [first.pk, second.pk]},
+    )
 
-    assert "Приём значений закрыт, точек мониторинга: 2." in [
-        str(m) for m in response.context["messages"]
+    # The action's own message, read from the request that ran it: in full runs on PostgreSQL
+    # the page the redirect led to twice showed no message although nothing else failed.
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Приём значений закрыт, точек мониторинга: 2."
     ]
     assert list(MonitoringPoint.objects.filter(locked=True)) == [first, second]
     other.refresh_from_db()
