@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import AuditEvent, ExternalIdentity
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The trail is read here, never written or changed: rows come only from audit.record."""
 
     list_display = ["at", "action", "actor", "target", "organization", "ip_address"]
@@ -12,15 +14,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["actor__username", "target__username", "ip_address"]
     list_select_related = ["actor", "target", "organization"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ExternalIdentity)

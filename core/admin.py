@@ -3,6 +3,20 @@ from django.contrib import admin
 from .models import ImportJob, Lock, PeriodicRun
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin page that shows rows something else writes (the audit trail, triggers): nobody
+    adds, changes or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "requested_by", "status", "progress", "rows", "created_at"]

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Indicator, Measurement, MonitoringPoint, SheetTally, Target
 from .services import delete_values
 
@@ -113,7 +115,7 @@ class MeasurementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SheetTally)
-class SheetTallyAdmin(admin.ModelAdmin):
+class SheetTallyAdmin(ReadOnlyAdmin):
     """Read only: the database's triggers write these rows as the values change; a row changed
     or deleted by hand would no longer count the values."""
 
@@ -123,12 +125,3 @@ class SheetTallyAdmin(admin.ModelAdmin):
     search_fields = ("organization__short_name", "point__title")
     ordering = ("point", "organization__short_name")
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
