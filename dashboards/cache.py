@@ -235,6 +235,9 @@ def _value_place(value):
 
 
 PLACE_OF = {Measurement: _value_place}
+# The models whose row says itself which kinds of figure its write changes (a subset of
+# `TOUCHES`): a school's draft saved over a draft changes none.
+TOUCHED_BY = {Measurement: Measurement.figures_touched}
 # Rows every program's figures may read (names, territories, statuses of schools, the schools'
 # risk profiles behind the traceability flags).
 EVERY = (Organization, Municipality, Region, SchoolStatus, RiskFactor, RiskProfile, RiskLevel)
@@ -246,13 +249,18 @@ def _changed(sender, instance, raw=False, **kwargs):
     if sender in EVERY:
         data_changed(None)
         return
+    touches = TOUCHES.get(sender)
+    if sender in TOUCHED_BY:
+        touches = TOUCHED_BY[sender](instance, created=kwargs.get("created", False))
+        if not touches:
+            return
     if sender in PLACE_OF:
         program_id, territories = PLACE_OF[sender](instance)
     else:
         program_id, territories = PROGRAM_OF[sender](instance), None
     # A row whose program is gone (deleted with it) leaves nothing to refresh.
     if program_id is not None:
-        data_changed(program_id, TOUCHES.get(sender), territories)
+        data_changed(program_id, touches, territories)
 
 
 def connect():

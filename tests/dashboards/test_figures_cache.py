@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.changes import versions, written_since
+from core.changes import WHOLE, versions, written_since
 from core.middleware import DataWrittenMiddleware
 from core.models import DataChange
 from dashboards import cache as figures_cache
@@ -275,3 +275,57 @@ def test_a_request_that_writes_leaves_its_latest_mark_in_the_session(world, prog
     written = client.session.get(DataWrittenMiddleware.SESSION_KEY)
     assert written is not None and written > latest_before
     assert written == DataChange.objects.order_by("-id").values_list("id", flat=True).first()
+
+
+def changed_kinds(program, territory, was):
+    now = versions(program.pk, territory)
+    return {kind for kind in now if now[kind] != was[kind]}
+
+
+def test_a_value_marks_only_the_figures_its_states_feed(world, program, as_user):
+    """A draft saved over a draft changes no figure (the indicators count approved values,
+    the completeness sent ones): most saves of a deadline week recompute nothing. Sending it
+    changes the completeness; approving and returning it, both kinds."""
+    grow(world, 1)
+    school = f.OrganizationFactory(municipality=world.municipality)
+    f.ParticipantFactory(program=program, organization=school)
+    point = program.points.order_by("date").last()
+    indicator = program.indicators.filter(method="entered").first()
+    value = Measurement.objects.create(
+        indicator=indicator, point=point, organization=school, value=10
+    )
+    value = Measurement.objects.get(pk=value.pk)
+    client = as_user(world.coordinator)
+    here = f"m{world.municipality.pk}"
+
+    steps = [
+        ("a draft over a draft", lambda v: setattr(v, "value", 11), set()),
+        ("submitted", lambda v: v.submit(world.coordinator), {"completeness"}),
+        ("approved", lambda v: v.approve(f.UserFactory()), {"indicators", "completeness"}),
+        ("returned", lambda v: v.send_back(world.coordinator, "Проверьте"), {"indicators",
+                                                                             "completeness"}),
+        ("a draft over the returned one", lambda v: (setattr(v, "value", 12), v.withdraw()),
+         set()),
+    ]  # fmt: skip
+    for title, change, expected in steps:
+        visit(client, program)
+        was = {WHOLE: versions(program.pk), here: versions(program.pk, here)}
+        change(value)
+        value.save()
+        for territory, before in was.items():
+            got = changed_kinds(program, territory, before)
+            assert got == expected, title
+        with computed() as kinds:
+            after, _ = visit(client, program)
+        assert set(kinds) == expected, title
+        # Whatever was kept or recomputed, the page shows what a fresh computation gives.
+        cache.clear()
+        fresh, _ = visit(client, program)
+        assert after["completeness"] == fresh["completeness"], title
+        assert [r.latest for r in after["indicators"]["rows"]] == [
+            r.latest for r in fresh["indicators"]["rows"]
+        ], title
+    # A value deleted while a draft changes nothing either.
+    was = versions(program.pk)
+    value.delete()
+    assert changed_kinds(program, WHOLE, was) == set()
