@@ -89,14 +89,14 @@ def dashboard_figures(program, scope, now, written=0):
     )["next"]
     current = versions(program.pk, scope_territory(scope))
     place = f"{program.pk}:{scope.query() or 'whole'}"
-    figures, as_of = {}, None
+    figures, as_of, stamps = {}, None, {}
     for kind in KINDS:
         parts = [kind, current[kind]]
         if kind in DAILY:
             parts.append(today.isoformat())
         if kind in EVENTFUL:
             parts.append(next_event.isoformat() if next_event else "-")
-        figure, computed_at = _single_flight(
+        figure, computed_at, stamps[kind] = _single_flight(
             f"figures:{place}:{':'.join(str(p) for p in parts)}",
             f"figures-last:{place}:{kind}",
             f"figures-lock:{place}:{kind}",
@@ -108,15 +108,18 @@ def dashboard_figures(program, scope, now, written=0):
         if computed_at is not None:
             as_of = computed_at if as_of is None else min(as_of, computed_at)
     figures["as_of"] = as_of
+    figures["stamps"] = stamps
     return figures
 
 
 def _single_flight(key, last_key, lock_key, version, written, compute):
-    """(the figure, None) when current; (the last figure, its time) while another process
-    computes the current one and the last is not older than the person's own save."""
+    """(the figure, None, its stamp) when current; (the last figure, its time, its stamp) while
+    another process computes the current one and the last is not older than the person's own
+    save. The stamp names the figure served and no other: the page keeps what it renders of
+    the figure under it (templates/dashboards/program.html)."""
     found = cache.get(key)
     if found is not None:
-        return found, None
+        return found, None, key
     deadline = time.monotonic() + FIGURES_WAIT_SECONDS
     while True:
         if cache.add(lock_key, version, LOCK_SECONDS):
@@ -128,17 +131,18 @@ def _single_flight(key, last_key, lock_key, version, written, compute):
                 )
             finally:
                 cache.delete(lock_key)
-            return figure, None
+            return figure, None, key
         last = cache.get(last_key)
         if last is not None and last[0] >= written:
-            return last[2], last[1]
+            return last[2], last[1], f"{last_key}:{last[0]}:{last[1].timestamp()}"
         if time.monotonic() > deadline:
-            # The other computation takes too long for someone who must not wait on it.
-            return _plain(compute()), None
+            # The other computation takes too long for someone who must not wait on it; it
+            # computes the same figure the other will keep under `key`.
+            return _plain(compute()), None, key
         time.sleep(POLL_SECONDS)
         found = cache.get(key)
         if found is not None:
-            return found, None
+            return found, None, key
 
 
 def _plain(value):

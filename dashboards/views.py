@@ -3,6 +3,7 @@ territory's view of a national program), one indicator's, a point's completeness
 an effectiveness figure, and a territory's list of programs. Who may look is `scope.py`; the
 figures are `figures.py` and `effectiveness.py`."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
@@ -75,37 +76,43 @@ def dashboard(request, pk):
     )
     roadmap, indicators = figures["roadmap"], figures["indicators"]
     effectiveness, completeness_figures = figures["effectiveness"], figures["completeness"]
-    # Each table is one definition, rendered on the page and into its Excel file alike.
+    # Each table is one definition, rendered on the page and into its Excel file alike. Made
+    # when used: the page renders a table only when its section is not kept yet.
     scope_query = scope.query()
     tables = {
-        "modules": ModuleTable(roadmap["by_module"]),
-        "effectiveness": EffectivenessTable(effectiveness, scope_query=scope_query),
-        "completeness": CompletenessSummaryTable(
+        "modules": lambda: ModuleTable(roadmap["by_module"]),
+        "effectiveness": lambda: EffectivenessTable(effectiveness, scope_query=scope_query),
+        "completeness": lambda: CompletenessSummaryTable(
             completeness_figures["rows"], scope_query=scope_query
         ),
-        "indicators": IndicatorSummaryTable(
+        "indicators": lambda: IndicatorSummaryTable(
             indicators["rows"], points=indicators["points"], scope_query=scope_query
         ),
+        # The ten with the most late items; every responsible is in the Excel file.
+        "responsible": lambda: ResponsibleTable(_named(list(roadmap["by_responsible"][:TOP]))),
     }
     if wants_xlsx(request):
         exports = {
             **tables,
-            "responsible": ResponsibleTable(_named(list(roadmap["by_responsible"]))),
+            "responsible": lambda: ResponsibleTable(_named(list(roadmap["by_responsible"]))),
         }
         wanted = request.GET.get("table")
         if wanted in exports:
-            return xlsx_response(exports[wanted], f"{EXPORT_NAMES[wanted]} — {program.short_title}")
-    # The ten with the most late items; every responsible is in the Excel file.
-    responsible = ResponsibleTable(_named(list(roadmap["by_responsible"][:TOP])))
-    module_chart = cached(
-        bar_chart,
-        "Выполнено пунктов дорожных карт по модулям, %",
-        [row["title"] for row in roadmap["by_module"]],
-        [row["share"] or 0 for row in roadmap["by_module"]],
-        unit="%",
-        max_value=100,
-        height=200,
-    )
+            return xlsx_response(
+                exports[wanted](), f"{EXPORT_NAMES[wanted]} — {program.short_title}"
+            )
+
+    def module_chart():
+        return cached(
+            bar_chart,
+            "Выполнено пунктов дорожных карт по модулям, %",
+            [row["title"] for row in roadmap["by_module"]],
+            [row["share"] or 0 for row in roadmap["by_module"]],
+            unit="%",
+            max_value=100,
+            height=200,
+        )
+
     return render(
         request,
         "dashboards/program.html",
@@ -117,13 +124,16 @@ def dashboard(request, pk):
             "overseen": Program.objects.overseen_by(request.user).contains(program),
             "today": today,
             "roadmap": roadmap,
-            "responsible": responsible,
             "tables": tables,
             "module_chart": module_chart,
             "indicators": indicators,
             "completeness": completeness_figures,
             "effectiveness": effectiveness,
             "expertise": figures["expertise"],
+            # Each section's HTML is kept under the stamp of the figure it shows (cache.py),
+            # so that a page whose figures are kept renders only what is the person's own.
+            "stamps": figures["stamps"],
+            "fragment_seconds": settings.DASHBOARD_CACHE_SECONDS,
             # Figures served while another process recomputes them, with their time on the
             # program region's clock.
             "as_of": figures["as_of"]

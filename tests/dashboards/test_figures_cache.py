@@ -5,6 +5,7 @@ second visit reads them from the cache, and every kind of write shows on the nex
 import contextlib
 import datetime
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +20,7 @@ from core.changes import WHOLE, versions, written_since
 from core.middleware import DataWrittenMiddleware
 from core.models import DataChange
 from dashboards import cache as figures_cache
+from dashboards import views as dashboard_views
 from expertise.models import PassThreshold
 from monitoring.models import Measurement
 from roadmaps.models import Attendance, Roadmap, RoadmapItem
@@ -318,14 +320,52 @@ def test_a_value_marks_only_the_figures_its_states_feed(world, program, as_user)
         with computed() as kinds:
             after, _ = visit(client, program)
         assert set(kinds) == expected, title
-        # Whatever was kept or recomputed, the page shows what a fresh computation gives.
+        # Whatever was kept or recomputed, the page shows what a fresh computation gives: its
+        # figures, and each section's HTML, kept under the figure's stamp or rendered anew.
+        kept_page = sections(client, program)
         cache.clear()
         fresh, _ = visit(client, program)
         assert after["completeness"] == fresh["completeness"], title
         assert [r.latest for r in after["indicators"]["rows"]] == [
             r.latest for r in fresh["indicators"]["rows"]
         ], title
+        assert kept_page == sections(client, program), title
     # A value deleted while a draft changes nothing either.
     was = versions(program.pk)
     value.delete()
     assert changed_kinds(program, WHOLE, was) == set()
+
+
+def sections(client, program):
+    """The dashboard's sections as HTML, by id (a chart's random id aside)."""
+    page = client.get(reverse("dashboards:dashboard", args=[program.pk])).content.decode()
+    page = re.sub(r"chart-[0-9a-f-]{36}", "chart", page)
+    return dict(re.findall(r'<section class="mb-4" id="([^"]+)">(.*?)</section>', page, re.S))
+
+
+def test_a_kept_page_renders_no_table_and_a_write_renders_only_its_sections(
+    world, program, as_user, monkeypatch
+):
+    grow(world, 2)
+    client = as_user(world.coordinator)
+    made = []
+    for name in ("ModuleTable", "EffectivenessTable", "CompletenessSummaryTable",
+                 "IndicatorSummaryTable", "ResponsibleTable"):  # fmt: skip
+        table = getattr(dashboard_views, name)
+        monkeypatch.setattr(
+            dashboard_views, name, lambda *a, _t=table, _n=name, **k: made.append(_n) or _t(*a, **k)
+        )
+    first = sections(client, program)
+    assert set(first) >= {"effectiveness", "roadmap", "completeness", "indicators"}
+    assert len(made) == 5
+    made.clear()
+    assert sections(client, program) == first
+    assert made == []
+    # A value approved: the completeness and the indicators are rendered again, and show it.
+    value = Measurement.objects.filter(status=Measurement.Status.APPROVED).first()
+    value.send_back(world.coordinator, "Проверьте")
+    value.save()
+    again = sections(client, program)
+    assert sorted(made) == ["CompletenessSummaryTable", "IndicatorSummaryTable"]
+    assert again["roadmap"] == first["roadmap"]
+    assert again["completeness"] != first["completeness"]
