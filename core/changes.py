@@ -35,6 +35,8 @@ VALUE_FIGURES = ("indicators", "completeness")
 ROADMAP_FIGURES = ("roadmap", "effectiveness", "expertise")
 
 _written = contextvars.ContextVar("data_changes_written", default=None)
+# The keys of the marks a `marks_together` block will write at its end.
+_together = contextvars.ContextVar("data_changes_together", default=None)
 
 
 def program_key(program_id):
@@ -68,9 +70,8 @@ def scope_territory(scope):
 def data_changed(program_id=None, kinds=None, territories=None):
     """Mark data as changed: of every program (`program_id` None), of one program (`kinds`
     None), of some kinds of its figures in every territory (`territories` None), or of those
-    kinds in the given territories (`territories_of` a school). One statement."""
-    from .models import DataChange
-
+    kinds in the given territories (`territories_of` a school). One statement, or none inside
+    `marks_together`."""
     if program_id is None:
         keys = [EVERY_PROGRAM]
     elif kinds is None:
@@ -79,6 +80,16 @@ def data_changed(program_id=None, kinds=None, territories=None):
         keys = [kind_key(program_id, kind) for kind in kinds]
     else:
         keys = [kind_key(program_id, kind, t) for kind in kinds for t in territories]
+    together = _together.get()
+    if together is not None:
+        together.update(keys)
+        return
+    _write(keys)
+
+
+def _write(keys):
+    from .models import DataChange
+
     if len(keys) == 1:
         marks = [DataChange.objects.create(key=keys[0])]
     else:
@@ -121,6 +132,28 @@ def versions(program_id, territory=WHOLE):
         )
         for kind in KINDS
     }
+
+
+class marks_together:
+    """The marks of the writes inside the block written once, at its end, each key once: a
+    sheet of fifteen values saved together marks its figures once, not fifteen times. Use
+    inside the writes' transaction, so that the marks commit with them; a block left by an
+    exception writes none (its writes are rolled back with the transaction)."""
+
+    def __enter__(self):
+        self.keys = set()
+        self._token = _together.set(self.keys)
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        _together.reset(self._token)
+        if exc_type is None and self.keys:
+            outer = _together.get()
+            if outer is not None:
+                outer.update(self.keys)
+            else:
+                _write(sorted(self.keys))
+        return False
 
 
 class written_since:

@@ -220,6 +220,16 @@ TOUCHES = {
 # once. A function from the instance to (its program's id, its school's territories or None
 # for every territory), in one query.
 def _value_place(value):
+    # A sheet's save holds its indicator and school already: no query.
+    known = Measurement._meta.get_field("indicator").is_cached(value) and (
+        value.organization_id is None
+        or Measurement._meta.get_field("organization").is_cached(value)
+    )
+    if known:
+        school = value.organization
+        if school is None or school.region_id is None:
+            return value.indicator.program_id, None
+        return value.indicator.program_id, territories_of(school.region_id, school.municipality_id)
     school = Organization.objects.filter(pk=value.organization_id)
     row = (
         Indicator.objects.filter(pk=value.indicator_id)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import audit
 from core.bulk import copy_to_history, delete_rows, rows_table
-from core.changes import VALUE_FIGURES, data_changed
+from core.changes import VALUE_FIGURES, data_changed, marks_together
 from core.revisions import StaleRevision, claim, create_or_stale
 from schools.models import Organization
 
@@ -31,6 +31,8 @@ def _save_row(form, *, point, school, user, submit, moment, withdrawn):
         measurement = Measurement(indicator=form.indicator, point=point, organization=school)
     else:
         measurement = copy.copy(stored)
+        # The same rows, held: the save's change marks need the program and the territory.
+        measurement.indicator, measurement.organization = form.indicator, school
     claim(measurement, form.seen_revision)
     measurement.value = form.cleaned_data["value"]
     measurement.comment = form.cleaned_data["comment"]
@@ -76,7 +78,7 @@ def save_sheet(sheet, *, point, school, user, submit):
     when a row changed meanwhile: then those rows carry the message and nothing is saved."""
     written, stale, withdrawn = 0, [], []
     moment = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), marks_together():
         for form in sheet.forms:
             try:
                 written += _save_row(
@@ -138,8 +140,9 @@ def review_sheet(point, school, user, *, approve, comment):
                 )
         if refused:
             raise ValidationError("Ничего не сохранено — " + "; ".join(refused))
-        for measurement in values:
-            measurement.save()
+        with marks_together():
+            for measurement in values:
+                measurement.save()
         _audit_review(values, user, approve)
     return values
 

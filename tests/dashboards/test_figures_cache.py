@@ -369,3 +369,33 @@ def test_a_kept_page_renders_no_table_and_a_write_renders_only_its_sections(
     assert sorted(made) == ["CompletenessSummaryTable", "IndicatorSummaryTable"]
     assert again["roadmap"] == first["roadmap"]
     assert again["completeness"] != first["completeness"]
+
+
+def test_a_sheet_submitted_marks_its_figures_once(world, program, as_user):
+    """Fifteen values sent together write their change marks in one statement, with no query
+    for each value's program and territory, and the marks reach the same figures."""
+    point = program.points.order_by("date").last()
+    indicators = list(program.indicators.entered().of_schools())
+    school = world.supported_school
+    for indicator in indicators:
+        Measurement.objects.update_or_create(
+            indicator=indicator, point=point, organization=school,
+            defaults={"value": 5, "status": Measurement.Status.DRAFT},
+        )  # fmt: skip
+    client = as_user(world.coordinator)
+    url = reverse("monitoring:entry", args=[point.pk, school.pk])
+    page = client.get(url)
+    data = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', page.content.decode()))
+    data["action"] = "submit"
+    here = f"m{school.municipality_id}"
+    was = {WHOLE: versions(program.pk), here: versions(program.pk, here)}
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, data)
+    assert response.status_code == 302
+    assert Measurement.objects.filter(
+        point=point, organization=school, status=Measurement.Status.SUBMITTED
+    ).count() == len(indicators)
+    marks = [q["sql"] for q in captured if 'INSERT INTO "core_datachange"' in q["sql"]]
+    assert len(marks) == 1
+    for territory, before in was.items():
+        assert changed_kinds(program, territory, before) == {"completeness"}
