@@ -14,6 +14,7 @@ from django.db.models import (
     Prefetch,
     Q,
 )
+from django.utils import timezone
 
 from core import timezones
 from expertise.thresholds import pass_shares
@@ -201,6 +202,16 @@ def entry_cutoff(point, zone):
     return datetime.combine(point.closes_on + timedelta(days=1), time.min, tzinfo=zone)
 
 
+def late_values(point, zone):
+    """The point's sheet values sent late (from `entry_cutoff` on), or None while the cutoff
+    is still ahead: a value is stamped when it is sent, so none sent so far can be late — and
+    the values of an open point, thousands a deadline week, need not be read to know it."""
+    cutoff = entry_cutoff(point, zone)
+    if cutoff > timezone.now():
+        return None
+    return point.sent_sheet_values().filter(submitted_at__gte=cutoff)
+
+
 def completeness(program, scope, points):
     """For each point: schools whose sheet is complete (`MonitoringPoint.complete_schools`),
     those that sent some of it (`MonitoringPoint.sending_schools`), none, and those that sent a
@@ -213,15 +224,15 @@ def completeness(program, scope, points):
     rows = []
     for point in points:
         point.program = program  # already loaded; `closes_on` reads its entry window
-        late = (
-            point.sent_sheet_values()
-            .filter(submitted_at__gte=entry_cutoff(point, zone))
-            .values("organization")
-        )
+        late = late_values(point, zone)
         figures = schools.aggregate(
             complete=Count("pk", filter=Q(pk__in=point.complete_schools(entered))),
             rows=Count("pk", filter=Q(pk__in=point.sending_schools())),
-            late=Count("pk", filter=Q(pk__in=late)),
+            **(
+                {}
+                if late is None
+                else {"late": Count("pk", filter=Q(pk__in=late.values("organization")))}
+            ),
         )
         rows.append(
             {
@@ -230,7 +241,7 @@ def completeness(program, scope, points):
                 "complete": figures["complete"],
                 "partial": figures["rows"] - figures["complete"],
                 "missing": total - figures["rows"],
-                "late": figures["late"],
+                "late": figures.get("late", 0),
                 "share": share_of(figures["complete"], total),
             }
         )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     Exists,
     IntegerField,
@@ -37,9 +38,7 @@ from schools.models import Municipality, Organization, Region
 from .cache import dashboard_figures
 from .charts import NO_VALUES, bar_chart, cached, dynamics_chart, has_values
 from .effectiveness import compute, supported_schools
-from .figures import (
-    entry_cutoff,
-)
+from .figures import late_values
 from .filters import CompletenessFilter
 from .scope import WHOLE, Scope, object_from_query, program_and_scope, scope_choices
 from .tables import (
@@ -277,7 +276,7 @@ class CompletenessPage(ListPage):
         mine = point.sent_sheet_values().filter(organization=OuterRef("pk"))
         # How many the school sent is its tally (`SheetTally`): no grouping of its values.
         counted = point.sheet_tallies.filter(organization=OuterRef("pk")).values("sent")
-        cutoff = entry_cutoff(point, timezones.tzinfo(self.program.timezone_name))
+        late = late_values(point, timezones.tzinfo(self.program.timezone_name))
         return (
             supported_schools(self.program, self.scope)
             .select_related("municipality")
@@ -289,7 +288,11 @@ class CompletenessPage(ListPage):
                     .annotate(m=Max("submitted_at"))
                     .values("m")
                 ),
-                late=Exists(mine.filter(submitted_at__gte=cutoff)),
+                late=(
+                    Value(False, output_field=BooleanField())
+                    if late is None
+                    else Exists(late.filter(organization=OuterRef("pk")))
+                ),
             )
         )
 

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -287,3 +288,43 @@ def test_the_indicator_summary_file_has_each_points_average_and_plan(world, prog
     row = dict(zip(header, first, strict=True))
     assert (row["База"], row["Май"], row["План: Май"]) == ("40 %", "60 %", "не менее 50 %")
     assert (row["Достигли плана"], row["Улучшили"]) == (2, 2)
+
+
+def test_an_open_point_has_no_late_schools_and_its_values_are_not_read_for_them(
+    world, program, as_user
+):
+    """Before a point's cutoff nothing sent can be late: the figure and the list say none
+    without reading the values; once the cutoff has passed, a value sent after it is late."""
+    grow(world, 2)
+    point = program.points.get(title="Май")
+    today = program.local_today()
+    point.entry_deadline = today + datetime.timedelta(days=3)
+    point.save()
+    school = world.program.participants.filter(role="supported").last().organization
+    Measurement.objects.filter(point=point).update(
+        submitted_at=datetime.datetime(2023, 6, 1, tzinfo=datetime.UTC)
+    )
+    Measurement.objects.filter(point=point, organization=school).update(submitted_at=timezone.now())
+    client = as_user(world.coordinator)
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        dashboard = client.get(reverse("dashboards:dashboard", args=[program.pk]))
+    row = next(r for r in dashboard.context["completeness"]["rows"] if r["point"] == point)
+    assert row["late"] == 0
+    late_reads = [
+        q["sql"]
+        for q in captured
+        if '"submitted_at" >=' in q["sql"] and f'"point_id" = {point.pk}' in q["sql"]
+    ]
+    assert late_reads == []
+    page = client.get(reverse("dashboards:completeness", args=[point.pk]), {"show": "late"})
+    assert list(page.context["table"].rows) == []
+
+    # The deadline moves back behind the value: it was sent late.
+    point.entry_deadline = today - datetime.timedelta(days=3)
+    point.save()
+    dashboard = client.get(reverse("dashboards:dashboard", args=[program.pk]))
+    row = next(r for r in dashboard.context["completeness"]["rows"] if r["point"] == point)
+    assert row["late"] == 1
+    page = client.get(reverse("dashboards:completeness", args=[point.pk]), {"show": "late"})
+    assert {r.record.pk for r in page.context["table"].rows} == {school.pk}
