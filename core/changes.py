@@ -28,6 +28,10 @@ import contextvars
 EVERY_PROGRAM = "all"
 # The kinds of figure a dashboard keeps apart (dashboards/cache.py computes each on its own).
 KINDS = ("roadmap", "indicators", "effectiveness", "completeness", "expertise")
+# The kinds kept per monitoring point as well: a value written at one point marks that point's
+# part (`part_kind`), so the figures of the other points stay — in a deadline week every sheet
+# sent is at the open point, and the closed points' completeness need not be counted again.
+PARTED = ("completeness",)
 WHOLE = "w"
 # The kinds a school's values are read by.
 VALUE_FIGURES = ("indicators", "completeness")
@@ -67,11 +71,19 @@ def scope_territory(scope):
     return WHOLE
 
 
-def data_changed(program_id=None, kinds=None, territories=None):
+def part_kind(kind, point_id):
+    """The name of one point's part of a kind of figure (`PARTED`)."""
+    return f"{kind}.p{point_id}"
+
+
+def data_changed(program_id=None, kinds=None, territories=None, point_id=None):
     """Mark data as changed: of every program (`program_id` None), of one program (`kinds`
     None), of some kinds of its figures in every territory (`territories` None), or of those
-    kinds in the given territories (`territories_of` a school). One statement, or none inside
+    kinds in the given territories (`territories_of` a school); with `point_id`, the kinds kept
+    per point (`PARTED`) only in that point's part. One statement, or none inside
     `marks_together`."""
+    if kinds is not None and point_id is not None:
+        kinds = [part_kind(kind, point_id) if kind in PARTED else kind for kind in kinds]
     if program_id is None:
         keys = [EVERY_PROGRAM]
     elif kinds is None:
@@ -101,17 +113,19 @@ def _write(keys):
             written.append(max(ids))
 
 
-def versions(program_id, territory=WHOLE):
+def versions(program_id, territory=WHOLE, point_ids=()):
     """{kind: the latest mark that reaches that kind of the program's figures in the scope
-    whose territory is `territory`}, in one query; 0 for none yet. Each key's latest is looked
+    whose territory is `territory`}, and of each point's part (`part_kind`) of the kinds kept
+    per point for `point_ids`, in one query; 0 for none yet. Each key's latest is looked
     up in the index (`data_change_latest`) on its own: a grouped MAX would read every mark of a
     busy week until the daily pruning."""
     from django.db import connection
 
     from .models import DataChange
 
+    parts = [part_kind(kind, point_id) for kind in PARTED for point_id in point_ids]
     keys = [EVERY_PROGRAM, program_key(program_id)]
-    for kind in KINDS:
+    for kind in (*KINDS, *parts):
         keys += [kind_key(program_id, kind), kind_key(program_id, kind, territory)]
     quote = connection.ops.quote_name
     table, key, pk = (
@@ -124,14 +138,20 @@ def versions(program_id, territory=WHOLE):
         cursor.execute(f"SELECT {', '.join([latest] * len(keys))}", keys)
         found = {key: last or 0 for key, last in zip(keys, cursor.fetchone(), strict=True)}
     common = max(found[EVERY_PROGRAM], found[program_key(program_id)])
-    return {
+    current = {
         kind: max(
             common,
             found[kind_key(program_id, kind)],
             found[kind_key(program_id, kind, territory)],
         )
-        for kind in KINDS
+        for kind in (*KINDS, *parts)
     }
+    # A point's part is also old when its whole kind is (an import, a new indicator).
+    for kind in PARTED:
+        for point_id in point_ids:
+            part = part_kind(kind, point_id)
+            current[part] = max(current[part], current[kind])
+    return current
 
 
 class marks_together:

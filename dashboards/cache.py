@@ -6,7 +6,9 @@ deletes and many-to-many changes; `core.changes.data_changed` for writes that by
 bulk_create, bulk_update, queryset.update). A mark names the kinds of figure the write touches
 (`TOUCHES`: a value saved changes the indicators and the completeness, not the roadmap) and, for a
 school's value, the school's territory: a value saved in one municipality leaves the figures of
-every other territory as they were, and the national figures of other kinds too. Marks are
+every other territory as they were, and the national figures of other kinds too. The
+completeness is kept per monitoring point as well (`core.changes.PARTED`): a value marks its
+point's row, and the rows of the other points stay. Marks are
 written in the writer's transaction, so a request that sees the new version also sees the new
 data; rows are only added, so writers never wait on each other.
 
@@ -34,6 +36,7 @@ from core.changes import (
     ROADMAP_FIGURES,
     VALUE_FIGURES,
     data_changed,
+    part_kind,
     scope_territory,
     territories_of,
     versions,
@@ -53,7 +56,13 @@ from schools.models import (
 )
 
 from .effectiveness import Result, compute_all
-from .figures import completeness, expertise_summary, indicator_summary, roadmap_summary
+from .figures import (
+    completeness_base,
+    completeness_row,
+    expertise_summary,
+    indicator_summary,
+    roadmap_summary,
+)
 
 # How long a computing process holds a kind's lock at most (a process that died frees it then),
 # and how long the person whose save made the figures old waits for another's computation.
@@ -66,7 +75,7 @@ DAILY = {"roadmap", "effectiveness", "expertise"}
 EVENTFUL = {"effectiveness"}
 
 
-def _compute(kind, program, scope, now):
+def _compute(kind, program, scope, now, point=None, base=None):
     if kind == "roadmap":
         return roadmap_summary(program, scope, now)
     if kind == "indicators":
@@ -74,7 +83,9 @@ def _compute(kind, program, scope, now):
     if kind == "effectiveness":
         return compute_all(program, scope, now=now)
     if kind == "completeness":
-        return completeness(program, scope, list(program.points.order_by("date", "pk")))
+        if point is None:
+            return completeness_base(program, scope)
+        return completeness_row(program, scope, point, base)
     return expertise_summary(program, scope)
 
 
@@ -87,10 +98,19 @@ def dashboard_figures(program, scope, now, written=0):
     next_event = Event.objects.filter(program=program, starts_at__gt=now).aggregate(
         next=Min("starts_at")
     )["next"]
-    current = versions(program.pk, scope_territory(scope))
+    points = list(program.points.order_by("date", "pk"))
+    current = versions(program.pk, scope_territory(scope), [point.pk for point in points])
     place = f"{program.pk}:{scope.query() or 'whole'}"
     figures, as_of, stamps = {}, None, {}
     for kind in KINDS:
+        if kind == "completeness":
+            figure, computed_at, stamps[kind] = _completeness(
+                program, scope, now, points, current, place, written
+            )
+            figures[kind] = figure
+            if computed_at is not None:
+                as_of = computed_at if as_of is None else min(as_of, computed_at)
+            continue
         parts = [kind, current[kind]]
         if kind in DAILY:
             parts.append(today.isoformat())
@@ -110,6 +130,43 @@ def dashboard_figures(program, scope, now, written=0):
     figures["as_of"] = as_of
     figures["stamps"] = stamps
     return figures
+
+
+def _completeness(program, scope, now, points, current, place, written):
+    """The completeness figure put together from its base and each point's row, each kept
+    under its own version: a value written at the open point recounts that point's row only.
+    Returns it as `_single_flight` does, with the oldest time and every part's stamp."""
+    pieces = []
+
+    def piece(name, version, compute):
+        pieces.append(
+            _single_flight(
+                f"figures:{place}:{name}:{version}",
+                f"figures-last:{place}:{name}",
+                f"figures-lock:{place}:{name}",
+                version,
+                written,
+                compute,
+            )
+        )
+        return pieces[-1][0]
+
+    base = piece(
+        "completeness",
+        current["completeness"],
+        lambda: _compute("completeness", program, scope, now),
+    )
+    rows = [
+        piece(
+            part_kind("completeness", point.pk),
+            current[part_kind("completeness", point.pk)],
+            lambda point=point: _compute("completeness", program, scope, now, point, base),
+        )
+        for point in points
+    ]
+    times = [computed_at for _, computed_at, _ in pieces if computed_at is not None]
+    figure = {"rows": rows, **base}
+    return figure, min(times) if times else None, "|".join(stamp for _, _, stamp in pieces)
 
 
 def _single_flight(key, last_key, lock_key, version, written, compute):
@@ -274,7 +331,9 @@ def _changed(sender, instance, raw=False, **kwargs):
         program_id, territories = PROGRAM_OF[sender](instance), None
     # A row whose program is gone (deleted with it) leaves nothing to refresh.
     if program_id is not None:
-        data_changed(program_id, touches, territories)
+        # A value marks its point's part of the figures kept per point.
+        point_id = instance.point_id if sender is Measurement else None
+        data_changed(program_id, touches, territories, point_id)
 
 
 def connect():

@@ -217,35 +217,46 @@ def completeness(program, scope, points):
     those that sent some of it (`MonitoringPoint.sending_schools`), none, and those that sent a
     value after the deadline. The first two are read from the schools' tallies (`SheetTally`),
     the late ones from the values. One query per point, whatever the number of schools."""
-    entered = program.indicators.entered().of_schools().count()
-    schools = supported_schools(program, scope)
-    total = schools.count()
-    zone = timezones.tzinfo(program.timezone_name)
-    rows = []
-    for point in points:
-        point.program = program  # already loaded; `closes_on` reads its entry window
-        late = late_values(point, zone)
-        figures = schools.aggregate(
-            complete=Count("pk", filter=Q(pk__in=point.complete_schools(entered))),
-            rows=Count("pk", filter=Q(pk__in=point.sending_schools())),
-            **(
-                {}
-                if late is None
-                else {"late": Count("pk", filter=Q(pk__in=late.values("organization")))}
-            ),
-        )
-        rows.append(
-            {
-                "point": point,
-                "expected": total,
-                "complete": figures["complete"],
-                "partial": figures["rows"] - figures["complete"],
-                "missing": total - figures["rows"],
-                "late": figures.get("late", 0),
-                "share": share_of(figures["complete"], total),
-            }
-        )
-    return {"rows": rows, "indicator_count": entered, "school_count": total}
+    base = completeness_base(program, scope)
+    return {
+        "rows": [completeness_row(program, scope, point, base) for point in points],
+        **base,
+    }
+
+
+def completeness_base(program, scope):
+    """What every point's completeness is counted against: the indicators a school enters
+    and the scope's supported schools."""
+    return {
+        "indicator_count": program.indicators.entered().of_schools().count(),
+        "school_count": supported_schools(program, scope).count(),
+    }
+
+
+def completeness_row(program, scope, point, base):
+    """One point's row of `completeness`, counted against `completeness_base`: a value written
+    at one point changes its row only (dashboards/cache.py keeps each apart)."""
+    total = base["school_count"]
+    point.program = program  # already loaded; `closes_on` reads its entry window
+    late = late_values(point, timezones.tzinfo(program.timezone_name))
+    figures = supported_schools(program, scope).aggregate(
+        complete=Count("pk", filter=Q(pk__in=point.complete_schools(base["indicator_count"]))),
+        rows=Count("pk", filter=Q(pk__in=point.sending_schools())),
+        **(
+            {}
+            if late is None
+            else {"late": Count("pk", filter=Q(pk__in=late.values("organization")))}
+        ),
+    )
+    return {
+        "point": point,
+        "expected": total,
+        "complete": figures["complete"],
+        "partial": figures["rows"] - figures["complete"],
+        "missing": total - figures["rows"],
+        "late": figures.get("late", 0),
+        "share": share_of(figures["complete"], total),
+    }
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.changes import WHOLE, versions, written_since
+from core.changes import WHOLE, part_kind, versions, written_since
 from core.middleware import DataWrittenMiddleware
 from core.models import DataChange
 from dashboards import cache as figures_cache
@@ -48,6 +48,11 @@ def computed():
 
 
 pytestmark = pytest.mark.django_db
+
+
+def point_versions(program, territory=WHOLE):
+    """The versions of the program's figures in a territory, each point's part included."""
+    return versions(program.pk, territory, list(program.points.values_list("pk", flat=True)))
 
 
 def visit(client, program):
@@ -197,19 +202,20 @@ def test_a_value_saved_recomputes_only_the_value_figures_and_only_of_its_territo
     client = as_user(world.coordinator)
     before, _ = visit(client, program)
     value = Measurement.objects.filter(organization__municipality=world.municipality).first()
-    other = versions(program.pk, f"m{world.other_municipality.pk}")
-    here = versions(program.pk, f"m{world.municipality.pk}")
-    whole = versions(program.pk)
+    other = point_versions(program, f"m{world.other_municipality.pk}")
+    here = point_versions(program, f"m{world.municipality.pk}")
+    whole = point_versions(program)
     value.value += 1
     value.save()
     # The marks reach the whole program and the school's own territories, not the others.
-    assert versions(program.pk, f"m{world.other_municipality.pk}") == other
+    assert point_versions(program, f"m{world.other_municipality.pk}") == other
     for now, was in (
-        (versions(program.pk, f"m{world.municipality.pk}"), here),
-        (versions(program.pk), whole),
+        (point_versions(program, f"m{world.municipality.pk}"), here),
+        (point_versions(program), whole),
     ):
         changed = {kind for kind in now if now[kind] != was[kind]}
-        assert changed == {"indicators", "completeness"}
+        # The completeness of the value's own point only.
+        assert changed == {"indicators", part_kind("completeness", value.point_id)}
     with computed() as kinds:
         after, _ = visit(client, program)
     assert sorted(kinds) == ["completeness", "indicators"]
@@ -280,7 +286,7 @@ def test_a_request_that_writes_leaves_its_latest_mark_in_the_session(world, prog
 
 
 def changed_kinds(program, territory, was):
-    now = versions(program.pk, territory)
+    now = point_versions(program, territory)
     return {kind for kind in now if now[kind] != was[kind]}
 
 
@@ -311,12 +317,14 @@ def test_a_value_marks_only_the_figures_its_states_feed(world, program, as_user)
     ]  # fmt: skip
     for title, change, expected in steps:
         visit(client, program)
-        was = {WHOLE: versions(program.pk), here: versions(program.pk, here)}
+        was = {WHOLE: point_versions(program), here: point_versions(program, here)}
         change(value)
         value.save()
+        # The completeness of the value's own point: the other points' stay.
+        marked = {part_kind(k, point.pk) if k == "completeness" else k for k in expected}
         for territory, before in was.items():
             got = changed_kinds(program, territory, before)
-            assert got == expected, title
+            assert got == marked, title
         with computed() as kinds:
             after, _ = visit(client, program)
         assert set(kinds) == expected, title
@@ -331,7 +339,7 @@ def test_a_value_marks_only_the_figures_its_states_feed(world, program, as_user)
         ], title
         assert kept_page == sections(client, program), title
     # A value deleted while a draft changes nothing either.
-    was = versions(program.pk)
+    was = point_versions(program)
     value.delete()
     assert changed_kinds(program, WHOLE, was) == set()
 
@@ -388,7 +396,7 @@ def test_a_sheet_submitted_marks_its_figures_once(world, program, as_user):
     data = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', page.content.decode()))
     data["action"] = "submit"
     here = f"m{school.municipality_id}"
-    was = {WHOLE: versions(program.pk), here: versions(program.pk, here)}
+    was = {WHOLE: point_versions(program), here: point_versions(program, here)}
     with CaptureQueriesContext(connection) as captured:
         response = client.post(url, data)
     assert response.status_code == 302
@@ -398,4 +406,4 @@ def test_a_sheet_submitted_marks_its_figures_once(world, program, as_user):
     marks = [q["sql"] for q in captured if 'INSERT INTO "core_datachange"' in q["sql"]]
     assert len(marks) == 1
     for territory, before in was.items():
-        assert changed_kinds(program, territory, before) == {"completeness"}
+        assert changed_kinds(program, territory, before) == {part_kind("completeness", point.pk)}
