@@ -33,13 +33,20 @@ def _completeness(point, user, schools):
     approved and returned, whether the sheet is complete (`MonitoringPoint.complete_schools`),
     and a word for where the school stands."""
     indicators = point.sheet_indicators()
+    # Only the schools listed: a national point holds the values of thousands of schools, of
+    # which a coordinator's page lists those of their territory.
+    listed = schools.order_by().values("pk")
     counts = {
         row["organization"]: row
         for row in Measurement.objects.visible_to(user)
-        .filter(point=point, indicator__in=indicators)
+        .filter(point=point, indicator__in=indicators, organization__in=listed)
         .completeness()
     }
-    complete = set(point.complete_schools().values_list("organization", flat=True))
+    complete = set(
+        point.complete_schools()
+        .filter(organization__in=listed)
+        .values_list("organization", flat=True)
+    )
     total = indicators.count()
     rows = []
     for school in schools:
