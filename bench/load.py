@@ -28,6 +28,7 @@ first); gunicorn is stopped and the database dropped at the end. Only loopback a
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import re
@@ -249,20 +250,18 @@ def open_deadline_week(program, writers, per_writer):
     final = MonitoringPoint.objects.get(program=program, kind="final")
     final.entry_deadline = timezone.localdate() + datetime.timedelta(days=3)
     final.save()
-    schools = list(
+    # Spread over the municipalities: the first school of each, then the second of each, …
+    by_municipality = {}
+    for pk, municipality in (
         Organization.objects.filter(
             participations__program=program, participations__role="supported"
         )
         .order_by("municipality_id", "pk")
-        .distinct("municipality_id")
-        .values_list("pk", flat=True)[: writers * per_writer]
-        if connection.vendor == "postgresql"
-        else Organization.objects.filter(
-            participations__program=program, participations__role="supported"
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[: writers * per_writer]
-    )
+        .values_list("pk", "municipality_id")
+    ):
+        by_municipality.setdefault(municipality, []).append(pk)
+    spread = itertools.chain.from_iterable(itertools.zip_longest(*by_municipality.values()))
+    schools = [pk for pk in spread if pk is not None][: writers * per_writer]
     empty = Measurement.objects.filter(point=final, organization__in=schools)
     # Setting up the benchmark, not a person's delete: no history, no marks.
     empty._raw_delete(empty.db)
@@ -402,7 +401,8 @@ def main():
     server = None
     try:
         program, school, people, _event, point = national.built_or_build(args.scale)
-        final, writer_schools = open_deadline_week(program, max(DEADLINE_CLIENTS) // 2, 60)
+        # Enough sheets that no writer runs out in the 4- and 16-client cases together.
+        final, writer_schools = open_deadline_week(program, max(DEADLINE_CLIENTS) // 2, 250)
         if vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

@@ -143,6 +143,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The planner's cost of reading a page out of order, for SSD storage (PostgreSQL's default
+    # of 4 is a spinning disk's): with 4 it reads every waiting value of the country to keep the
+    # few thousand a coordinator may approve, rather than look those up by key (the home page's
+    # to-do lists 80 → 15 ms over 405,000 values). Empty leaves the server's own setting.
+    page_cost = env.str("POSTGRES_RANDOM_PAGE_COST", default="1.1")
+    if page_cost:
+        try:
+            page_cost = float(page_cost)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"POSTGRES_RANDOM_PAGE_COST must be a number, not {page_cost!r}."
+            ) from error
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        extra = f"-c random_page_cost={page_cost}"
+        options["options"] = f"{options['options']} {extra}" if options.get("options") else extra
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (big reports and imports) goes through Django's Tasks API. "database" keeps the

@@ -42,3 +42,31 @@ def test_production_without_a_secret_key_refuses_to_start():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def planner_cost(env):
+    """The random_page_cost the portal's PostgreSQL connections ask for, as settings read it."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; "
+            "django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options', ''))",
+        ],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if k not in NOT_INHERITED}, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_plan_for_ssd_storage_unless_told_otherwise():
+    postgres = {"DATABASE_URL": "postgres://portal@db.example.ru:5432/portal"}
+    assert planner_cost(postgres) == "-c random_page_cost=1.1"
+    assert planner_cost({**postgres, "POSTGRES_RANDOM_PAGE_COST": "2"}) == "-c random_page_cost=2.0"
+    assert planner_cost({**postgres, "POSTGRES_RANDOM_PAGE_COST": ""}) == ""
+    assert planner_cost({"DATABASE_URL": "sqlite:///:memory:"}) == ""
