@@ -458,6 +458,16 @@ class Measurement(RevisionedModel):
                 violation_error_message="Утвердить можно только заполненное значение.",
             ),
         ]
+        indexes = [
+            # The values returned to schools, few among hundreds of thousands: every home page
+            # lists those of its person. (A change of state is then no HOT update; saving a
+            # draft and changing a value still are.)
+            models.Index(
+                fields=["point", "organization"],
+                condition=Q(status="returned"),
+                name="measurement_returned",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.indicator.code} @ {self.point}: {self.value}"
