@@ -3,7 +3,6 @@ territory's view of a national program), one indicator's, a point's completeness
 an effectiveness figure, and a territory's list of programs. Who may look is `scope.py`; the
 figures are `figures.py` and `effectiveness.py`."""
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
@@ -60,6 +59,9 @@ EXPORT_NAMES = {
     "indicators": "Показатели по точкам",
 }
 TOP = 10
+# How long a section's HTML is kept: a busy dashboard serves it many times over while its figure
+# is current; each newer figure gets a key of its own, so the old ones only take room.
+FRAGMENT_SECONDS = 10 * 60
 # Per-school lines on a dynamics chart up to this many schools; beyond it, the average only.
 SCHOOL_LINES = 8
 
@@ -132,7 +134,7 @@ def dashboard(request, pk):
             # Each section's HTML is kept under the stamp of the figure it shows (cache.py),
             # so that a page whose figures are kept renders only what is the person's own.
             "stamps": figures["stamps"],
-            "fragment_seconds": settings.DASHBOARD_CACHE_SECONDS,
+            "fragment_seconds": FRAGMENT_SECONDS,
             # Figures served while another process recomputes them, with their time on the
             # program region's clock.
             "as_of": figures["as_of"]

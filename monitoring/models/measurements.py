@@ -408,9 +408,9 @@ class Measurement(RevisionedModel):
     )
     review_comment = models.TextField("замечание проверяющего", blank=True)
     # No index on who entered or approved a value: nothing looks values up by them but a user's
-    # deletion, rare, while an index on a column every entry and approval changes makes each
-    # such update write all the table's indexes (no HOT update): an import of 135,000 values
-    # took half again as long.
+    # deletion, rare, while an index on a column every draft and import changes makes each such
+    # update write all the table's indexes (no HOT update): an import of 135,000 values took
+    # half again as long.
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
