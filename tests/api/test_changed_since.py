@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.contrib.admin.sites import site
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -93,7 +94,9 @@ def test_closing_points_in_the_admin_is_a_change(world, bearer, rows, superuser)
     admin = site._registry[MonitoringPoint]
     request = RequestFactory().post("/")
     request.user = superuser
-    admin.message_user = lambda *args, **kwargs: None
+    # The action's message goes to the request's own storage: the admin is shared by every test.
+    request.session = {}
+    request._messages = FallbackStorage(request)
     admin.close_entry(request, MonitoringPoint.objects.filter(pk=closed.pk))
     client = bearer(world.coordinator)
     assert ids(client.get(f"{V1}/points", {"changed_since": since()})) == {closed.pk}
