@@ -101,33 +101,28 @@ def dashboard_figures(program, scope, now, written=0):
     points = list(program.points.order_by("date", "pk"))
     current = versions(program.pk, scope_territory(scope), [point.pk for point in points])
     place = f"{program.pk}:{scope.query() or 'whole'}"
-    figures, as_of, stamps = {}, None, {}
+    figures, times, stamps = {}, [], {}
     for kind in KINDS:
         if kind == "completeness":
-            figure, computed_at, stamps[kind] = _completeness(
-                program, scope, now, points, current, place, written
+            served = _completeness(program, scope, now, points, current, place, written)
+        else:
+            parts = [kind, current[kind]]
+            if kind in DAILY:
+                parts.append(today.isoformat())
+            if kind in EVENTFUL:
+                parts.append(next_event.isoformat() if next_event else "-")
+            served = _single_flight(
+                f"figures:{place}:{':'.join(str(p) for p in parts)}",
+                f"figures-last:{place}:{kind}",
+                f"figures-lock:{place}:{kind}",
+                current[kind],
+                written,
+                lambda kind=kind: _compute(kind, program, scope, now),
             )
-            figures[kind] = figure
-            if computed_at is not None:
-                as_of = computed_at if as_of is None else min(as_of, computed_at)
-            continue
-        parts = [kind, current[kind]]
-        if kind in DAILY:
-            parts.append(today.isoformat())
-        if kind in EVENTFUL:
-            parts.append(next_event.isoformat() if next_event else "-")
-        figure, computed_at, stamps[kind] = _single_flight(
-            f"figures:{place}:{':'.join(str(p) for p in parts)}",
-            f"figures-last:{place}:{kind}",
-            f"figures-lock:{place}:{kind}",
-            current[kind],
-            written,
-            lambda kind=kind: _compute(kind, program, scope, now),
-        )
-        figures[kind] = figure
+        figures[kind], computed_at, stamps[kind] = served
         if computed_at is not None:
-            as_of = computed_at if as_of is None else min(as_of, computed_at)
-    figures["as_of"] = as_of
+            times.append(computed_at)
+    figures["as_of"] = min(times) if times else None
     figures["stamps"] = stamps
     return figures
 

@@ -4,7 +4,6 @@ or items: a national program of 3,000 schools and 90,000 items costs the same nu
 as one of five schools."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import (
@@ -14,9 +13,7 @@ from django.db.models import (
     Prefetch,
     Q,
 )
-from django.utils import timezone
 
-from core import timezones
 from expertise.thresholds import pass_shares
 from expertise.traceability import FLAG_LABELS, trace
 from expertise.traceability import summary as trace_summary
@@ -196,22 +193,6 @@ def indicator_summary(program, scope):
     return {"points": points, "rows": rows, "latest": latest, "baseline": baseline}
 
 
-def entry_cutoff(point, zone):
-    """Values submitted from this moment on are late: the day after the point closes
-    (`MonitoringPoint.closes_on`), in the program region's time zone."""
-    return datetime.combine(point.closes_on + timedelta(days=1), time.min, tzinfo=zone)
-
-
-def late_values(point, zone):
-    """The point's sheet values sent late (from `entry_cutoff` on), or None while the cutoff
-    is still ahead: a value is stamped when it is sent, so none sent so far can be late — and
-    the values of an open point, thousands a deadline week, need not be read to know it."""
-    cutoff = entry_cutoff(point, zone)
-    if cutoff > timezone.now():
-        return None
-    return point.sent_sheet_values().filter(submitted_at__gte=cutoff)
-
-
 def completeness(program, scope, points):
     """For each point: schools whose sheet is complete (`MonitoringPoint.complete_schools`),
     those that sent some of it (`MonitoringPoint.sending_schools`), none, and those that sent a
@@ -237,8 +218,8 @@ def completeness_row(program, scope, point, base):
     """One point's row of `completeness`, counted against `completeness_base`: a value written
     at one point changes its row only (dashboards/cache.py keeps each apart)."""
     total = base["school_count"]
-    point.program = program  # already loaded; `closes_on` reads its entry window
-    late = late_values(point, timezones.tzinfo(program.timezone_name))
+    point.program = program  # already loaded; the cutoff reads its entry window and zone
+    late = point.late_sheet_values()
     figures = supported_schools(program, scope).aggregate(
         complete=Count("pk", filter=Q(pk__in=point.complete_schools(base["indicator_count"]))),
         rows=Count("pk", filter=Q(pk__in=point.sending_schools())),

@@ -37,7 +37,6 @@ from schools.models import Municipality, Organization, Region
 from .cache import dashboard_figures
 from .charts import NO_VALUES, bar_chart, cached, dynamics_chart, has_values
 from .effectiveness import compute, supported_schools
-from .figures import late_values
 from .filters import CompletenessFilter
 from .scope import WHOLE, Scope, object_from_query, program_and_scope, scope_choices
 from .tables import (
@@ -272,13 +271,13 @@ class CompletenessPage(ListPage):
             MonitoringPoint.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
         )
         self.program, self.scope = program_and_scope(self.request, point.program_id)
-        point.program = self.program  # already loaded; `closes_on` reads its entry window
+        point.program = self.program  # already loaded; the cutoff reads its entry window and zone
         self.point = point
         self.expected = point.sheet_indicators().count()
         mine = point.sent_sheet_values().filter(organization=OuterRef("pk"))
         # How many the school sent is its tally (`SheetTally`): no grouping of its values.
         counted = point.sheet_tallies.filter(organization=OuterRef("pk")).values("sent")
-        late = late_values(point, timezones.tzinfo(self.program.timezone_name))
+        late = point.late_sheet_values()
         return (
             supported_schools(self.program, self.scope)
             .select_related("municipality")

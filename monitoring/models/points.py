@@ -1,12 +1,13 @@
 """Monitoring points: the dates values are entered for."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from core import timezones
 from core.expressions import PlusDays
 from programs.models import Program
 from schools.models import Organization
@@ -102,6 +103,13 @@ class MonitoringPoint(models.Model):
             return self.entry_deadline
         return self.date + timedelta(days=self.program.entry_window_days)
 
+    @property
+    def entry_cutoff(self):
+        """The moment from which a value sent is late: the day after the point closes
+        (`closes_on`), at midnight in the program region's time zone."""
+        zone = timezones.tzinfo(self.program.timezone_name)
+        return datetime.combine(self.closes_on + timedelta(days=1), time.min, tzinfo=zone)
+
     # A school's sheet at this point -------------------------------------------------------
 
     def sheet_indicators(self):
@@ -118,6 +126,15 @@ class MonitoringPoint(models.Model):
             indicator__in=self.sheet_indicators(),
             status__in=self.measurements.model.SENT,
         )
+
+    def late_sheet_values(self):
+        """The sent sheet values sent late (from `entry_cutoff` on), or None while the cutoff is
+        still ahead: a value is stamped when it is sent, so none sent so far can be late — and
+        the values of an open point, thousands a deadline week, need not be read to know it."""
+        cutoff = self.entry_cutoff
+        if cutoff > timezone.now():
+            return None
+        return self.sent_sheet_values().filter(submitted_at__gte=cutoff)
 
     def complete_schools(self, expected=None):
         """The schools whose sheet at this point is complete, as a subquery of their ids: a

@@ -22,6 +22,7 @@ from monitoring.models import Indicator, Measurement, MonitoringPoint, SheetTall
 from monitoring.services import delete_values
 from programs.models import Participant
 from tests import factories as f
+from tests.test_constraints import installed_triggers
 
 pytestmark = pytest.mark.django_db
 
@@ -45,15 +46,6 @@ def tallies():
     rows = list(SheetTally.objects.values_list("point", "organization", "sent"))
     assert all(sent >= 0 for *_, sent in rows)
     return {(point, school): sent for point, school, sent in rows if sent}
-
-
-def installed_triggers():
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        return {name for (name,) in cursor.fetchall()}
 
 
 def test_the_triggers_are_there_after_all_migrations():
