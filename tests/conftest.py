@@ -50,6 +50,19 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def admins_left_as_found():
+    """The registered admins are one instance each for every test of a process: an attribute a
+    test sets on one (a stubbed `message_user`) would change every later test of the process.
+    A test that leaves one changed fails here."""
+    from django.contrib import admin
+
+    before = {model: dict(vars(model_admin)) for model, model_admin in admin.site._registry.items()}
+    yield
+    after = {model: dict(vars(model_admin)) for model, model_admin in admin.site._registry.items()}
+    assert after == before, "a test left a registered admin changed"
+
+
 @pytest.fixture
 def world(db):
     region = f.RegionFactory(name="Ханты-Мансийский автономный округ – Югра", code="86")

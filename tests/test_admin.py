@@ -455,14 +455,6 @@ def test_closing_entry_locks_the_selected_points_only(admin_client):
     assert other.locked is False
 
 
-def test_no_test_leaves_the_shared_admin_changed():
-    """The registered admins are one instance each for every test of a process: an attribute
-    set on one (a stubbed `message_user`) silenced the closing action's message in every later
-    test of the process."""
-    for model, model_admin in admin.site._registry.items():
-        assert "message_user" not in vars(model_admin), model._meta.label
-
-
 def form_data(response):
     """What the browser would send back for an admin change form, as the page renders it."""
     forms = [response.context["adminform"].form]
