@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
@@ -70,3 +73,11 @@ def test_postgresql_connections_plan_for_ssd_storage_unless_told_otherwise():
     assert planner_cost({**postgres, "POSTGRES_RANDOM_PAGE_COST": "2"}) == "-c random_page_cost=2.0"
     assert planner_cost({**postgres, "POSTGRES_RANDOM_PAGE_COST": ""}) == ""
     assert planner_cost({"DATABASE_URL": "sqlite:///:memory:"}) == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner setting")
+def test_the_portals_postgresql_connections_use_that_cost():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == 1.1
